@@ -1,0 +1,12 @@
+import * as pulumi from "@pulumi/pulumi";
+import { parseConfig } from "./parse";
+import { StackConfig } from "./model";
+
+export * from "./model";
+export * from "./errors";
+export { parseConfig, namespace, knownKeys, defaults } from "./parse";
+
+/** Reads this stack's settings from the Pulumi engine and validates them (throws `ConfigError`). */
+export function loadConfig(): StackConfig {
+    return parseConfig(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
+}

@@ -1,0 +1,193 @@
+import { Cloud } from "../cloud";
+
+/**
+ * The validated model of a stack's settings (namespace `entra-postgres`). `parseConfig` builds it from raw
+ * stack config and refuses anything invalid before a single resource is declared. Every field here is
+ * documented in the README's configuration reference.
+ */
+export interface StackConfig {
+    readonly project: string;
+    readonly stack: string;
+    /** Azure region of every regional resource. */
+    readonly location: string;
+    /** Name of an existing resource group to deploy into; absent: the stack creates one. */
+    readonly existingResourceGroup?: string;
+    /** `entra-only`: password logins are disabled. `mixed`: a password administrator exists as well. */
+    readonly auth: AuthMode;
+    /** Login of the password administrator (mixed auth only). */
+    readonly administratorLogin?: string;
+    /** Entra tenant of the server and its administrators; absent: the deploying credential's tenant. */
+    readonly tenantId?: string;
+    readonly cloud: Cloud;
+    /** Entra administrators, created one after another in this order. */
+    readonly admins: readonly EntraAdmin[];
+    /** The administrator whose identity runs `pulumi up` and manages database roles. */
+    readonly deployer: EntraAdmin;
+    readonly network: NetworkConfig;
+    readonly server: ServerConfig;
+    readonly vm: VmConfig;
+    /** Entra identities that get a database role. */
+    readonly principals: readonly Principal[];
+    /** Databases created on the server (after the administrators). */
+    readonly databases: readonly string[];
+    /** Protect the server and its databases from deletion. */
+    readonly protect: boolean;
+    readonly diagnostics: DiagnosticsConfig;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+export type AuthMode = "entra-only" | "mixed";
+export const authModes: readonly AuthMode[] = ["entra-only", "mixed"];
+
+/** Entra principal types an administrator can have (the Azure API's names). */
+export type AdminType = "User" | "Group" | "ServicePrincipal";
+export const adminTypes: readonly AdminType[] = ["User", "Group", "ServicePrincipal"];
+
+/** Object types of `pgaadauth_create_principal_with_oid`. Managed identities are `service`. */
+export type PrincipalKind = "user" | "group" | "service";
+export const principalKinds: readonly PrincipalKind[] = ["user", "group", "service"];
+
+export type AccessLevel = "read" | "write" | "admin";
+export const accessLevels: readonly AccessLevel[] = ["read", "write", "admin"];
+
+export interface EntraAdmin {
+    /** Display name (users: the UPN). Case sensitive: it is the PostgreSQL role name. */
+    readonly name: string;
+    readonly objectId: string;
+    readonly type: AdminType;
+}
+
+export interface DatabaseAccess {
+    readonly database: string;
+    readonly level: AccessLevel;
+}
+
+export interface Principal {
+    /** Role name: the user's UPN, the group's or the identity's display name. Case sensitive. */
+    readonly name: string;
+    /** Entra object id; absent: Azure resolves the name in the tenant (`pgaadauth_create_principal`). */
+    readonly objectId?: string;
+    readonly type: PrincipalKind;
+    readonly access: readonly DatabaseAccess[];
+}
+
+export type NetworkAccess = "private" | "public";
+
+/** An inclusive IPv4 range, as a firewall rule takes it. */
+export interface IpRange {
+    /** As written in config: `203.0.113.7`, `203.0.113.0/28` or `203.0.113.1-203.0.113.9`. */
+    readonly source: string;
+    readonly start: string;
+    readonly end: string;
+}
+
+export interface NetworkConfig {
+    readonly access: NetworkAccess;
+    /** VNet address space (CIDR). */
+    readonly addressSpace: string;
+    /** Subnet delegated to the server (private access only). */
+    readonly serverSubnet: string;
+    /** Subnet of the VM. */
+    readonly vmSubnet: string;
+    /** Public access: client addresses allowed through the server firewall. */
+    readonly allowedIps: readonly IpRange[];
+    /** Public access: the `0.0.0.0` rule that admits every Azure service, any tenant's. Explicit opt-in. */
+    readonly allowAzureServices: boolean;
+    /** Private access: a route table on the server subnet with the `AzureActiveDirectory` → Internet route. */
+    readonly routeTable: boolean;
+    /** A NAT gateway gives the VM subnet outbound access (package installs, public servers). */
+    readonly natGateway: boolean;
+}
+
+export type HighAvailability = "Disabled" | "ZoneRedundant" | "SameZone";
+export const highAvailabilityModes: readonly HighAvailability[] = ["Disabled", "ZoneRedundant", "SameZone"];
+
+export type SkuTier = "Burstable" | "GeneralPurpose" | "MemoryOptimized";
+export const skuTiers: readonly SkuTier[] = ["Burstable", "GeneralPurpose", "MemoryOptimized"];
+
+export interface MaintenanceWindow {
+    /** 0 = Sunday … 6 = Saturday. */
+    readonly dayOfWeek: number;
+    readonly startHour: number;
+    readonly startMinute: number;
+}
+
+export interface ServerConfig {
+    /** Azure server name; the FQDN is `<name>.<cloud's postgres suffix>`. */
+    readonly name: string;
+    readonly version: string;
+    readonly sku: string;
+    readonly tier: SkuTier;
+    readonly storageGb: number;
+    readonly highAvailability: HighAvailability;
+    /** Availability zone of the primary; absent: Azure picks. */
+    readonly availabilityZone?: string;
+    readonly backupRetentionDays: number;
+    readonly geoRedundantBackup: boolean;
+    /** Absent: Azure's system-managed window. */
+    readonly maintenanceWindow?: MaintenanceWindow;
+    /** Effective server parameters: the secure defaults with the stack's overrides applied. */
+    readonly parameters: Readonly<Record<string, string>>;
+}
+
+export interface VmConfig {
+    /** Create the VM. */
+    readonly enabled: boolean;
+    /** Azure VM name; also the name of its system-assigned identity and so of its database role. */
+    readonly name: string;
+    readonly size: string;
+    readonly adminUsername: string;
+    readonly sshPublicKey: string;
+    /** Attach a public IP to the VM's NIC. Off by default. */
+    readonly publicIp: boolean;
+    /** Encrypt temp disks and caches at the host (needs the EncryptionAtHost feature on the subscription). */
+    readonly encryptionAtHost: boolean;
+    /** Database access of the VM's identity. */
+    readonly access: readonly DatabaseAccess[];
+}
+
+export interface DiagnosticsConfig {
+    /** Send all server logs and metrics to a Log Analytics workspace the stack creates. */
+    readonly enabled: boolean;
+    readonly retentionDays: number;
+}
+
+/** PostgreSQL major versions Azure Database for PostgreSQL Flexible Server offers for new servers. */
+export const supportedVersions: readonly string[] = ["13", "14", "15", "16", "17", "18"];
+
+/** Storage sizes (GiB) a Flexible Server can be provisioned with. */
+export const storageSizesGb: readonly number[] = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
+
+/**
+ * Names Azure reserves or that would shadow a built-in role. `pg_*` is matched as a prefix.
+ * (Azure: "The administrator login name can't be azure_superuser, azure_pg_admin, admin, administrator, root,
+ * guest, or public. It can't start with pg_.")
+ */
+export const reservedRoleNames: readonly string[] = [
+    "azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public",
+];
+
+/** Databases Azure creates itself or that PostgreSQL reserves. */
+export const reservedDatabases: readonly string[] = ["postgres", "azure_maintenance", "azure_sys", "template0", "template1"];
+
+/**
+ * Server parameters set unless a stack overrides them. Secure transport and connection logging are what
+ * Azure Policy and CIS Azure 5.2 check; they are written one after another (parallel writes fail with
+ * ServerBusy).
+ */
+export function secureParameterDefaults(version: string): Record<string, string> {
+    const params: Record<string, string> = {
+        require_secure_transport: "on",
+        ssl_min_protocol_version: "TLSv1.2",
+        log_checkpoints: "on",
+        log_connections: "on",
+        log_disconnections: "on",
+        "logfiles.retention_days": "7",
+        log_line_prefix: "%t-%c-%u@%d-",
+    };
+    // Azure deprecates connection throttling from PostgreSQL 18 on.
+    if (Number(version) < 18) {
+        params["connection_throttle.enable"] = "on";
+    }
+    return params;
+}

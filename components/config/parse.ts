@@ -1,0 +1,617 @@
+import { Cloud, clouds } from "../cloud";
+import { ConfigError, ConfigProblem, nearestKey } from "./errors";
+import { contains, isNetworkAddress, numberToIp, overlaps, parseCidr, parseIpRange } from "./ip";
+import {
+    accessLevels, AdminType, adminTypes, authModes, DatabaseAccess, EntraAdmin, highAvailabilityModes, IpRange,
+    MaintenanceWindow, NetworkConfig, Principal, principalKinds, reservedDatabases, reservedRoleNames,
+    secureParameterDefaults, ServerConfig, skuTiers, StackConfig, storageSizesGb, supportedVersions, VmConfig,
+} from "./model";
+
+/** The config namespace: keys are set with `pulumi config set entra-postgres:<key>`. */
+export const namespace = "entra-postgres";
+
+/** Known keys at every level; anything else is refused with the nearest known key. */
+export const knownKeys = {
+    top: [
+        "location", "resourceGroupName", "auth", "administratorLogin", "tenantId", "cloud", "admins", "deployer",
+        "network", "server", "vm", "principals", "databases", "protect", "diagnostics", "tags",
+    ],
+    admin: ["name", "objectId", "type"],
+    principal: ["name", "objectId", "type", "access"],
+    access: ["database", "level"],
+    network: ["access", "addressSpace", "serverSubnet", "vmSubnet", "allowedIps", "allowAzureServices", "routeTable", "natGateway"],
+    server: [
+        "name", "version", "sku", "tier", "storageGb", "highAvailability", "availabilityZone", "backupRetentionDays",
+        "geoRedundantBackup", "maintenanceWindow", "parameters",
+    ],
+    maintenanceWindow: ["dayOfWeek", "startHour", "startMinute"],
+    vm: ["enabled", "name", "size", "adminUsername", "sshPublicKey", "publicIp", "encryptionAtHost", "access"],
+    diagnostics: ["enabled", "retentionDays"],
+} as const;
+
+/** Defaults of the scalar settings; `Pulumi.yaml` declares the same values (a test keeps them equal). */
+export const defaults = {
+    auth: "entra-only",
+    cloud: "public",
+    protect: false,
+    network: {
+        access: "private",
+        addressSpace: "10.20.0.0/16",
+        serverSubnet: "10.20.1.0/24",
+        vmSubnet: "10.20.2.0/24",
+        allowAzureServices: false,
+        routeTable: false,
+        natGateway: true,
+    },
+    server: {
+        version: "17",
+        sku: "Standard_D2ds_v5",
+        tier: "GeneralPurpose",
+        storageGb: 128,
+        highAvailability: "Disabled",
+        backupRetentionDays: 7,
+        geoRedundantBackup: false,
+    },
+    vm: {
+        enabled: true,
+        size: "Standard_B2s",
+        adminUsername: "azureuser",
+        publicIp: false,
+        encryptionAtHost: true,
+    },
+    diagnostics: { enabled: true, retentionDays: 30 },
+} as const;
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const serverNamePattern = /^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$/;
+const databaseNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const parameterNamePattern = /^[a-z_][a-z0-9_.]*$/;
+/** Also the role name of the VM's identity, so at most 63 characters rather than Azure's 64. */
+const vmNamePattern = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const linuxUserPattern = /^[a-z_][a-z0-9_-]{0,31}$/;
+const sshKeyPattern = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/;
+/** PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes; a longer role name would silently change. */
+const maxIdentifierBytes = 63;
+
+type Json = unknown;
+type Obj = Record<string, Json>;
+
+class Reader {
+    readonly problems: ConfigProblem[] = [];
+
+    fail(path: string, message: string): undefined {
+        this.problems.push({ key: `${namespace}:${path}`, message });
+        return undefined;
+    }
+
+    /** Checks `value` is an object and refuses keys it does not know, naming the nearest known one. */
+    object(value: Json, path: string, known: readonly string[]): Obj | undefined {
+        if (value === undefined || value === null) {
+            return {};
+        }
+        if (typeof value !== "object" || Array.isArray(value)) {
+            return this.fail(path, `must be an object with the keys ${known.join(", ")}.`);
+        }
+        const obj = value as Obj;
+        for (const key of Object.keys(obj)) {
+            if (!known.includes(key)) {
+                const near = nearestKey(key, known);
+                this.fail(
+                    join(path, key),
+                    `unknown key "${key}".` + (near ? ` Did you mean "${near}" (${namespace}:${join(path, near)})?` : ` Known keys: ${known.join(", ")}.`),
+                );
+            }
+        }
+        return obj;
+    }
+
+    list(value: Json, path: string): Json[] {
+        if (value === undefined || value === null) {
+            return [];
+        }
+        if (!Array.isArray(value)) {
+            this.fail(path, "must be a list (YAML sequence).");
+            return [];
+        }
+        return value;
+    }
+
+    string(value: Json, path: string, opts: { required?: string; fallback?: string } = {}): string | undefined {
+        if (value === undefined || value === null || value === "") {
+            if (opts.required) {
+                this.fail(path, `is required. ${opts.required}`);
+            }
+            return opts.fallback;
+        }
+        if (typeof value !== "string") {
+            return this.fail(path, `must be a string, not ${JSON.stringify(value)}.`);
+        }
+        return value;
+    }
+
+    oneOf<T extends string>(value: Json, path: string, allowed: readonly T[], fallback?: T): T | undefined {
+        const text = this.string(value, path, { fallback, required: fallback === undefined ? `Set it to one of: ${allowed.join(", ")}.` : undefined });
+        if (text === undefined) {
+            return undefined;
+        }
+        if (!allowed.includes(text as T)) {
+            const near = allowed.find((a) => a.toLowerCase() === text.toLowerCase()) ?? nearestKey(text, allowed);
+            return this.fail(path, `"${text}" is not one of ${allowed.join(", ")}.` + (near ? ` Did you mean "${near}"?` : ""));
+        }
+        return text as T;
+    }
+
+    boolean(value: Json, path: string, fallback: boolean): boolean {
+        if (value === undefined || value === null) {
+            return fallback;
+        }
+        if (value === "true" || value === "false") {
+            return value === "true";
+        }
+        if (typeof value !== "boolean") {
+            this.fail(path, `must be true or false, not ${JSON.stringify(value)}.`);
+            return fallback;
+        }
+        return value;
+    }
+
+    integer(value: Json, path: string, fallback: number | undefined, range?: [number, number]): number | undefined {
+        if (value === undefined || value === null) {
+            return fallback;
+        }
+        const n = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
+        if (typeof n !== "number" || !Number.isInteger(n)) {
+            return this.fail(path, `must be a whole number, not ${JSON.stringify(value)}.`);
+        }
+        if (range && (n < range[0] || n > range[1])) {
+            return this.fail(path, `${n} is outside ${range[0]}–${range[1]}.`);
+        }
+        return n;
+    }
+
+    guid(value: Json, path: string, required: boolean): string | undefined {
+        const text = this.string(value, path, { required: required ? "Set it to the Entra object id (a GUID, e.g. from `az ad group show --query id`)." : undefined });
+        if (text !== undefined && !guidPattern.test(text)) {
+            return this.fail(path, `"${text}" is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).`);
+        }
+        return text?.toLowerCase();
+    }
+
+    /** A PostgreSQL role name: not reserved and at most 63 bytes, so PostgreSQL does not truncate it. */
+    roleName(value: Json, path: string, what: string): string | undefined {
+        const name = this.string(value, path, { required: `Set the ${what}.` });
+        if (name === undefined) {
+            return undefined;
+        }
+        const bytes = Buffer.byteLength(name, "utf8");
+        if (bytes > maxIdentifierBytes) {
+            return this.fail(path, `"${name}" is ${bytes} bytes; PostgreSQL role names are at most ${maxIdentifierBytes} bytes. Use a shorter display name (or a group).`);
+        }
+        if (reservedRoleNames.includes(name.toLowerCase()) || name.toLowerCase().startsWith("pg_")) {
+            return this.fail(path, `"${name}" is reserved (${reservedRoleNames.join(", ")}, pg_*). Choose another name.`);
+        }
+        return name;
+    }
+}
+
+function join(path: string, key: string): string {
+    return path ? `${path}.${key}` : key;
+}
+
+/** Config values arrive as strings (`pulumi.runtime.allConfig()`); structured ones are JSON. */
+function decode(value: unknown): Json {
+    if (typeof value !== "string") {
+        return value;
+    }
+    const trimmed = value.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        try {
+            return JSON.parse(trimmed);
+        } catch {
+            return value;
+        }
+    }
+    return value;
+}
+
+/**
+ * Reads raw stack settings (keys with or without the `entra-postgres:` prefix; values as Pulumi hands them
+ * over, JSON strings for structured values, or plain objects) into the typed model. Throws one
+ * `ConfigError` listing every problem; nothing is declared before this returns.
+ */
+export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { project: string; stack: string }): StackConfig {
+    const r = new Reader();
+    const top: Obj = {};
+    for (const [key, value] of Object.entries(raw)) {
+        if (key.startsWith(`${namespace}:`)) {
+            top[key.slice(namespace.length + 1)] = decode(value);
+        } else if (!key.includes(":")) {
+            top[key] = decode(value);
+        }
+    }
+    r.object(top, "", knownKeys.top);
+
+    const location = r.string(top.location, "location", { required: "Set the Azure region, e.g. `pulumi config set entra-postgres:location westeurope`." });
+    const existingResourceGroup = r.string(top.resourceGroupName, "resourceGroupName");
+    const auth = r.oneOf(top.auth, "auth", authModes, defaults.auth);
+    const cloud = r.oneOf<Cloud>(top.cloud, "cloud", clouds, defaults.cloud);
+    const tenantId = r.guid(top.tenantId, "tenantId", false);
+    const protect = r.boolean(top.protect, "protect", defaults.protect);
+
+    let administratorLogin: string | undefined;
+    if (auth === "mixed") {
+        administratorLogin = r.roleName(top.administratorLogin, "administratorLogin", "password administrator's login (mixed auth needs one)");
+    } else if (top.administratorLogin !== undefined) {
+        r.fail("administratorLogin", "is only used with auth: mixed. Remove it, or set entra-postgres:auth to mixed.");
+    }
+
+    const admins = parseAdmins(r, top.admins, auth);
+    const deployerName = r.string(top.deployer, "deployer", { required: "Set it to the name of the admin (from entra-postgres:admins) whose identity runs `pulumi up`." });
+    const deployer = admins.find((a) => a.name === deployerName);
+    if (deployerName !== undefined && admins.length > 0 && !deployer) {
+        const near = admins.find((a) => a.name.toLowerCase() === deployerName.toLowerCase());
+        r.fail(
+            "deployer",
+            `"${deployerName}" is not among entra-postgres:admins (${admins.map((a) => a.name).join(", ")}).` +
+                (near ? ` Names are case sensitive: did you mean "${near.name}"?` : " Add it to admins or name one of them."),
+        );
+    }
+
+    const databases = parseDatabases(r, top.databases);
+    const principals = parsePrincipals(r, top.principals, databases);
+    const network = parseNetwork(r, top.network);
+    const server = parseServer(r, top.server, context);
+    const vm = parseVm(r, top.vm, context, databases);
+    const diagnostics = parseDiagnostics(r, top.diagnostics);
+    const tags = parseTags(r, top.tags);
+
+    checkIdentities(r, admins, principals, vm, administratorLogin);
+    if (server && network && server.highAvailability !== "Disabled" && server.tier === "Burstable") {
+        r.fail("server.highAvailability", `${server.highAvailability} is not available on the Burstable tier. Set server.highAvailability to Disabled or server.tier to GeneralPurpose.`);
+    }
+
+    if (r.problems.length > 0 || !location || !auth || !cloud || !deployer || !network || !server || !vm) {
+        throw new ConfigError(r.problems);
+    }
+    return {
+        project: context.project,
+        stack: context.stack,
+        location,
+        existingResourceGroup,
+        auth,
+        administratorLogin,
+        tenantId,
+        cloud,
+        admins,
+        deployer,
+        network,
+        server,
+        vm,
+        principals,
+        databases,
+        protect,
+        diagnostics,
+        tags,
+    };
+}
+
+function parseAdmins(r: Reader, value: Json, auth: string | undefined): EntraAdmin[] {
+    const items = r.list(value, "admins");
+    if (items.length === 0) {
+        r.fail(
+            "admins",
+            auth === "entra-only"
+                ? "is empty: with auth entra-only nobody could log in (lockout). Add at least one Entra admin { name, objectId, type }."
+                : "needs at least one Entra admin { name, objectId, type: User | Group | ServicePrincipal }.",
+        );
+    }
+    const admins: EntraAdmin[] = [];
+    items.forEach((item, i) => {
+        const path = `admins[${i}]`;
+        const obj = r.object(item, path, knownKeys.admin);
+        if (!obj) {
+            return;
+        }
+        const name = r.roleName(obj.name, `${path}.name`, "admin's display name (users: the UPN)");
+        const objectId = r.guid(obj.objectId, `${path}.objectId`, true);
+        const type = r.oneOf<AdminType>(obj.type, `${path}.type`, adminTypes);
+        if (name && objectId && type) {
+            admins.push({ name, objectId, type });
+        }
+    });
+    return admins;
+}
+
+function parseAccess(r: Reader, value: Json, path: string, databases: readonly string[]): DatabaseAccess[] {
+    const access: DatabaseAccess[] = [];
+    r.list(value, path).forEach((item, i) => {
+        const itemPath = `${path}[${i}]`;
+        const obj = r.object(item, itemPath, knownKeys.access);
+        if (!obj) {
+            return;
+        }
+        const database = r.string(obj.database, `${itemPath}.database`, { required: "Name one of entra-postgres:databases." });
+        const level = r.oneOf(obj.level, `${itemPath}.level`, accessLevels);
+        if (database !== undefined && !databases.includes(database)) {
+            r.fail(`${itemPath}.database`, `"${database}" is not in entra-postgres:databases (${databases.join(", ") || "none"}). Add it there or fix the name.`);
+            return;
+        }
+        if (database !== undefined && access.some((a) => a.database === database)) {
+            r.fail(`${itemPath}.database`, `"${database}" is listed twice. Keep one entry per database with the highest level needed.`);
+            return;
+        }
+        if (database !== undefined && level) {
+            access.push({ database, level });
+        }
+    });
+    return access;
+}
+
+function parsePrincipals(r: Reader, value: Json, databases: readonly string[]): Principal[] {
+    const principals: Principal[] = [];
+    r.list(value, "principals").forEach((item, i) => {
+        const path = `principals[${i}]`;
+        const obj = r.object(item, path, knownKeys.principal);
+        if (!obj) {
+            return;
+        }
+        const name = r.roleName(obj.name, `${path}.name`, "principal's name (user UPN, group or identity display name)");
+        const objectId = r.guid(obj.objectId, `${path}.objectId`, false);
+        const type = r.oneOf(obj.type, `${path}.type`, principalKinds);
+        const access = parseAccess(r, obj.access, `${path}.access`, databases);
+        if (name && type) {
+            principals.push({ name, objectId, type, access });
+        }
+    });
+    return principals;
+}
+
+function parseDatabases(r: Reader, value: Json): string[] {
+    const names: string[] = [];
+    r.list(value, "databases").forEach((item, i) => {
+        const path = `databases[${i}]`;
+        const name = r.string(item, path, { required: "Give the database a name." });
+        if (name === undefined) {
+            return;
+        }
+        if (!databaseNamePattern.test(name) || Buffer.byteLength(name) > maxIdentifierBytes) {
+            r.fail(path, `"${name}" is not a valid database name (letters, digits and _, not starting with a digit, at most 63 bytes).`);
+        } else if (reservedDatabases.includes(name.toLowerCase())) {
+            r.fail(path, `"${name}" is reserved by PostgreSQL or Azure. Choose another name.`);
+        } else if (names.includes(name)) {
+            r.fail(path, `"${name}" is listed twice. Remove the duplicate.`);
+        } else {
+            names.push(name);
+        }
+    });
+    return names;
+}
+
+function parseNetwork(r: Reader, value: Json): NetworkConfig | undefined {
+    const obj = r.object(value, "network", knownKeys.network);
+    if (!obj) {
+        return undefined;
+    }
+    const d = defaults.network;
+    const access = r.oneOf(obj.access, "network.access", ["private", "public"] as const, d.access);
+    const addressSpace = r.string(obj.addressSpace, "network.addressSpace", { fallback: d.addressSpace });
+    const serverSubnet = r.string(obj.serverSubnet, "network.serverSubnet", { fallback: d.serverSubnet });
+    const vmSubnet = r.string(obj.vmSubnet, "network.vmSubnet", { fallback: d.vmSubnet });
+    const allowAzureServices = r.boolean(obj.allowAzureServices, "network.allowAzureServices", d.allowAzureServices);
+    const routeTable = r.boolean(obj.routeTable, "network.routeTable", d.routeTable);
+    const natGateway = r.boolean(obj.natGateway, "network.natGateway", d.natGateway);
+
+    const prefixes: { key: string; text: string; range: { first: number; last: number } }[] = [];
+    for (const [key, text, minLength] of [["addressSpace", addressSpace, 8], ["serverSubnet", serverSubnet, 8], ["vmSubnet", vmSubnet, 8]] as const) {
+        if (text === undefined) {
+            continue;
+        }
+        const cidr = parseCidr(text);
+        if (!cidr || !isNetworkAddress(text)) {
+            r.fail(`network.${key}`, `"${text}" is not a valid IPv4 prefix (network address/length, e.g. 10.20.1.0/24).`);
+        } else if (cidr.prefixLength < minLength || cidr.prefixLength > 29) {
+            r.fail(`network.${key}`, `"${text}" must be between /${minLength} and /29.`);
+        } else if (key === "serverSubnet" && cidr.prefixLength > 28) {
+            r.fail("network.serverSubnet", `"${text}" is too small: a delegated Flexible Server subnet needs at least a /28.`);
+        } else {
+            prefixes.push({ key, text, range: cidr });
+        }
+    }
+    const space = prefixes.find((p) => p.key === "addressSpace");
+    const subnets = prefixes.filter((p) => p.key !== "addressSpace" && (access === "private" || p.key === "vmSubnet"));
+    for (const subnet of subnets) {
+        if (space && !contains(space.range, subnet.range)) {
+            r.fail(`network.${subnet.key}`, `"${subnet.text}" is outside network.addressSpace ${space.text}. Pick a prefix inside it.`);
+        }
+    }
+    if (subnets.length === 2 && overlaps(subnets[0].range, subnets[1].range)) {
+        r.fail("network.vmSubnet", `"${subnets[1].text}" overlaps network.serverSubnet ${subnets[0].text}. Subnets must not overlap.`);
+    }
+
+    const allowedIps: IpRange[] = [];
+    const ipItems = r.list(obj.allowedIps, "network.allowedIps");
+    if (access === "private" && ipItems.length > 0) {
+        r.fail("network.allowedIps", "has entries but network.access is private: a VNet-integrated server has no firewall. Remove allowedIps or set network.access to public.");
+    }
+    if (access === "private" && allowAzureServices) {
+        r.fail("network.allowAzureServices", "only applies to public access. Remove it or set network.access to public.");
+    }
+    ipItems.forEach((item, i) => {
+        const path = `network.allowedIps[${i}]`;
+        const text = r.string(item, path, { required: "Give an address, a CIDR or a start-end range." });
+        if (text === undefined) {
+            return;
+        }
+        const range = parseIpRange(text);
+        if (!range) {
+            r.fail(path, `"${text}" is not an IPv4 address, CIDR (a.b.c.d/n) or range (a.b.c.d-e.f.g.h).`);
+        } else if (range.start === 0 && range.end === 0) {
+            r.fail(path, `"${text}" is Azure's "allow all Azure services" rule (any tenant). Remove it; if you really need it set network.allowAzureServices: true.`);
+        } else if (range.start === 0 || range.end === 2 ** 32 - 1 || range.end - range.start + 1 > 2 ** 16) {
+            r.fail(path, `"${text}" opens the server to the internet at large (over 65,536 addresses). List your clients' addresses or use private access.`);
+        } else if (allowedIps.some((a) => a.start === numberToIp(range.start) && a.end === numberToIp(range.end))) {
+            r.fail(path, `"${text}" is listed twice. Remove the duplicate.`);
+        } else {
+            allowedIps.push({ source: text, start: numberToIp(range.start), end: numberToIp(range.end) });
+        }
+    });
+    if (!access || !addressSpace || !serverSubnet || !vmSubnet) {
+        return undefined;
+    }
+    return { access, addressSpace, serverSubnet, vmSubnet, allowedIps, allowAzureServices, routeTable, natGateway };
+}
+
+function parseServer(r: Reader, value: Json, context: { project: string; stack: string }): ServerConfig | undefined {
+    const obj = r.object(value, "server", knownKeys.server);
+    if (!obj) {
+        return undefined;
+    }
+    const d = defaults.server;
+    const name = r.string(obj.name, "server.name", { fallback: `${context.project}-${context.stack}`.toLowerCase() });
+    if (name !== undefined && !serverNamePattern.test(name)) {
+        r.fail("server.name", `"${name}" must be 3–63 characters of lowercase letters, digits and hyphens, starting and ending with a letter or digit.`);
+    }
+    const version = r.string(typeof obj.version === "number" ? String(obj.version) : obj.version, "server.version", { fallback: d.version });
+    if (version !== undefined && !supportedVersions.includes(version)) {
+        r.fail("server.version", `PostgreSQL "${version}" is not offered by Azure Flexible Server. Use one of ${supportedVersions.join(", ")}.`);
+    }
+    const sku = r.string(obj.sku, "server.sku", { fallback: d.sku });
+    if (sku !== undefined && !/^Standard_[A-Za-z0-9_]+$/.test(sku)) {
+        r.fail("server.sku", `"${sku}" is not a Flexible Server SKU name (e.g. Standard_B1ms, Standard_D2ds_v5).`);
+    }
+    const tier = r.oneOf(obj.tier, "server.tier", skuTiers, d.tier);
+    if (sku && tier && (tier === "Burstable") !== /^Standard_B/.test(sku)) {
+        r.fail("server.sku", `"${sku}" does not belong to the ${tier} tier (Burstable SKUs are Standard_B*). Match server.sku and server.tier.`);
+    }
+    const storageGb = r.integer(obj.storageGb, "server.storageGb", d.storageGb);
+    if (storageGb !== undefined && !storageSizesGb.includes(storageGb)) {
+        r.fail("server.storageGb", `${storageGb} is not a Flexible Server storage size. Use one of ${storageSizesGb.join(", ")}.`);
+    }
+    const highAvailability = r.oneOf(obj.highAvailability, "server.highAvailability", highAvailabilityModes, d.highAvailability);
+    const availabilityZone = r.string(typeof obj.availabilityZone === "number" ? String(obj.availabilityZone) : obj.availabilityZone, "server.availabilityZone");
+    if (availabilityZone !== undefined && !["1", "2", "3"].includes(availabilityZone)) {
+        r.fail("server.availabilityZone", `"${availabilityZone}" must be 1, 2 or 3.`);
+    }
+    const backupRetentionDays = r.integer(obj.backupRetentionDays, "server.backupRetentionDays", d.backupRetentionDays, [7, 35]);
+    const geoRedundantBackup = r.boolean(obj.geoRedundantBackup, "server.geoRedundantBackup", d.geoRedundantBackup);
+    let maintenanceWindow: MaintenanceWindow | undefined;
+    if (obj.maintenanceWindow !== undefined) {
+        const mw = r.object(obj.maintenanceWindow, "server.maintenanceWindow", knownKeys.maintenanceWindow);
+        if (mw) {
+            const dayOfWeek = r.integer(mw.dayOfWeek, "server.maintenanceWindow.dayOfWeek", 0, [0, 6]);
+            const startHour = r.integer(mw.startHour, "server.maintenanceWindow.startHour", 0, [0, 23]);
+            const startMinute = r.integer(mw.startMinute, "server.maintenanceWindow.startMinute", 0, [0, 59]);
+            if (dayOfWeek !== undefined && startHour !== undefined && startMinute !== undefined) {
+                maintenanceWindow = { dayOfWeek, startHour, startMinute };
+            }
+        }
+    }
+    const parameters: Record<string, string> = secureParameterDefaults(version ?? d.version);
+    const overrides = obj.parameters;
+    if (overrides !== undefined && (typeof overrides !== "object" || overrides === null || Array.isArray(overrides))) {
+        r.fail("server.parameters", "must be a map of parameter name to value.");
+    } else if (overrides) {
+        for (const [key, raw] of Object.entries(overrides)) {
+            if (!parameterNamePattern.test(key)) {
+                r.fail(`server.parameters.${key}`, `"${key}" is not a server parameter name (lowercase, e.g. log_min_duration_statement).`);
+            } else if (typeof raw !== "string" && typeof raw !== "number" && typeof raw !== "boolean") {
+                r.fail(`server.parameters.${key}`, "must be a string, number or boolean.");
+            } else {
+                parameters[key] = typeof raw === "boolean" ? (raw ? "on" : "off") : String(raw);
+            }
+        }
+    }
+    if (!name || !version || !sku || !tier || storageGb === undefined || !highAvailability || backupRetentionDays === undefined) {
+        return undefined;
+    }
+    return { name, version, sku, tier, storageGb, highAvailability, availabilityZone, backupRetentionDays, geoRedundantBackup, maintenanceWindow, parameters };
+}
+
+function parseVm(r: Reader, value: Json, context: { stack: string }, databases: readonly string[]): VmConfig | undefined {
+    const obj = r.object(value, "vm", knownKeys.vm);
+    if (!obj) {
+        return undefined;
+    }
+    const d = defaults.vm;
+    const enabled = r.boolean(obj.enabled, "vm.enabled", d.enabled);
+    const name = r.string(obj.name, "vm.name", { fallback: `${context.stack}-pg-client` });
+    if (name !== undefined && !vmNamePattern.test(name)) {
+        r.fail("vm.name", `"${name}" must be 1–63 letters, digits and hyphens, starting and ending with a letter or digit.`);
+    }
+    const size = r.string(obj.size, "vm.size", { fallback: d.size });
+    const adminUsername = r.string(obj.adminUsername, "vm.adminUsername", { fallback: d.adminUsername });
+    if (adminUsername !== undefined && (!linuxUserPattern.test(adminUsername) || ["root", "admin", "administrator", "guest"].includes(adminUsername))) {
+        r.fail("vm.adminUsername", `"${adminUsername}" is not allowed: use a lowercase Linux user name that is not root, admin, administrator or guest.`);
+    }
+    const sshPublicKey = r.string(obj.sshPublicKey, "vm.sshPublicKey", {
+        required: enabled ? "The VM allows SSH keys only (password login is disabled). Set it to your public key, e.g. the contents of ~/.ssh/id_ed25519.pub." : undefined,
+        fallback: "",
+    });
+    if (enabled && sshPublicKey && !sshKeyPattern.test(sshPublicKey.trim())) {
+        r.fail("vm.sshPublicKey", "is not an OpenSSH public key (ssh-ed25519 AAAA…, ssh-rsa AAAA… or ecdsa-sha2-…). Paste the .pub file, not the private key.");
+    }
+    const publicIp = r.boolean(obj.publicIp, "vm.publicIp", d.publicIp);
+    const encryptionAtHost = r.boolean(obj.encryptionAtHost, "vm.encryptionAtHost", d.encryptionAtHost);
+    const access = parseAccess(r, obj.access, "vm.access", databases);
+    if (!name || !size || !adminUsername || sshPublicKey === undefined) {
+        return undefined;
+    }
+    return { enabled, name, size, adminUsername, sshPublicKey: sshPublicKey.trim(), publicIp, encryptionAtHost, access };
+}
+
+function parseDiagnostics(r: Reader, value: Json): StackConfig["diagnostics"] {
+    const obj = r.object(value, "diagnostics", knownKeys.diagnostics) ?? {};
+    return {
+        enabled: r.boolean(obj.enabled, "diagnostics.enabled", defaults.diagnostics.enabled),
+        retentionDays: r.integer(obj.retentionDays, "diagnostics.retentionDays", defaults.diagnostics.retentionDays, [30, 730]) ?? defaults.diagnostics.retentionDays,
+    };
+}
+
+function parseTags(r: Reader, value: Json): Record<string, string> {
+    if (value === undefined || value === null) {
+        return {};
+    }
+    if (typeof value !== "object" || Array.isArray(value)) {
+        r.fail("tags", "must be a map of tag name to value.");
+        return {};
+    }
+    const tags: Record<string, string> = {};
+    for (const [key, v] of Object.entries(value)) {
+        if (typeof v !== "string") {
+            r.fail(`tags.${key}`, "must be a string.");
+        } else {
+            tags[key] = v;
+        }
+    }
+    return tags;
+}
+
+/** Role names and object ids must be unique across admins, principals and the VM's identity. */
+function checkIdentities(r: Reader, admins: readonly EntraAdmin[], principals: readonly Principal[], vm: VmConfig | undefined, administratorLogin: string | undefined): void {
+    const names = new Map<string, string>();
+    const ids = new Map<string, string>();
+    const claim = (name: string, objectId: string | undefined, path: string, fix: string) => {
+        const nameOwner = names.get(name);
+        if (nameOwner) {
+            r.fail(path, `"${name}" is already used by ${nameOwner}. Role names are unique per server: ${fix}`);
+        } else {
+            names.set(name, `${namespace}:${path}`);
+        }
+        if (objectId) {
+            const idOwner = ids.get(objectId);
+            if (idOwner) {
+                r.fail(path.replace(/\.name$/, ".objectId"), `object id ${objectId} is already used by ${idOwner}. An Entra identity is either an admin or an ordinary role, once: ${fix}`);
+            } else {
+                ids.set(objectId, `${namespace}:${path.replace(/\.name$/, "")}`);
+            }
+        }
+    };
+    if (administratorLogin) {
+        claim(administratorLogin, undefined, "administratorLogin", "rename the password administrator.");
+    }
+    admins.forEach((a, i) => claim(a.name, a.objectId, `admins[${i}].name`, "remove the duplicate admin."));
+    principals.forEach((p, i) => claim(p.name, p.objectId, `principals[${i}].name`, "remove the duplicate, or drop it from principals if it is an admin."));
+    if (vm?.enabled) {
+        claim(vm.name, undefined, "vm.name", "the VM's identity gets a role named after the VM; rename the VM.");
+    }
+}

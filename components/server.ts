@@ -1,0 +1,163 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as random from "@pulumi/random";
+import { AuthMode, IpRange, ServerConfig } from "./config";
+
+export interface FlexibleServerArgs {
+    resourceGroupName: pulumi.Input<string>;
+    location: string;
+    /** Validated server settings; `parameters` are the effective ones (secure defaults + overrides). */
+    config: ServerConfig;
+    /** `entra-only` disables password logins; `mixed` also creates a password administrator. */
+    auth: AuthMode;
+    /** Required with `mixed`: the password administrator's login. Its password is generated. */
+    administratorLogin?: string;
+    /** Entra tenant of the server's Entra authentication. */
+    tenantId: pulumi.Input<string>;
+    /** Private access: the delegated subnet and private DNS zone ids. Absent: public access. */
+    privateNetwork?: {
+        delegatedSubnetId: pulumi.Input<string>;
+        privateDnsZoneId: pulumi.Input<string>;
+        /** Subnet, zone and VNet link: the server is created only when all exist. */
+        dependsOn: pulumi.Input<pulumi.Resource>[];
+    };
+    /** Public access: firewall ranges. Never allow-all; the `0.0.0.0` rule only through `allowAzureServices`. */
+    firewall?: {
+        allowedIps: readonly IpRange[];
+        allowAzureServices: boolean;
+        /** Extra named addresses known only after deployment, e.g. the VM subnet's NAT gateway IP. */
+        extraAddresses?: Record<string, pulumi.Input<string>>;
+    };
+    /** Protect the server from deletion. */
+    protect: boolean;
+    tags?: Record<string, string>;
+}
+
+/**
+ * A PostgreSQL Flexible Server with Entra authentication, its server parameters and firewall rules.
+ *
+ * Azure runs one management operation at a time per server: parallel parameter writes fail with ServerBusy
+ * and admin writes fail while the server is updating (azurerm #19962). So every server-scoped write here is
+ * chained, and `lastWrite` is what the next writer (the Entra administrators) must wait for.
+ */
+export class FlexibleServer extends pulumi.ComponentResource {
+    readonly server: dbforpostgresql.Server;
+    readonly serverName: pulumi.Output<string>;
+    readonly fqdn: pulumi.Output<string>;
+    /** Secret. Mixed auth only. */
+    readonly administratorPassword?: pulumi.Output<string>;
+    readonly parameters: dbforpostgresql.Configuration[];
+    readonly firewallRules: dbforpostgresql.FirewallRule[];
+    /** The last server-scoped write of this component (the server itself if there is none). */
+    readonly lastWrite: pulumi.Resource;
+
+    constructor(name: string, args: FlexibleServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("entra-postgres:server:FlexibleServer", name, {}, opts);
+        const { config, resourceGroupName } = args;
+        const mixed = args.auth === "mixed";
+
+        let password: random.RandomPassword | undefined;
+        if (mixed) {
+            password = new random.RandomPassword(`${name}-admin-password`, {
+                length: 32,
+                minLower: 2,
+                minUpper: 2,
+                minNumeric: 2,
+                minSpecial: 2,
+                // Characters that survive connection strings, shells and URLs unquoted.
+                overrideSpecial: "-_.~!*",
+            }, { parent: this });
+            this.administratorPassword = pulumi.secret(password.result);
+        }
+
+        this.server = new dbforpostgresql.Server(`${name}-server`, {
+            resourceGroupName,
+            location: args.location,
+            serverName: config.name,
+            version: config.version,
+            sku: { name: config.sku, tier: config.tier },
+            storage: { storageSizeGB: config.storageGb, autoGrow: "Enabled" },
+            authConfig: {
+                activeDirectoryAuth: "Enabled",
+                passwordAuth: mixed ? "Enabled" : "Disabled",
+                tenantId: args.tenantId,
+            },
+            administratorLogin: mixed ? args.administratorLogin : undefined,
+            administratorLoginPassword: password?.result,
+            availabilityZone: config.availabilityZone,
+            highAvailability: { mode: config.highAvailability },
+            backup: {
+                backupRetentionDays: config.backupRetentionDays,
+                geoRedundantBackup: config.geoRedundantBackup ? "Enabled" : "Disabled",
+            },
+            maintenanceWindow: config.maintenanceWindow
+                ? { customWindow: "Enabled", ...config.maintenanceWindow }
+                : { customWindow: "Disabled" },
+            network: args.privateNetwork
+                ? {
+                    publicNetworkAccess: "Disabled",
+                    delegatedSubnetResourceId: args.privateNetwork.delegatedSubnetId,
+                    privateDnsZoneArmResourceId: args.privateNetwork.privateDnsZoneId,
+                }
+                : { publicNetworkAccess: "Enabled" },
+            tags: args.tags,
+        }, {
+            parent: this,
+            protect: args.protect,
+            dependsOn: args.privateNetwork?.dependsOn,
+            // Azure reports the standby zone it picked; a zone chosen by Azure is not drift.
+            ignoreChanges: config.availabilityZone ? [] : ["availabilityZone"],
+            additionalSecretOutputs: ["administratorLoginPassword"],
+        });
+        this.serverName = this.server.name;
+        this.fqdn = this.server.fullyQualifiedDomainName.apply((f) => f ?? "");
+
+        let previous: pulumi.Resource = this.server;
+        this.parameters = Object.entries(config.parameters).map(([parameter, value]) => {
+            const write = new dbforpostgresql.Configuration(`${name}-param-${parameter.replace(/[._]/g, "-")}`, {
+                resourceGroupName,
+                serverName: this.server.name,
+                configurationName: parameter,
+                value,
+                source: "user-override",
+            }, { parent: this, dependsOn: [previous] });
+            previous = write;
+            return write;
+        });
+
+        this.firewallRules = [];
+        if (args.firewall) {
+            const rules: { ruleName: string; start: pulumi.Input<string>; end: pulumi.Input<string> }[] = args.firewall.allowedIps.map((ip) => ({
+                ruleName: `allow-${ip.start.replace(/\./g, "-")}` + (ip.start === ip.end ? "" : `-to-${ip.end.replace(/\./g, "-")}`),
+                start: ip.start,
+                end: ip.end,
+            }));
+            for (const [ruleName, address] of Object.entries(args.firewall.extraAddresses ?? {})) {
+                rules.push({ ruleName, start: address, end: address });
+            }
+            if (args.firewall.allowAzureServices) {
+                // Azure's special 0.0.0.0 rule: any Azure service, of any tenant. Only with the explicit opt-in.
+                rules.push({ ruleName: "AllowAllAzureServicesAndResourcesWithinAzureIps", start: "0.0.0.0", end: "0.0.0.0" });
+            }
+            for (const rule of rules) {
+                const write: dbforpostgresql.FirewallRule = new dbforpostgresql.FirewallRule(`${name}-fw-${rule.ruleName}`, {
+                    resourceGroupName,
+                    serverName: this.server.name,
+                    firewallRuleName: rule.ruleName,
+                    startIpAddress: rule.start,
+                    endIpAddress: rule.end,
+                }, { parent: this, dependsOn: [previous] });
+                previous = write;
+                this.firewallRules.push(write);
+            }
+        }
+        this.lastWrite = previous;
+
+        this.registerOutputs({
+            serverName: this.serverName,
+            fqdn: this.fqdn,
+            administratorPassword: this.administratorPassword,
+        });
+    }
+}
+
