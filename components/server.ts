@@ -83,7 +83,8 @@ export class FlexibleServer extends pulumi.ComponentResource {
                 tenantId: args.tenantId,
             },
             administratorLogin: mixed ? args.administratorLogin : undefined,
-            administratorLoginPassword: password?.result,
+            // Secret on the wire and in state even where the engine does not mark random's output itself.
+            administratorLoginPassword: this.administratorPassword,
             availabilityZone: config.availabilityZone,
             highAvailability: { mode: config.highAvailability },
             backup: {

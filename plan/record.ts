@@ -15,10 +15,18 @@ import type { RecordedResource } from "../policies/evaluate";
 export const projectRoot = path.resolve(__dirname, "..");
 export const projectName = "entra-postgres";
 
+/** A registration as recorded: what the policies see, plus which inputs were sent as secrets. */
+export interface RecordedRegistration extends RecordedResource {
+    /** Top-level input names whose value is (or contains) a secret. */
+    secretKeys: string[];
+}
+
 export interface Recording {
-    resources: RecordedResource[];
+    resources: RecordedRegistration[];
     /** Invokes the program made (token → inputs). */
     invokes: { token: string; inputs: Record<string, unknown> }[];
+    /** What the program threw (e.g. a `ConfigError`), after which nothing more was registered. */
+    error?: unknown;
 }
 
 export interface RecordOptions {
@@ -94,6 +102,9 @@ function azureMocks(preview: boolean): pulumi.runtime.Mocks {
                 case "azure-native:compute:VirtualMachine":
                     state.identity = { ...(inputs.identity ?? {}), principalId: fakeGuid(`principal:${args.name}`), tenantId: fakeGuid("tenant") };
                     break;
+                case "random:index/randomPassword:RandomPassword":
+                    state.result = `Mock-${fakeGuid(args.name)}`;
+                    break;
                 case "azure-native:network:PublicIPAddress":
                     state.ipAddress = "198.51.100.24";
                     break;
@@ -148,8 +159,10 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
         req.getPropertydependenciesMap().forEach((value, key) => {
             propertyDependencies[key] = value.getUrnsList();
         });
+        const raw = (req.getObject() as { toJavaScript(): Record<string, unknown> }).toJavaScript();
         recording.resources.push({
             urn,
+            secretKeys: Object.keys(raw).filter((key) => containsSecret(raw[key])),
             type: req.getType(),
             name: req.getName(),
             props: rpc.deserializeProperties(req.getObject()),
@@ -168,9 +181,26 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
         return invoke(req, callback);
     };
 
-    await program();
+    try {
+        await program();
+    } catch (err) {
+        recording.error = err;
+    }
     await settings.waitForRPCs();
     return recording;
+}
+
+/** The marker Pulumi's wire format puts on a secret value. */
+const secretSignature = "1b47061264138c4ac30d75fd1eb44270";
+
+function containsSecret(value: unknown): boolean {
+    if (value === null || typeof value !== "object") {
+        return false;
+    }
+    if ((value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === secretSignature) {
+        return true;
+    }
+    return Object.values(value as Record<string, unknown>).some(containsSecret);
 }
 
 /** Resolves an output's value (undefined when unknown), for assertions. */

@@ -1,0 +1,84 @@
+import { loadStackConfig, recordProgram, Recording } from "../../plan/record";
+import type { RecordedRegistration as RecordedResource } from "../../plan/record";
+
+const indexPath = require.resolve("../../index");
+
+export interface ProgramRun extends Recording {
+    /** The stack outputs `index.ts` exports. */
+    outputs: Record<string, unknown>;
+}
+
+/** Runs the real `index.ts` under mocks with `config` (raw `ns:key` → string) and records it. */
+export async function runProgram(stack: string, config: Record<string, string>, preview = false): Promise<ProgramRun> {
+    delete require.cache[indexPath];
+    let outputs: Record<string, unknown> = {};
+    const recording = await recordProgram(() => {
+        outputs = require(indexPath);
+    }, { stack, config, preview });
+    return { ...recording, outputs };
+}
+
+/** Runs a shipped stack (`Pulumi.<stack>.yaml` over `Pulumi.yaml` defaults), optionally with settings changed. */
+export function runStack(stack: string, change: (config: Record<string, unknown>) => void = () => undefined, preview = false): Promise<ProgramRun> {
+    return runProgram(stack, editConfig(loadStackConfig(stack), change), preview);
+}
+
+/** Decodes the raw config, lets `change` edit it as plain objects (keys without namespace), re-encodes it. */
+export function editConfig(raw: Record<string, string>, change: (config: Record<string, unknown>) => void): Record<string, string> {
+    const plain: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) {
+        const short = key.startsWith("entra-postgres:") ? key.slice("entra-postgres:".length) : key;
+        try {
+            plain[short] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+        } catch {
+            plain[short] = value;
+        }
+    }
+    change(plain);
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(plain)) {
+        if (value === undefined) {
+            continue;
+        }
+        out[key.includes(":") ? key : `entra-postgres:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return out;
+}
+
+export function ofType(resources: RecordedResource[], type: string): RecordedResource[] {
+    return resources.filter((r) => r.type === type);
+}
+
+export function one(resources: RecordedResource[], type: string): RecordedResource {
+    const found = ofType(resources, type);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+    }
+    return found[0];
+}
+
+export function byName(resources: RecordedResource[], name: string): RecordedResource {
+    const found = resources.find((r) => r.name === name);
+    if (!found) {
+        throw new Error(`no resource named ${name}; have ${resources.map((r) => r.name).join(", ")}`);
+    }
+    return found;
+}
+
+/** True when `resource` waits for `other`, directly or through a chain of dependencies. */
+export function dependsOnTransitively(resources: RecordedResource[], resource: RecordedResource, other: RecordedResource): boolean {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const seen = new Set<string>();
+    const stack = [...resource.dependencies];
+    while (stack.length > 0) {
+        const urn = stack.pop()!;
+        if (urn === other.urn) {
+            return true;
+        }
+        if (!seen.has(urn)) {
+            seen.add(urn);
+            stack.push(...(byUrn.get(urn)?.dependencies ?? []));
+        }
+    }
+    return false;
+}
