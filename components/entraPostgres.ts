@@ -3,6 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import { serverFqdn } from "./cloud";
 import { StackConfig } from "./config";
+import { AccessIdentity, EntraAccess } from "./access";
 import { EntraAdministrators } from "./administrators";
 import { Databases } from "./databases";
 import { ServerDiagnostics } from "./diagnostics";
@@ -12,8 +13,8 @@ import { IdentityVm } from "./vm";
 
 /**
  * Everything one stack deploys, from a validated `StackConfig` (see `parseConfig`): resource group, network,
- * Flexible Server with Entra authentication, its Entra administrators, databases, diagnostics and the VM
- * whose managed identity logs in with a token.
+ * Flexible Server with Entra authentication, its Entra administrators, databases, diagnostics, the VM
+ * whose managed identity logs in with a token, and a database role with grants for every Entra identity.
  *
  * Ordering is the design: network and VM are created beside the server; server writes (parameters, firewall
  * rules, admins, databases) form one chain, because Azure runs one operation per server at a time.
@@ -26,6 +27,8 @@ export class EntraPostgres extends pulumi.ComponentResource {
     readonly databases: Databases;
     readonly diagnostics?: ServerDiagnostics;
     readonly vm?: IdentityVm;
+    /** A database role per Entra identity (the VM's and each principal) and its grants. */
+    readonly access: EntraAccess;
     readonly tenantId: pulumi.Output<string>;
     /** The FQDN Azure gives the server (known before it exists). */
     readonly fqdn: string;
@@ -122,6 +125,32 @@ export class EntraPostgres extends pulumi.ComponentResource {
                 tags,
             }, child);
         }
+
+        const identities: AccessIdentity[] = config.principals.map((p) => ({
+            name: p.name,
+            objectId: p.objectId,
+            type: p.type,
+            access: p.access,
+        }));
+        if (this.vm) {
+            // The VM's system-assigned identity is a service principal named after the VM.
+            identities.unshift({
+                name: this.vm.roleName,
+                objectId: this.vm.principalId,
+                type: "service",
+                access: config.vm.access,
+                dependsOn: [this.vm.vm],
+            });
+        }
+        this.access = new EntraAccess(`${name}-access`, {
+            serverFqdn: this.server.fqdn,
+            cloud: config.cloud,
+            tenantId: this.tenantId,
+            deployer: config.deployer,
+            lastAdmin: this.administrators.last,
+            identities,
+            databases: this.databases.databases,
+        }, child);
 
         this.registerOutputs({
             resourceGroupName: this.resourceGroupName,

@@ -8,4 +8,6 @@ export * from "./databases";
 export * from "./diagnostics";
 export * from "./vm";
 export * from "./cloudInit";
+export * from "./access";
+export * from "./roles";
 export * from "./entraPostgres";

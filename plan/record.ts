@@ -19,6 +19,8 @@ export const projectName = "entra-postgres";
 export interface RecordedRegistration extends RecordedResource {
     /** Top-level input names whose value is (or contains) a secret. */
     secretKeys: string[];
+    /** Dotted paths of inputs not known yet (preview); their value in `props` is `undefined`. */
+    unknownPaths: string[];
 }
 
 export interface Recording {
@@ -86,12 +88,31 @@ function fakeGuid(seed: string): string {
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-8${s.slice(17, 20)}-${s.slice(20, 32)}`;
 }
 
+/** The wire value of an output not known until the resource exists. */
+const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Outputs Azure computes, which a preview shows as unknown (inputs pass through, as the provider's preview does). */
+function computedInPreview(type: string, inputs: Record<string, any>): Record<string, unknown> {
+    switch (type) {
+        case "azure-native:dbforpostgresql:Server":
+            return { fullyQualifiedDomainName: unknownValue };
+        case "azure-native:compute:VirtualMachine":
+            return { identity: { ...(inputs.identity ?? {}), principalId: unknownValue, tenantId: unknownValue } };
+        case "azure-native:network:PublicIPAddress":
+            return { ipAddress: unknownValue };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: unknownValue };
+        default:
+            return {};
+    }
+}
+
 /** What Azure would compute after `pulumi up`; in preview nothing is invented. */
 function azureMocks(preview: boolean): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
             if (preview) {
-                return { id: undefined, state: args.inputs };
+                return { id: undefined, state: { ...args.inputs, ...computedInPreview(args.type, args.inputs) } };
             }
             const inputs = args.inputs as Record<string, any>;
             const state: Record<string, unknown> = { ...inputs, name: inputs.serverName ?? inputs.vmName ?? args.name };
@@ -160,12 +181,14 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
             propertyDependencies[key] = value.getUrnsList();
         });
         const raw = (req.getObject() as { toJavaScript(): Record<string, unknown> }).toJavaScript();
+        const unknownPaths: string[] = [];
         recording.resources.push({
             urn,
             secretKeys: Object.keys(raw).filter((key) => containsSecret(raw[key])),
             type: req.getType(),
             name: req.getName(),
-            props: rpc.deserializeProperties(req.getObject()),
+            props: withoutUnknowns(rpc.deserializeProperties(req.getObject()), "", unknownPaths),
+            unknownPaths,
             parent: req.getParent() || undefined,
             dependencies: req.getDependenciesList(),
             propertyDependencies,
@@ -202,6 +225,24 @@ function containsSecret(value: unknown): boolean {
     }
     return Object.values(value as Record<string, unknown>).some(containsSecret);
 }
+
+/** Replaces the SDK's unknown markers by `undefined`, collecting their paths. */
+function withoutUnknowns<T>(value: T, path: string, paths: string[]): T {
+    if (value === pulumiUnknown) {
+        paths.push(path);
+        return undefined as T;
+    }
+    if (Array.isArray(value)) {
+        return value.map((v, i) => withoutUnknowns(v, `${path}[${i}]`, paths)) as T;
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutUnknowns(v, path ? `${path}.${k}` : k, paths)])) as T;
+    }
+    return value;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pulumiUnknown: unknown = require("@pulumi/pulumi/output").unknown;
 
 /** Resolves an output's value (undefined when unknown), for assertions. */
 export function unwrap<T>(output: pulumi.Output<T> | T): Promise<T | undefined> {

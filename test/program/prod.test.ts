@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { unwrap } from "../../plan/record";
 import { byName, dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../support/program";
 
 /** The shipped `Pulumi.prod.yaml`: Entra-only, private access with a route table, HA, geo backups, protect. */
@@ -193,11 +194,11 @@ describe("prod stack", () => {
     test("outputs: names, FQDN, admins, VM identity and role, connection commands; no password", async () => {
         const o = run.outputs as Record<string, pulumi.Output<unknown> | unknown>;
         assert.equal(o.serverFqdn, "entra-postgres-prod.postgres.database.azure.com");
-        assert.equal(await (o.serverName as pulumi.Output<string>).promise(), "entra-postgres-prod");
+        assert.equal(await unwrap(o.serverName as pulumi.Output<string>), "entra-postgres-prod");
         assert.deepEqual(o.entraAdmins, ["platform-deployer (ServicePrincipal)", "Prod DB Admins (Group)"]);
         assert.equal(o.deployer, "platform-deployer");
         assert.equal(o.vmRoleName, "prod-pg-client");
-        assert.match(String(await (o.vmPrincipalId as pulumi.Output<string>).promise()), /^[0-9a-f-]{36}$/);
+        assert.match(String(await unwrap(o.vmPrincipalId as pulumi.Output<string>)), /^[0-9a-f-]{36}$/);
         assert.match(String(o.connectCommand), /az account get-access-token --resource-type oss-rdbms/);
         assert.match(String(o.connectCommand), /host=entra-postgres-prod\.postgres\.database\.azure\.com .*dbname=app .*sslmode=require/);
         assert.match(String(o.vmConnectCommand), /pg-entra-login app/);

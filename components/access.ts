@@ -1,0 +1,169 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as postgresql from "@pulumi/postgresql";
+import { slug } from "./administrators";
+import { Cloud } from "./cloud";
+import { AccessLevel, DatabaseAccess, EntraAdmin, PrincipalKind } from "./config";
+import { EntraRole, getAccessToken } from "./roles";
+
+/** An Entra identity that gets a database role, and the access it is granted. */
+export interface AccessIdentity {
+    /** Role name (user UPN, group or identity display name; for the VM, the VM name). */
+    name: string;
+    /** Entra object id; absent: Azure resolves `name` in the tenant. */
+    objectId?: pulumi.Input<string>;
+    type: PrincipalKind;
+    access: readonly DatabaseAccess[];
+    /** Resources the role must wait for besides the admin chain (e.g. the VM whose identity it is). */
+    dependsOn?: pulumi.Resource[];
+}
+
+export interface EntraAccessArgs {
+    /** Host name of the server. */
+    serverFqdn: pulumi.Input<string>;
+    cloud: Cloud;
+    tenantId: pulumi.Input<string>;
+    /** The admin whose identity runs `pulumi up`: roles are created and grants given as this admin. */
+    deployer: EntraAdmin;
+    /** End of the Entra admin chain: every role waits for it. */
+    lastAdmin: pulumi.Resource;
+    identities: readonly AccessIdentity[];
+    /** The server's databases by name: grants wait for theirs. */
+    databases: ReadonlyMap<string, pulumi.Resource>;
+}
+
+/** Privileges one access level grants in a database, per object type (schema `public`). */
+export interface LevelPrivileges {
+    database: string[];
+    schema: string[];
+    table: string[];
+    sequence: string[];
+}
+
+/**
+ * The least-privilege model. `read`: connect, use schema `public`, read every table and sequence.
+ * `write`: read plus changing rows and using sequences. `admin`: create objects in `public` (and own them),
+ * no server-level right. Table and sequence privileges also become default privileges, so tables created
+ * later are covered.
+ */
+export const levelPrivileges: Readonly<Record<AccessLevel, LevelPrivileges>> = {
+    read: { database: ["CONNECT"], schema: ["USAGE"], table: ["SELECT"], sequence: ["SELECT"] },
+    write: { database: ["CONNECT"], schema: ["USAGE"], table: ["SELECT", "INSERT", "UPDATE", "DELETE"], sequence: ["SELECT", "USAGE"] },
+    admin: { database: ["CONNECT"], schema: ["USAGE", "CREATE"], table: [], sequence: [] },
+};
+
+/**
+ * A database role for every Entra identity (through the `EntraRole` dynamic provider) and its grants (through
+ * `@pulumi/postgresql`, with one explicit provider per server that signs in as the deployer admin over TLS
+ * with an Entra token: `azureIdentityAuth` in the public cloud, a freshly fetched token as a secret password
+ * elsewhere, because the provider's own Azure sign-in only knows the public audience).
+ */
+export class EntraAccess extends pulumi.ComponentResource {
+    readonly roles: Map<string, EntraRole>;
+    readonly provider?: postgresql.Provider;
+    readonly grants: postgresql.Grant[];
+    readonly defaultPrivileges: postgresql.DefaultPrivileges[];
+
+    constructor(name: string, args: EntraAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("entra-postgres:access:EntraAccess", name, {}, opts);
+        this.roles = new Map();
+        this.grants = [];
+        this.defaultPrivileges = [];
+
+        for (const identity of args.identities) {
+            this.roles.set(identity.name, new EntraRole(`${name}-role-${slug(identity.name)}`, {
+                serverFqdn: args.serverFqdn,
+                adminLogin: args.deployer.name,
+                roleName: identity.name,
+                objectId: identity.objectId,
+                principalType: identity.type,
+                isAdmin: false,
+                isMfa: false,
+                cloud: args.cloud,
+            }, { parent: this, dependsOn: [args.lastAdmin, ...(identity.dependsOn ?? [])] }));
+        }
+
+        const granted = args.identities.filter((i) => i.access.length > 0);
+        if (granted.length > 0) {
+            this.provider = new postgresql.Provider(`${name}-pg`, {
+                host: args.serverFqdn,
+                port: 5432,
+                database: "postgres",
+                username: args.deployer.name,
+                sslmode: "require",
+                superuser: false,
+                connectTimeout: 30,
+                ...(args.cloud === "public"
+                    ? { azureIdentityAuth: true, azureTenantId: args.tenantId }
+                    : { password: pulumi.secret(pulumi.output(getAccessToken(args.cloud))) }),
+            }, { parent: this });
+        }
+
+        for (const identity of granted) {
+            const role = this.roles.get(identity.name)!;
+            for (const { database, level } of identity.access) {
+                const databaseResource = args.databases.get(database);
+                const after = databaseResource ? [role, databaseResource] : [role];
+                const owners = this.objectOwners(args, database);
+                this.grant(name, identity.name, role, database, level, after, owners);
+            }
+        }
+
+        this.registerOutputs({ roleNames: [...this.roles.keys()] });
+    }
+
+    /**
+     * Roles that create objects in `database`: the deployer and every identity with `admin` there. Default
+     * privileges are set for objects each of them creates.
+     */
+    private objectOwners(args: EntraAccessArgs, database: string): { name: string; role?: EntraRole }[] {
+        const owners: { name: string; role?: EntraRole }[] = [{ name: args.deployer.name }];
+        for (const identity of args.identities) {
+            if (identity.access.some((a) => a.database === database && a.level === "admin")) {
+                owners.push({ name: identity.name, role: this.roles.get(identity.name) });
+            }
+        }
+        return owners;
+    }
+
+    private grant(
+        name: string,
+        roleName: string,
+        role: EntraRole,
+        database: string,
+        level: AccessLevel,
+        after: pulumi.Resource[],
+        owners: { name: string; role?: EntraRole }[],
+    ): void {
+        const privileges = levelPrivileges[level];
+        const base = `${name}-${slug(roleName)}-${database}`;
+        const opts = { parent: this, provider: this.provider, dependsOn: after };
+        // One Grant per role, database and object type: a second one would revoke what the first granted.
+        this.grants.push(new postgresql.Grant(`${base}-database`, {
+            role: role.roleName, database, objectType: "database", privileges: privileges.database,
+        }, opts));
+        this.grants.push(new postgresql.Grant(`${base}-schema`, {
+            role: role.roleName, database, schema: "public", objectType: "schema", privileges: privileges.schema,
+        }, opts));
+        for (const objectType of ["table", "sequence"] as const) {
+            if (privileges[objectType].length === 0) {
+                continue;
+            }
+            this.grants.push(new postgresql.Grant(`${base}-${objectType}s`, {
+                role: role.roleName, database, schema: "public", objectType, objects: [], privileges: privileges[objectType],
+            }, opts));
+            for (const owner of owners) {
+                if (owner.name === roleName) {
+                    continue; // an owner already has every privilege on what it creates
+                }
+                this.defaultPrivileges.push(new postgresql.DefaultPrivileges(`${base}-${objectType}s-by-${slug(owner.name)}`, {
+                    role: role.roleName,
+                    database,
+                    schema: "public",
+                    owner: owner.role ? owner.role.roleName : owner.name,
+                    objectType,
+                    privileges: privileges[objectType],
+                }, { ...opts, dependsOn: owner.role ? [...after, owner.role] : after }));
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import type { Pool, PoolClient } from "pg";
+import { scopeForCloud, type Cloud } from "./audiences";
+import { classifyFailure, describeFailure, explainFailure, retriesExhausted, type FailureContext } from "./errors";
+import { backoffDelayMs, currentRetryPolicy } from "./retry";
+import { runtimeState } from "./state";
+import { getAccessToken } from "./token";
+
+/** A server and the way to log in to it. */
+export interface ServerTarget {
+    readonly host: string;
+    readonly port: number;
+    /** Entra administrator to log in as. */
+    readonly user: string;
+    readonly database: string;
+    readonly cloud: Cloud;
+    /** PEM of the CA to trust instead of Node's trust store. */
+    readonly caCertificate?: string;
+    /** False only when verification was explicitly turned off. */
+    readonly verifyTls: boolean;
+}
+
+/** Connections per server and login; role statements are short, so a few serve hundreds of roles. */
+export const maxConnectionsPerServer = 4;
+
+/**
+ * Runs `work` on a pooled connection to `target`. Transient failures (refused or reset connections,
+ * timeouts, server restarts, too many connections) are retried with bounded exponential backoff, so `work`
+ * must be safe to run again; anything else is explained and thrown at once.
+ */
+export async function withServer<T>(target: ServerTarget, action: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const policy = currentRetryPolicy();
+    const context: FailureContext = {
+        host: target.host,
+        port: target.port,
+        user: target.user,
+        database: target.database,
+        scope: scopeForCloud(target.cloud),
+        action,
+    };
+    const tried: string[] = [];
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+        let client: PoolClient | undefined;
+        try {
+            client = await poolFor(target).connect();
+            const result = await work(client);
+            client.release();
+            return result;
+        } catch (err) {
+            const kind = classifyFailure(err);
+            // A connection that failed mid-way is discarded; one that only saw an SQL error is reused.
+            client?.release(kind === "transient" ? toError(err) : undefined);
+            if (kind !== "transient") throw explainFailure(err, context);
+            tried.push(`attempt ${attempt}: ${describeFailure(err)}`);
+            if (attempt >= policy.attempts) throw retriesExhausted(context, tried, Date.now() - started);
+            await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(policy, attempt)));
+        }
+    }
+}
+
+/** Closes every pooled connection of this process (test and benchmark teardown). */
+export async function closeAllConnections(): Promise<void> {
+    const pools = runtimeState().pools;
+    const open = [...pools.values()];
+    pools.clear();
+    await Promise.all(open.map((pool) => pool.end().catch(() => undefined)));
+}
+
+function poolFor(target: ServerTarget): Pool {
+    const pools = runtimeState().pools;
+    const key = poolKey(target);
+    let pool = pools.get(key);
+    if (!pool) {
+        const pg = require("pg") as typeof import("pg");
+        const cloud = target.cloud;
+        pool = new pg.Pool({
+            host: target.host,
+            port: target.port,
+            user: target.user,
+            database: target.database,
+            // Called for each new connection; the token cache makes that one token per scope and process.
+            password: () => getAccessToken(cloud),
+            ssl: target.verifyTls
+                ? { rejectUnauthorized: true, ...(target.caCertificate ? { ca: target.caCertificate } : {}) }
+                : { rejectUnauthorized: false },
+            max: maxConnectionsPerServer,
+            idleTimeoutMillis: 10_000,
+            connectionTimeoutMillis: 15_000,
+            statement_timeout: 60_000,
+            // A connection that silently died (no reset) fails here and is retried instead of hanging.
+            query_timeout: 120_000,
+            keepAlive: true,
+            allowExitOnIdle: true,
+            application_name: "entra-postgres",
+        });
+        // An idle connection dies when the server restarts; the pool drops it and the next checkout reconnects.
+        pool.on("error", () => undefined);
+        pools.set(key, pool);
+    }
+    return pool;
+}
+
+function poolKey(target: ServerTarget): string {
+    const crypto = require("crypto") as typeof import("crypto");
+    const ca = target.caCertificate ? crypto.createHash("sha256").update(target.caCertificate).digest("hex") : "";
+    return JSON.stringify([target.host.toLowerCase(), target.port, target.user, target.database, target.cloud, ca, target.verifyTls]);
+}
+
+function toError(err: unknown): Error {
+    return err instanceof Error ? err : new Error(String(err));
+}

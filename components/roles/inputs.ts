@@ -1,0 +1,135 @@
+import { isCloud, supportedClouds, type Cloud } from "./audiences";
+import { roleNameProblem } from "./names";
+
+/** Kind of Entra principal a role stands for, as Azure's `pgaadauth_*` functions spell it. */
+export type EntraPrincipalKind = "user" | "group" | "service";
+
+export const principalKinds: readonly EntraPrincipalKind[] = ["user", "group", "service"];
+
+/** The provider's inputs, resolved (see `EntraRoleArgs` for the meaning of each). */
+export interface EntraRoleInputs {
+    serverFqdn: string;
+    adminLogin: string;
+    roleName: string;
+    objectId?: string;
+    principalType: EntraPrincipalKind;
+    isAdmin?: boolean;
+    isMfa?: boolean;
+    cloud?: Cloud;
+    port?: number;
+    caCertificate?: string;
+    dangerouslyDisableTlsVerification?: boolean;
+    /**
+     * For tests only: the database to connect to instead of `postgres`. Azure's functions exist only in
+     * `postgres`, so any other value only reproduces the error a misconfigured connection gets.
+     */
+    database?: string;
+}
+
+/** Inputs with defaults applied and values normalized (object id in lower case). */
+export interface ResolvedInputs {
+    serverFqdn: string;
+    adminLogin: string;
+    roleName: string;
+    objectId?: string;
+    principalType: EntraPrincipalKind;
+    isAdmin: boolean;
+    isMfa: boolean;
+    cloud: Cloud;
+    port: number;
+    caCertificate?: string;
+    dangerouslyDisableTlsVerification: boolean;
+    database?: string;
+}
+
+/** What the provider keeps in state: the resolved inputs, the live object id and the provider's version. */
+export interface EntraRoleState extends ResolvedInputs {
+    objectId: string;
+    providerVersion: string;
+}
+
+/** One invalid input. */
+export interface InputFailure {
+    property: string;
+    reason: string;
+}
+
+/** The value the engine passes for inputs not known yet (during preview). */
+export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Applies defaults to `raw` and lists what is invalid. With `allowUnknown`, values not known yet (preview)
+ * pass unchecked.
+ */
+export function resolveInputs(raw: Record<string, unknown>, allowUnknown = false): { inputs: ResolvedInputs; failures: InputFailure[] } {
+    const failures: InputFailure[] = [];
+    const isUnknown = (v: unknown) => allowUnknown && v === unknownValue;
+    const check = (property: string, value: unknown, problem: (v: unknown) => string | undefined) => {
+        if (isUnknown(value)) return;
+        const reason = problem(value);
+        if (reason) failures.push({ property, reason });
+    };
+    const text = (name: string, hint: string) => (v: unknown) =>
+        typeof v === "string" && v.trim().length > 0 && v === v.trim() ? undefined : `${name} must be a non-empty string without surrounding spaces (${hint})`;
+    const flag = (name: string) => (v: unknown) => (v === undefined || typeof v === "boolean" ? undefined : `${name} must be true or false`);
+
+    check("serverFqdn", raw.serverFqdn, (v) =>
+        text("serverFqdn", "the server's fullyQualifiedDomainName")(v) ??
+        (/[\s/:]/.test(String(v)) ? `serverFqdn "${String(v)}" must be a host name only, without scheme, port or path` : undefined),
+    );
+    check("adminLogin", raw.adminLogin, text("adminLogin", "the exact, case-sensitive name of the server's Entra administrator"));
+    check("roleName", raw.roleName, roleNameProblem);
+    check("objectId", raw.objectId, (v) =>
+        v === undefined || (typeof v === "string" && guidPattern.test(v)) ? undefined : `objectId must be an Entra object id (a GUID), got "${String(v)}"`,
+    );
+    check("principalType", raw.principalType, (v) =>
+        principalKinds.includes(v as EntraPrincipalKind) ? undefined : `principalType must be one of ${principalKinds.join(", ")}, got "${String(v)}"`,
+    );
+    check("isAdmin", raw.isAdmin, flag("isAdmin"));
+    check("isMfa", raw.isMfa, flag("isMfa"));
+    check("cloud", raw.cloud, (v) => (v === undefined || isCloud(v) ? undefined : `cloud must be one of ${supportedClouds.join(", ")}, got "${String(v)}"`));
+    check("port", raw.port, (v) => (v === undefined || (Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536) ? undefined : `port must be an integer from 1 to 65535, got ${String(v)}`));
+    check("caCertificate", raw.caCertificate, (v) =>
+        v === undefined || (typeof v === "string" && v.includes("-----BEGIN CERTIFICATE-----")) ? undefined : "caCertificate must be PEM text (-----BEGIN CERTIFICATE-----)",
+    );
+    check("dangerouslyDisableTlsVerification", raw.dangerouslyDisableTlsVerification, flag("dangerouslyDisableTlsVerification"));
+    check("database", raw.database, (v) => (v === undefined || (typeof v === "string" && v.length > 0) ? undefined : "database must be a non-empty string"));
+
+    const objectId = typeof raw.objectId === "string" && !isUnknown(raw.objectId) ? raw.objectId.toLowerCase() : (raw.objectId as string | undefined);
+    const inputs: ResolvedInputs = {
+        serverFqdn: raw.serverFqdn as string,
+        adminLogin: raw.adminLogin as string,
+        roleName: raw.roleName as string,
+        principalType: raw.principalType as EntraPrincipalKind,
+        isAdmin: (raw.isAdmin as boolean | undefined) ?? false,
+        isMfa: (raw.isMfa as boolean | undefined) ?? false,
+        cloud: (raw.cloud as Cloud | undefined) ?? "public",
+        port: (raw.port as number | undefined) ?? 5432,
+        dangerouslyDisableTlsVerification: (raw.dangerouslyDisableTlsVerification as boolean | undefined) ?? false,
+    };
+    if (objectId !== undefined) inputs.objectId = objectId;
+    if (raw.caCertificate !== undefined) inputs.caCertificate = raw.caCertificate as string;
+    if (raw.database !== undefined) inputs.database = raw.database as string;
+    return { inputs, failures };
+}
+
+/** {@link resolveInputs}, throwing one error that lists every invalid input. Runs before any connection. */
+export function requireValidInputs(raw: Record<string, unknown>): ResolvedInputs {
+    const { inputs, failures } = resolveInputs(raw);
+    if (failures.length > 0) {
+        throw Object.assign(new Error(`Invalid EntraRole inputs: ${failures.map((f) => f.reason).join("; ")}.`), { retryable: false });
+    }
+    return inputs;
+}
+
+/** The stored state as {@link EntraRoleState}, with defaults for anything an older provider version did not store. */
+export function stateFromProps(props: Record<string, unknown>): EntraRoleState {
+    const { inputs } = resolveInputs(props);
+    return {
+        ...inputs,
+        objectId: typeof props.objectId === "string" ? props.objectId.toLowerCase() : "",
+        providerVersion: typeof props.providerVersion === "string" ? props.providerVersion : "unknown",
+    };
+}

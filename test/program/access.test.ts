@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { setTokenSource } from "../../components/roles";
+import type { RecordedRegistration } from "../../plan/record";
+import { byName, dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../support/program";
+
+const roleType = "pulumi-nodejs:dynamic/entra-postgres:EntraRole";
+const grantType = "postgresql:index/grant:Grant";
+const defaultsType = "postgresql:index/defaultPrivileges:DefaultPrivileges";
+
+function grantsOf(run: ProgramRun, role: string): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const g of ofType(run.resources, grantType).filter((g) => dependsOn(g, roleUrn(run, role)))) {
+        out[String(g.props.objectType)] = g.props.privileges as string[];
+    }
+    return out;
+}
+
+function defaultsOf(run: ProgramRun, role: string): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const d of ofType(run.resources, defaultsType).filter((d) => d.propertyDependencies.role?.includes(roleUrn(run, role)))) {
+        out[`${d.props.objectType} by ${d.props.owner}`] = d.props.privileges as string[];
+    }
+    return out;
+}
+
+function roleUrn(run: ProgramRun, role: string): string {
+    const found = ofType(run.resources, roleType).find((r) => r.props.roleName === role);
+    assert.ok(found, `a role named ${role}`);
+    return found.urn;
+}
+
+function dependsOn(resource: RecordedRegistration, urn: string): boolean {
+    return resource.dependencies.includes(urn);
+}
+
+describe("database roles and least-privilege grants (prod)", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runStack("prod");
+        assert.equal(run.error, undefined, String(run.error));
+    });
+
+    test("one role per Entra identity: the VM's and each principal, after the last admin", () => {
+        const roles = ofType(run.resources, roleType);
+        assert.deepEqual(roles.map((r) => [r.props.roleName, r.props.principalType]).sort(), [
+            ["Prod DB Readonly", "group"],
+            ["prod-pg-client", "service"],
+        ]);
+        const admins = ofType(run.resources, "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra");
+        for (const role of roles) {
+            assert.ok(role.dependencies.includes(admins[admins.length - 1].urn), `${role.name} waits for the last admin`);
+            for (const admin of admins) {
+                assert.ok(dependsOnTransitively(run.resources, role, admin));
+            }
+            assert.equal(role.props.adminLogin, "platform-deployer");
+            assert.equal(role.props.cloud, "public");
+            assert.equal(role.props.serverFqdn, "entra-postgres-prod.postgres.database.azure.com");
+        }
+    });
+
+    test("the VM's role takes the VM identity's object id", () => {
+        const vmRole = ofType(run.resources, roleType).find((r) => r.props.roleName === "prod-pg-client")!;
+        const vm = one(run.resources, "azure-native:compute:VirtualMachine");
+        assert.deepEqual(vmRole.propertyDependencies.objectId, [vm.urn]);
+        assert.match(String(vmRole.props.objectId), /^[0-9a-f-]{36}$/);
+        const group = ofType(run.resources, roleType).find((r) => r.props.roleName === "Prod DB Readonly")!;
+        assert.equal(group.props.objectId, "2e7fa043-6c5d-4e9f-b0a1-3c4d5e6f7a13");
+    });
+
+    test("role inputs hold no token or password", () => {
+        for (const role of ofType(run.resources, roleType)) {
+            assert.deepEqual(role.secretKeys, []);
+            const { __provider: code, ...inputs } = role.props;
+            assert.doesNotMatch(JSON.stringify(inputs), /password|token|eyJ/i);
+            assert.equal(typeof code, "string", "the serialized provider travels with the role");
+        }
+    });
+
+    test("one postgresql provider per server: the deployer admin over TLS with Entra identity auth", () => {
+        const provider = one(run.resources, "pulumi:providers:postgresql");
+        assert.equal(provider.props.host, "entra-postgres-prod.postgres.database.azure.com");
+        assert.equal(provider.props.port, "5432");
+        assert.equal(provider.props.username, "platform-deployer");
+        assert.equal(provider.props.database, "postgres");
+        assert.equal(provider.props.sslmode, "require");
+        assert.equal(provider.props.superuser, "false");
+        assert.equal(provider.props.azureIdentityAuth, "true");
+        assert.equal(provider.props.azureTenantId, "72f988bf-86f1-41af-91ab-2d7cd011db47");
+        assert.equal(provider.props.password, undefined, "no password: the provider fetches its own token");
+        for (const grant of [...ofType(run.resources, grantType), ...ofType(run.resources, defaultsType)]) {
+            assert.ok(grant.provider?.startsWith(`${provider.urn}::`), `${grant.name} uses the server's provider`);
+        }
+    });
+
+    test("read: CONNECT, USAGE on public, SELECT on tables and sequences, and default privileges", () => {
+        assert.deepEqual(grantsOf(run, "Prod DB Readonly"), {
+            database: ["CONNECT"],
+            schema: ["USAGE"],
+            table: ["SELECT"],
+            sequence: ["SELECT"],
+        });
+        assert.deepEqual(defaultsOf(run, "Prod DB Readonly"), {
+            "table by platform-deployer": ["SELECT"],
+            "sequence by platform-deployer": ["SELECT"],
+        });
+    });
+
+    test("write (the VM): read plus INSERT, UPDATE, DELETE and sequence USAGE", () => {
+        assert.deepEqual(grantsOf(run, "prod-pg-client"), {
+            database: ["CONNECT"],
+            schema: ["USAGE"],
+            table: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+            sequence: ["SELECT", "USAGE"],
+        });
+        assert.deepEqual(defaultsOf(run, "prod-pg-client"), {
+            "table by platform-deployer": ["SELECT", "INSERT", "UPDATE", "DELETE"],
+            "sequence by platform-deployer": ["SELECT", "USAGE"],
+        });
+    });
+
+    test("grants are scoped to the database and schema public, and wait for their role and database", () => {
+        const db = one(run.resources, "azure-native:dbforpostgresql:Database");
+        for (const grant of [...ofType(run.resources, grantType), ...ofType(run.resources, defaultsType)]) {
+            assert.equal(grant.props.database, "app");
+            if (grant.props.objectType !== "database") {
+                assert.equal(grant.props.schema, "public");
+            }
+            assert.ok(grant.dependencies.includes(db.urn), `${grant.name} waits for the database`);
+            assert.ok(grant.propertyDependencies.role?.length === 1 && grant.dependencies.includes(grant.propertyDependencies.role[0]), `${grant.name} waits for its role`);
+        }
+        const tables = ofType(run.resources, grantType).filter((g) => g.props.objectType === "table");
+        assert.ok(tables.every((g) => Array.isArray(g.props.objects) && (g.props.objects as unknown[]).length === 0), "all tables of the schema");
+    });
+});
+
+describe("access variants", () => {
+    test("admin level: CREATE on schema public, no table rights, and others' default privileges cover its objects", async () => {
+        const run = await runStack("prod", (c: any) => {
+            c.principals.push({ name: "app-migrator", objectId: "5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d", type: "service", access: [{ database: "app", level: "admin" }] });
+        });
+        assert.equal(run.error, undefined, String(run.error));
+        assert.deepEqual(grantsOf(run, "app-migrator"), { database: ["CONNECT"], schema: ["USAGE", "CREATE"] });
+        assert.deepEqual(defaultsOf(run, "app-migrator"), {});
+        assert.deepEqual(defaultsOf(run, "Prod DB Readonly"), {
+            "table by platform-deployer": ["SELECT"],
+            "sequence by platform-deployer": ["SELECT"],
+            "table by app-migrator": ["SELECT"],
+            "sequence by app-migrator": ["SELECT"],
+        });
+        const byMigrator = ofType(run.resources, defaultsType).filter((d) => d.props.owner === "app-migrator");
+        const migratorRole = roleUrn(run, "app-migrator");
+        assert.ok(byMigrator.every((d) => d.dependencies.includes(migratorRole)), "default privileges wait for the owner's role");
+    });
+
+    test("a principal without object id is created by name, and without access gets no grants", async () => {
+        const run = await runStack("prod", (c: any) => {
+            c.principals.push({ name: "auditor@contoso.com", type: "user" });
+        });
+        const role = ofType(run.resources, roleType).find((r) => r.props.roleName === "auditor@contoso.com")!;
+        assert.equal(role.props.objectId, undefined);
+        assert.deepEqual(grantsOf(run, "auditor@contoso.com"), {});
+    });
+
+    test("no access anywhere: roles but no postgresql provider", async () => {
+        const run = await runStack("prod", (c: any) => {
+            c.principals[0].access = [];
+            c.vm.access = [];
+        });
+        assert.equal(ofType(run.resources, roleType).length, 2);
+        assert.equal(ofType(run.resources, "pulumi:providers:postgresql").length, 0);
+        assert.equal(ofType(run.resources, grantType).length, 0);
+    });
+
+    describe("sovereign cloud", () => {
+        const token = "eyJhbGciOi.usgov-token-for-tests.sig";
+        const scopes: string[] = [];
+        before(() => setTokenSource(async (scope) => {
+            scopes.push(scope);
+            return { token, expiresOnTimestamp: Date.now() + 3_600_000 };
+        }));
+        after(() => setTokenSource(undefined));
+
+        test("usgov: a freshly fetched token for the usgov audience, passed only as a secret password", async () => {
+            const run = await runStack("prod", (c: any) => { c.cloud = "usgov"; });
+            const provider = one(run.resources, "pulumi:providers:postgresql");
+            assert.equal(provider.props.azureIdentityAuth, undefined);
+            assert.ok(provider.secretKeys.includes("password"), "the token is a secret");
+            assert.deepEqual(scopes, ["https://ossrdbms-aad.database.usgovcloudapi.net/.default"]);
+            for (const resource of run.resources) {
+                for (const [key, value] of Object.entries(resource.props)) {
+                    if (JSON.stringify(value ?? null).includes(token)) {
+                        assert.ok(resource.secretKeys.includes(key), `${resource.name}.${key} carries the token only as a secret`);
+                    }
+                }
+            }
+            assert.equal(byName(run.resources, "prod-access-pg").props.host, "entra-postgres-prod.postgres.database.azure.com");
+        });
+    });
+});
