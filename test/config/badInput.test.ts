@@ -357,7 +357,7 @@ describe("bad input is refused before any resource is declared", () => {
     }
 
     test("every problem of a config is reported at once", async () => {
-        const run = await runStack("prod", (c) => {
+        const run = await runStack("prod", (c: Record<string, any>) => {
             c.server.backupRetentionDays = 3;
             c.tenantId = "x";
             c.admin = [];
