@@ -1,0 +1,326 @@
+/**
+ * Microsoft Entra authentication rules no public rule set checks, plus the Entra administrator built-in:
+ * lockouts, the network path to Entra ID from a private server, admins doubling as ordinary roles, admin
+ * principal types per stack, and VM identities without a database role.
+ */
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { StackIndex } from "./lib/graph";
+import {
+    appliesToTcp,
+    coversPort,
+    hasServiceTag,
+    isAllow,
+    isDeny,
+    isOutbound,
+    type NsgRule,
+} from "./lib/nsg";
+import { cite, onMatchingTypes, withStack, type PackPolicy } from "./lib/policy";
+import { adminPrincipalType, mayShareServer, principals, sameIdentity, serverOfRole, type AdminPrincipalType } from "./lib/principals";
+import { effective, setting } from "./lib/props";
+import { AZURE_POLICY } from "./lib/sources";
+import { ciEquals, fold, show } from "./lib/text";
+import { isInternetPrefix } from "./lib/cidr";
+import { TYPES, isEntraRoleType, type EntraAdminInputs, type EntraRoleInputs, type ServerInputs, type VirtualMachineInputs } from "./lib/types";
+
+const SOURCE_DOC = "Microsoft Learn, \"Microsoft Entra authentication with Azure Database for PostgreSQL flexible server\"";
+
+/** The server's effective auth modes; `undefined` while unknown. */
+function authModes(index: StackIndex, server: PolicyResource): { entra?: boolean; password?: boolean } {
+    const props = index.props<ServerInputs>(server);
+    const entra = effective(setting<string>(props, "authConfig", "activeDirectoryAuth"), "Disabled");
+    const password = effective(setting<string>(props, "authConfig", "passwordAuth"), "Enabled");
+    return {
+        entra: entra === undefined ? undefined : ciEquals(entra, "Enabled"),
+        password: password === undefined ? undefined : ciEquals(password, "Enabled"),
+    };
+}
+
+export const entraAdminProvisioned: StackValidationPolicy = {
+    name: "entra-admin-provisioned",
+    ...cite("Every PostgreSQL flexible server has Microsoft Entra authentication enabled and at least one Entra administrator (an AdministratorsMicrosoftEntra resource).", {
+        azurePolicy: [AZURE_POLICY.entraAdmin],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Enable authConfig.activeDirectoryAuth and add an AdministratorsMicrosoftEntra for an Entra group (or service principal) that administers the server.",
+    validateStack: withStack(TYPES.server, (index, _args, report) => {
+        for (const server of index.servers()) {
+            const { entra } = authModes(index, server);
+            if (entra === false) {
+                report(`Server ${index.serverLabel(server)}: authConfig.activeDirectoryAuth is not "Enabled", so no Entra administrator can be set: enable it.`, server.urn);
+            } else if (entra === true && index.childrenOf(server, TYPES.entraAdmin).length === 0) {
+                report(`Server ${index.serverLabel(server)} has no Entra administrator: add an AdministratorsMicrosoftEntra resource.`, server.urn);
+            }
+        }
+    }),
+};
+
+export const entraOnlyLockout: StackValidationPolicy = {
+    name: "entra-only-lockout",
+    ...cite("No server is left without a way to log in: a server with password authentication disabled has Entra authentication enabled and at least one Entra administrator in the stack (Entra-only with zero admins is a lockout).", {
+        basis: `${SOURCE_DOC}: only Entra administrators can create Entra roles`,
+    }),
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps: "Add an AdministratorsMicrosoftEntra resource for the server (or keep password authentication enabled until one exists).",
+    validateStack: withStack(TYPES.server, (index, _args, report) => {
+        for (const server of index.servers()) {
+            const { entra, password } = authModes(index, server);
+            if (password !== false || entra === undefined) {
+                continue;
+            }
+            if (!entra) {
+                report(`Server ${index.serverLabel(server)} disables both password and Entra authentication: nobody can log in. Enable authConfig.activeDirectoryAuth and add an Entra administrator.`, server.urn);
+            } else if (index.childrenOf(server, TYPES.entraAdmin).length === 0) {
+                report(`Server ${index.serverLabel(server)} is Entra-only (passwordAuth Disabled) with no Entra administrator: nobody can log in or create roles. Add an AdministratorsMicrosoftEntra resource.`, server.urn);
+            }
+        }
+    }),
+};
+
+interface PrincipalTypesConfig {
+    allowedPrincipalTypes: AdminPrincipalType[];
+}
+
+const ADMIN_TYPES: AdminPrincipalType[] = ["User", "Group", "ServicePrincipal"];
+
+export const entraAdminPrincipalTypes: ResourceValidationPolicy = {
+    name: "entra-admin-principal-types",
+    ...cite("Entra administrators (AdministratorsMicrosoftEntra, and Entra roles created as admins) are of the principal types allowed for the stack, compared case-insensitively; e.g. prod allows groups and service principals only, so no single user holds admin rights.", {
+        basis: `${SOURCE_DOC}: administrators can be users, groups, service principals or managed identities`,
+    }),
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps: "Make an Entra group (or a service principal / managed identity) the administrator and put people in the group.",
+    configSchema: {
+        properties: {
+            allowedPrincipalTypes: {
+                type: "array",
+                items: { type: "string", enum: ADMIN_TYPES },
+                minItems: 1,
+                uniqueItems: true,
+                default: ADMIN_TYPES,
+                description: "Principal types an Entra administrator may have.",
+            },
+        },
+    },
+    validateResource: onMatchingTypes<EntraAdminInputs & EntraRoleInputs>(
+        (type) => type === TYPES.entraAdmin || isEntraRoleType(type),
+        "Entra administrators and Entra roles",
+        (props, args, report) => {
+            const isRole = args.type !== TYPES.entraAdmin;
+            if (isRole && props.isAdmin !== true) {
+                return args.notApplicable("An ordinary (non-admin) Entra role.");
+            }
+            const { allowedPrincipalTypes } = args.getConfig<PrincipalTypesConfig>();
+            const declared = setting<string>(props, "principalType");
+            if (!declared.known || !declared.declared) {
+                return;
+            }
+            const type = adminPrincipalType(declared.value);
+            const who = (isRole ? props.roleName : props.principalName) ?? args.name;
+            if (type === undefined) {
+                report(`Admin "${who}" has principalType ${show(declared.value)}, which is not a user, group or service principal.`);
+            } else if (!allowedPrincipalTypes.includes(type)) {
+                report(`Admin "${who}" is a ${type}; this stack allows ${allowedPrincipalTypes.join(", ")} as Entra administrators. Use an Entra group instead.`);
+            }
+        }),
+};
+
+export const entraAdminNotOrdinaryRole: StackValidationPolicy = {
+    name: "entra-admin-not-ordinary-role",
+    ...cite("No Entra identity is both an administrator and an ordinary database role (same object id, or the same role name on one server): admins are for administration only.", {
+        basis: `${SOURCE_DOC}: do not use an administrator for regular work`,
+    }),
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Give the workload its own identity (e.g. the VM's managed identity) with its own role, and keep admin identities out of ordinary roles.",
+    validateStack: (args, report) => {
+        const index = new StackIndex(args.resources);
+        const all = principals(index);
+        const admins = all.filter((p) => p.admin);
+        const ordinary = all.filter((p) => !p.admin);
+        if (admins.length === 0 || ordinary.length === 0) {
+            return args.notApplicable("The stack has no admin and ordinary role to compare.");
+        }
+        for (const role of ordinary) {
+            for (const admin of admins) {
+                if (!mayShareServer(role, admin)) {
+                    continue;
+                }
+                const sameName = role.roleName !== undefined && role.roleName === admin.roleName && role.server !== undefined && admin.server !== undefined;
+                if (sameIdentity(role, admin) || sameName) {
+                    report(`Entra role "${role.roleName ?? role.resource.name}" is the same identity as admin "${admin.roleName ?? admin.resource.name}" (${sameName ? "same role name" : "same object id"}): use a separate identity for ordinary database work.`, role.resource.urn);
+                    break;
+                }
+            }
+        }
+    },
+};
+
+/** Outbound rules that would block Entra traffic (TCP 443 to the AzureActiveDirectory tag) before `allow`. */
+function shadowingDeny(rules: readonly NsgRule[], allow: NsgRule): NsgRule | undefined {
+    return rules.find((r) => isOutbound(r) && isDeny(r) && appliesToTcp(r) && coversPort(r, 443) &&
+        r.priority !== undefined && allow.priority !== undefined && r.priority < allow.priority &&
+        r.destinations.some((d) => isInternetPrefix(d) || ciEquals(d, "AzureActiveDirectory", "AzureCloud")));
+}
+
+export const privateAccessEntraOutbound: StackValidationPolicy = {
+    name: "entra-private-access-aad-outbound",
+    ...cite("A VNet-integrated server's subnet NSG allows outbound TCP 443 to the AzureActiveDirectory service tag, not shadowed by a higher-priority deny; without it the server cannot reach Entra ID and every token login fails.", {
+        basis: `${SOURCE_DOC}, network requirements for private access`,
+    }),
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps: "Add to the server subnet's NSG: Outbound, Allow, Tcp, destination AzureActiveDirectory, port 443, at a priority below any outbound deny.",
+    validateStack: withStack(TYPES.server, (index, _args, report) => {
+        for (const server of index.servers()) {
+            const subnet = index.subnetOfServer(server);
+            if (subnet === undefined) {
+                continue;
+            }
+            const nsg = index.nsgOfSubnet(subnet);
+            if (nsg === undefined || nsg === "external") {
+                // No NSG: Azure's defaults allow outbound; an NSG outside the stack cannot be read.
+                continue;
+            }
+            const rules = index.nsgRules(nsg);
+            const allows = rules.filter((r) => isOutbound(r) && isAllow(r) && appliesToTcp(r) && coversPort(r, 443) &&
+                hasServiceTag(r.destinations, "AzureActiveDirectory"));
+            const effectiveAllow = allows.find((r) => shadowingDeny(rules, r) === undefined);
+            if (effectiveAllow !== undefined || rules.some((r) => r.incomplete)) {
+                continue;
+            }
+            if (allows.length > 0) {
+                const deny = shadowingDeny(rules, allows[0]);
+                report(`Server ${index.serverLabel(server)}: NSG ${nsg.name} allows outbound to AzureActiveDirectory in rule "${allows[0].name}", but deny rule "${deny?.name}" has a higher priority (${deny?.priority} < ${allows[0].priority}) and blocks it: give the allow rule the lower number.`, nsg.urn);
+            } else {
+                report(`Server ${index.serverLabel(server)} uses private access, but NSG ${nsg.name} of its subnet has no outbound rule allowing TCP 443 to the AzureActiveDirectory service tag: Entra token logins will fail. Add one.`, nsg.urn);
+            }
+        }
+    }),
+};
+
+export const privateAccessEntraRoute: StackValidationPolicy = {
+    name: "entra-private-access-aad-route",
+    ...cite("When a VNet-integrated server's subnet has a route table, the table routes the AzureActiveDirectory service tag to next hop Internet, so Entra traffic is not sent to an appliance that drops it.", {
+        basis: `${SOURCE_DOC}, network requirements for private access with a route table`,
+    }),
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Add a route { addressPrefix: \"AzureActiveDirectory\", nextHopType: \"Internet\" } to the server subnet's route table.",
+    validateStack: withStack(TYPES.server, (index, _args, report) => {
+        for (const server of index.servers()) {
+            const subnet = index.subnetOfServer(server);
+            const table = subnet === undefined ? undefined : index.routeTableOfSubnet(subnet);
+            if (table === undefined || table === "external") {
+                continue;
+            }
+            const routes = index.routes(table);
+            const ok = routes.some((r) => ciEquals(r.addressPrefix, "AzureActiveDirectory") && ciEquals(r.nextHopType, "Internet"));
+            const unknown = routes.some((r) => r.addressPrefix === undefined || r.nextHopType === undefined);
+            if (!ok && !unknown) {
+                report(`Server ${index.serverLabel(server)} uses private access and its subnet's route table ${table.name} has no route AzureActiveDirectory → Internet: add it, or Entra traffic follows the table's other routes.`, table.urn);
+            }
+        }
+    }),
+};
+
+/** True when the VM has a managed identity (system or user assigned); `undefined` while unknown. */
+function hasManagedIdentity(index: StackIndex, vm: PolicyResource): boolean | undefined {
+    const type = setting<string>(index.props<VirtualMachineInputs>(vm), "identity", "type");
+    if (!type.known) {
+        return undefined;
+    }
+    const kinds = type.declared ? (fold(type.value) ?? "").split(/[\s,]+/) : [];
+    return kinds.includes("systemassigned") || kinds.includes("userassigned");
+}
+
+/** True when the VM's cloud-init (base64 `customData`) names the server. */
+function customDataNames(index: StackIndex, vm: PolicyResource, serverName: string | undefined): boolean {
+    const data = index.props<VirtualMachineInputs>(vm).osProfile?.customData;
+    if (typeof data !== "string" || serverName === undefined) {
+        return false;
+    }
+    const text = /^[A-Za-z0-9+/=\s]+$/.test(data) ? Buffer.from(data, "base64").toString("utf8") : data;
+    return text.toLowerCase().includes(serverName.toLowerCase());
+}
+
+/**
+ * True when the VM can reach the server: it depends on the server, sits in the server's VNet, egresses
+ * through a public IP a firewall rule of the server admits, or its cloud-init names the server.
+ */
+function reaches(index: StackIndex, vm: PolicyResource, server: PolicyResource): boolean {
+    if (index.dependsOn(vm, server)) {
+        return true;
+    }
+    const serverSubnet = index.subnetOfServer(server);
+    const serverVnet = serverSubnet === undefined ? undefined : index.vnetOfSubnet(serverSubnet);
+    if (serverVnet !== undefined) {
+        const vmVnets = index.nicsOfVm(vm).flatMap((nic) => index.subnetsOfNic(nic)).map((s) => index.vnetOfSubnet(s)?.urn);
+        if (vmVnets.includes(serverVnet.urn)) {
+            return true;
+        }
+    }
+    const egress = index.egressPublicIps(vm).map((ip) => ip.urn);
+    const admitted = index.childrenOf(server, TYPES.firewallRule).some((rule) =>
+        [...index.deps(rule, "startIpAddress"), ...index.deps(rule, "endIpAddress")].some((d) => egress.includes(d.urn)));
+    return admitted || customDataNames(index, vm, index.serverName(server));
+}
+
+export const vmIdentityHasRole: StackValidationPolicy = {
+    name: "entra-vm-identity-has-role",
+    ...cite("Every VM with a managed identity that reaches a server has an Entra database role for that identity on it (matched through the role's objectId dependency on the VM or its user-assigned identity, an objectId equal to the identity's principal id, or the identity's name); otherwise its token logins fail with \"role does not exist\".", {
+        basis: `${SOURCE_DOC} and "Connect with managed identity": the identity needs a role created with pgaadauth_create_principal`,
+    }),
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps: "Create an Entra role for the VM identity on the server (objectId = the identity's principalId, roleName = the VM name for a system-assigned identity).",
+    validateStack: withStack(TYPES.virtualMachine, (index, args, report) => {
+        const servers = index.servers();
+        if (servers.length === 0) {
+            return args.notApplicable("The stack has no PostgreSQL server.");
+        }
+        const roles = index.entraRoles();
+        for (const vm of index.ofType(TYPES.virtualMachine)) {
+            if (hasManagedIdentity(index, vm) !== true) {
+                continue;
+            }
+            const props = index.props<VirtualMachineInputs>(vm);
+            const userAssigned = index.deps(vm, "identity", TYPES.userAssignedIdentity);
+            const identitySources = [vm.urn, ...userAssigned.map((i) => i.urn)];
+            // After an update, stack policies see outputs: the identities' principal ids are known then.
+            const principalIds = [
+                (props.identity as { principalId?: unknown } | undefined)?.principalId,
+                ...userAssigned.map((i) => index.props<{ principalId?: unknown }>(i).principalId),
+            ].map(fold).filter((id): id is string => id !== undefined);
+            const vmName = typeof props.vmName === "string" ? props.vmName : undefined;
+            for (const server of servers.filter((s) => reaches(index, vm, s))) {
+                const hasRole = roles.some((role) => {
+                    const roleServer = serverOfRole(index, role);
+                    if (roleServer !== undefined && roleServer.urn !== server.urn) {
+                        return false;
+                    }
+                    const roleProps = index.props<EntraRoleInputs>(role);
+                    return index.deps(role, "objectId").some((d) => identitySources.includes(d.urn)) ||
+                        (fold(roleProps.objectId) !== undefined && principalIds.includes(fold(roleProps.objectId)!)) ||
+                        (vmName !== undefined && roleProps.roleName === vmName);
+                });
+                if (!hasRole) {
+                    report(`VM ${vmName ?? vm.name} has a managed identity and reaches server ${index.serverLabel(server)}, but no Entra role is created for its identity: its token logins will fail. Add a role for it.`, vm.urn);
+                }
+            }
+        }
+    }),
+};
+
+/** Entra policies, in pack order. */
+export const entraPolicies: readonly PackPolicy[] = [
+    entraAdminProvisioned,
+    entraOnlyLockout,
+    entraAdminPrincipalTypes,
+    entraAdminNotOrdinaryRole,
+    privateAccessEntraOutbound,
+    privateAccessEntraRoute,
+    vmIdentityHasRole,
+];

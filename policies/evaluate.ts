@@ -1,0 +1,433 @@
+/**
+ * Runs every policy of the pack over recorded resources, offline: no Pulumi CLI, no gRPC analyzer.
+ *
+ * It does what the engine and `@pulumi/policy`'s analyzer do with a stack's `--policy-pack-config`:
+ * reconciles the config with each policy's defaults (`all`, per-policy level or `{ enforcementLevel,
+ * ...properties }`, `configSchema` defaults, schema validation), runs each enabled resource policy on every
+ * resource and each enabled stack policy once on all of them, honours `notApplicable`, and reports one
+ * result per violation. Nothing here loads `@pulumi/policy` or `@pulumi/azure-native` at run time.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type {
+    EnforcementLevel,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { PACK_ENFORCEMENT_LEVEL, allPolicies } from "./catalog";
+import type { PackPolicy } from "./lib/policy";
+
+export { allPolicies };
+
+/** A resource as the program registered it, recorded under mocks. */
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** Inputs as registered; values unknown at preview are `undefined`. */
+    props: Record<string, unknown>;
+    /** Parent URN. */
+    parent?: string;
+    /** URNs of every resource this one depends on. */
+    dependencies: string[];
+    /** For each input property, the URNs of the resources its value came from. */
+    propertyDependencies: Record<string, string[]>;
+    /** Provider reference (`<provider urn>::<id>`). */
+    provider?: string;
+    protect?: boolean;
+    custom: boolean;
+}
+
+/** The JSON of `policies/config/<stack>.json`, as given to `--policy-pack-config`. */
+export type PolicyPackConfig = Record<string, unknown>;
+
+export interface PolicyResult {
+    policyName: string;
+    /** The level the violation is reported at; `remediate` is reported as `mandatory`, as the engine does. */
+    enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
+    kind: "resource" | "stack";
+    /** The resource in violation (always set for resource policies). */
+    urn?: string;
+    message: string;
+}
+
+export interface EvaluateOptions {
+    /** Policy pack config; when absent and `stack` is given, `policies/config/<stack>.json`. */
+    config?: PolicyPackConfig;
+    stackTags?: Record<string, string>;
+    stack?: string;
+}
+
+const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+/** One policy's reconciled config: its level and its properties (schema defaults + given values). */
+export interface ResolvedPolicyConfig {
+    enforcementLevel: EnforcementLevel;
+    properties: Record<string, unknown>;
+}
+
+function isLevel(value: unknown): value is EnforcementLevel {
+    return typeof value === "string" && (LEVELS as readonly string[]).includes(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+export function isResourcePolicy(policy: PackPolicy): policy is ResourceValidationPolicy {
+    const validate = (policy as ResourceValidationPolicy).validateResource;
+    return typeof validate === "function" || Array.isArray(validate);
+}
+
+export function isStackPolicy(policy: PackPolicy): policy is StackValidationPolicy {
+    return typeof (policy as StackValidationPolicy).validateStack === "function";
+}
+
+/**
+ * Reconciles a policy pack config with the policies' own levels and config schema defaults, the way the
+ * Pulumi engine does: defaults first, then `all` (its level applies to every policy), then each policy's
+ * entry (a level string, or an object with an optional `enforcementLevel` and properties merged over the
+ * defaults). Names of no policy are ignored, as the engine ignores them. Throws, naming the policy and
+ * setting, on an invalid level or properties that do not satisfy the policy's `configSchema`.
+ */
+export function resolvePolicyConfig(policies: readonly PackPolicy[], config: PolicyPackConfig = {}): Map<string, ResolvedPolicyConfig> {
+    if (!isRecord(config)) {
+        throw new Error("Policy pack config must be a JSON object of policy names to a level or an object.");
+    }
+    const resolved = new Map<string, ResolvedPolicyConfig>();
+    for (const policy of policies) {
+        const properties: Record<string, unknown> = {};
+        for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+            if (schema.default !== undefined) {
+                properties[key] = structuredClone(schema.default);
+            }
+        }
+        resolved.set(policy.name, { enforcementLevel: policy.enforcementLevel ?? PACK_ENFORCEMENT_LEVEL, properties });
+    }
+
+    const entries = Object.entries(config).map(([name, value]) => [name, parseEntry(name, value)] as const);
+    const all = entries.find(([name]) => name === "all")?.[1];
+    if (all?.enforcementLevel !== undefined) {
+        for (const r of resolved.values()) {
+            r.enforcementLevel = all.enforcementLevel;
+        }
+    }
+    for (const [name, entry] of entries) {
+        const target = resolved.get(name);
+        if (name === "all" || target === undefined) {
+            continue;
+        }
+        if (entry.enforcementLevel !== undefined) {
+            target.enforcementLevel = entry.enforcementLevel;
+        }
+        Object.assign(target.properties, entry.properties);
+    }
+
+    const errors: string[] = [];
+    for (const policy of policies) {
+        const props = resolved.get(policy.name)!.properties;
+        for (const key of policy.configSchema?.required ?? []) {
+            if (props[key] === undefined) {
+                errors.push(`${policy.name}: ${key} is required`);
+            }
+        }
+        for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+            if (props[key] !== undefined) {
+                errors.push(...validateValue(props[key], schema, `${policy.name}.${key}`));
+            }
+        }
+    }
+    if (errors.length > 0) {
+        throw new Error(`Invalid policy pack config:\n  ${errors.join("\n  ")}`);
+    }
+    return resolved;
+}
+
+function parseEntry(name: string, value: unknown): { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> } {
+    if (typeof value === "string") {
+        if (!isLevel(value)) {
+            throw new Error(`Policy pack config "${name}": "${value}" is not an enforcement level (use ${LEVELS.join(", ")}).`);
+        }
+        return { enforcementLevel: value, properties: {} };
+    }
+    if (isRecord(value)) {
+        const { enforcementLevel, ...properties } = value;
+        if (enforcementLevel !== undefined && !isLevel(enforcementLevel)) {
+            throw new Error(`Policy pack config "${name}": enforcementLevel ${JSON.stringify(enforcementLevel)} is not one of ${LEVELS.join(", ")}.`);
+        }
+        return { enforcementLevel, properties };
+    }
+    throw new Error(`Policy pack config "${name}": must be an enforcement level string or an object, not ${JSON.stringify(value)}.`);
+}
+
+/** Checks a value against the parts of JSON schema the pack's config schemas use. */
+function validateValue(value: unknown, schema: PolicyConfigJSONSchema, at: string): string[] {
+    const errors: string[] = [];
+    const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+    const typeOk = types.length === 0 || types.some((t) =>
+        t === "integer" ? Number.isInteger(value)
+            : t === "number" ? typeof value === "number" && Number.isFinite(value)
+                : t === "array" ? Array.isArray(value)
+                    : t === "object" ? isRecord(value)
+                        : t === "null" ? value === null
+                            : typeof value === t);
+    if (!typeOk) {
+        return [`${at} must be of type ${types.join(" or ")} (got ${JSON.stringify(value)})`];
+    }
+    if (schema.enum !== undefined && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
+        errors.push(`${at} must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")} (got ${JSON.stringify(value)})`);
+    }
+    if (typeof value === "number") {
+        if (schema.minimum !== undefined && value < schema.minimum) {
+            errors.push(`${at} must be at least ${schema.minimum} (got ${value})`);
+        }
+        if (schema.maximum !== undefined && value > schema.maximum) {
+            errors.push(`${at} must be at most ${schema.maximum} (got ${value})`);
+        }
+    }
+    if (typeof value === "string" && schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
+        errors.push(`${at} must match ${schema.pattern} (got ${JSON.stringify(value)})`);
+    }
+    if (Array.isArray(value)) {
+        if (schema.minItems !== undefined && value.length < schema.minItems) {
+            errors.push(`${at} needs at least ${schema.minItems} item(s)`);
+        }
+        if (schema.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) {
+            errors.push(`${at} must not repeat items`);
+        }
+        if (schema.items !== undefined && typeof schema.items === "object" && !Array.isArray(schema.items)) {
+            const itemSchema = schema.items;
+            value.forEach((item, i) => errors.push(...validateValue(item, itemSchema, `${at}[${i}]`)));
+        }
+    }
+    return errors;
+}
+
+/** Reads `policies/config/<stack>.json`; `{}` when the stack has none. */
+export function loadPolicyConfig(stack: string): PolicyPackConfig {
+    if (!/^[A-Za-z0-9._-]+$/.test(stack) || stack.startsWith(".")) {
+        throw new Error(`Stack name "${stack}" cannot name a policy config file: use letters, digits, ".", "_" and "-".`);
+    }
+    const file = path.join(__dirname, "config", `${stack}.json`);
+    if (!fs.existsSync(file)) {
+        return {};
+    }
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+    if (!isRecord(parsed)) {
+        throw new Error(`${file} must hold a JSON object.`);
+    }
+    return parsed;
+}
+
+/** Thrown by `notApplicable()`; the run records nothing for that policy and resource. */
+class NotApplicable extends Error {
+    constructor(readonly reason?: string) {
+        super(reason ?? "Policy does not apply");
+    }
+}
+
+/** The outcome of one policy on one resource (or the stack). */
+export interface PolicyRun {
+    /** Set when the policy declared itself not applicable. */
+    notApplicable?: string;
+    violations: { message: string; urn?: string }[];
+}
+
+/** Context of a run: stack tags and the policy's config properties. */
+export interface RunContext {
+    stackTags?: Record<string, string> | ReadonlyMap<string, string>;
+    config?: Record<string, unknown>;
+}
+
+function tagMap(tags: RunContext["stackTags"]): ReadonlyMap<string, string> {
+    return tags instanceof Map ? tags : new Map(Object.entries((tags ?? {}) as Record<string, string>));
+}
+
+function typeOf(resourceClass: unknown): string | undefined {
+    const t = (resourceClass as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+    return typeof t === "string" && t.length > 0 ? t : undefined;
+}
+
+function notApplicable(reason?: string): never {
+    throw new NotApplicable(reason);
+}
+
+function providerOf(reference: string | undefined): ResourceValidationArgs["provider"] {
+    if (reference === undefined) {
+        return undefined;
+    }
+    const urn = reference.split("::").slice(0, -1).join("::") || reference;
+    const [, , qualifiedType = "", name = ""] = urn.split("::");
+    return { urn, type: qualifiedType.split("$").pop() ?? "", name, props: {} };
+}
+
+/** Builds the argument bag a resource policy receives. */
+export function makeResourceArgs(resource: RecordedResource, context: RunContext = {}): ResourceValidationArgs {
+    const config = { ...(context.config ?? {}) };
+    const args: ResourceValidationArgs = {
+        type: resource.type,
+        props: resource.props,
+        urn: resource.urn,
+        name: resource.name,
+        opts: {
+            protect: resource.protect ?? false,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs: [],
+            ...(resource.parent !== undefined ? { parent: resource.parent } : {}),
+        },
+        stackTags: tagMap(context.stackTags),
+        isType: (resourceClass) => typeOf(resourceClass) === resource.type,
+        asType: ((resourceClass: unknown) => (typeOf(resourceClass) === resource.type ? resource.props : undefined)) as ResourceValidationArgs["asType"],
+        getConfig: <T extends object>() => ({ ...config }) as T,
+        notApplicable,
+    };
+    const provider = providerOf(resource.provider);
+    if (provider !== undefined) {
+        args.provider = provider;
+    }
+    return args;
+}
+
+/** Builds the argument bag a stack policy receives, with parents and dependencies resolved to resources. */
+export function makeStackArgs(resources: readonly RecordedResource[], context: RunContext = {}): StackValidationArgs {
+    const config = { ...(context.config ?? {}) };
+    const byUrn = new Map<string, PolicyResource>();
+    const built = resources.map((r) => {
+        const resource: PolicyResource = {
+            type: r.type,
+            props: r.props,
+            urn: r.urn,
+            name: r.name,
+            opts: makeResourceArgs(r).opts,
+            dependencies: [],
+            propertyDependencies: {},
+            isType: (resourceClass) => typeOf(resourceClass) === r.type,
+            asType: ((resourceClass: unknown) => (typeOf(resourceClass) === r.type ? r.props : undefined)) as PolicyResource["asType"],
+        };
+        const provider = providerOf(r.provider);
+        if (provider !== undefined) {
+            resource.provider = provider;
+        }
+        byUrn.set(r.urn, resource);
+        return { recorded: r, resource };
+    });
+    const resolve = (urns: readonly string[] | undefined) =>
+        (urns ?? []).map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+    for (const { recorded, resource } of built) {
+        const parent = recorded.parent === undefined ? undefined : byUrn.get(recorded.parent);
+        if (parent !== undefined) {
+            resource.parent = parent;
+        }
+        resource.dependencies = resolve(recorded.dependencies);
+        for (const [property, urns] of Object.entries(recorded.propertyDependencies ?? {})) {
+            resource.propertyDependencies[property] = resolve(urns);
+        }
+    }
+    return {
+        resources: built.map((b) => b.resource),
+        stackTags: tagMap(context.stackTags),
+        getConfig: <T extends object>() => ({ ...config }) as T,
+        notApplicable,
+    };
+}
+
+function collector(): { report: ReportViolation; violations: PolicyRun["violations"] } {
+    const violations: PolicyRun["violations"] = [];
+    const report: ReportViolation = (message, urn) => {
+        violations.push(urn === undefined ? { message } : { message, urn });
+    };
+    return { report, violations };
+}
+
+function failure(policy: PackPolicy, where: string, error: unknown): Error {
+    const detail = error instanceof Error ? error.message : String(error);
+    return new Error(`Policy ${policy.name} failed on ${where}: ${detail}`, { cause: error });
+}
+
+/** Runs one resource policy on one resource. Errors other than `notApplicable` propagate, naming the policy. */
+export async function runResourcePolicy(policy: ResourceValidationPolicy, resource: RecordedResource, context: RunContext = {}): Promise<PolicyRun> {
+    const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    const { report, violations } = collector();
+    const reasons: string[] = [];
+    for (const validation of validations) {
+        // The analyzer's fast path: a validation tagged with one type is not called for other types.
+        const only = typeOf(validation);
+        if (only !== undefined && only !== resource.type) {
+            reasons.push(`Policy only applies to resources of type '${only}'`);
+            continue;
+        }
+        try {
+            await validation(makeResourceArgs(resource, context), (message) => report(message, resource.urn));
+        } catch (error) {
+            if (error instanceof NotApplicable) {
+                reasons.push(error.reason ?? "Policy does not apply");
+                continue;
+            }
+            throw failure(policy, resource.urn, error);
+        }
+    }
+    return reasons.length === validations.length && validations.length > 0 && violations.length === 0
+        ? { notApplicable: reasons[0], violations }
+        : { violations };
+}
+
+/** Runs one stack policy on all resources. */
+export async function runStackPolicy(policy: StackValidationPolicy, resources: readonly RecordedResource[], context: RunContext = {}): Promise<PolicyRun> {
+    const only = typeOf(policy.validateStack);
+    if (only !== undefined && !resources.some((r) => r.type === only)) {
+        return { notApplicable: `Policy only applies to resources of type '${only}'`, violations: [] };
+    }
+    const { report, violations } = collector();
+    try {
+        await policy.validateStack(makeStackArgs(resources, context), report);
+    } catch (error) {
+        if (error instanceof NotApplicable) {
+            return { notApplicable: error.reason ?? "Policy does not apply", violations };
+        }
+        throw failure(policy, "the stack", error);
+    }
+    return { violations };
+}
+
+function reportedLevel(level: EnforcementLevel): PolicyResult["enforcementLevel"] {
+    // The analyzer reports violations of remediate-level policies (which found nothing to fix) as mandatory.
+    return level === "remediate" ? "mandatory" : level;
+}
+
+/**
+ * Runs every enabled policy of the pack over `resources` with the stack's enforcement config and returns
+ * one result per violation: resource policies resource by resource (in pack order for each), then stack
+ * policies in pack order. Disabled policies are skipped.
+ */
+export async function evaluatePolicies(resources: RecordedResource[], options: EvaluateOptions): Promise<PolicyResult[]> {
+    const config = options.config ?? (options.stack !== undefined ? loadPolicyConfig(options.stack) : {});
+    const resolved = resolvePolicyConfig(allPolicies, config);
+    const enabled = allPolicies.filter((p) => resolved.get(p.name)!.enforcementLevel !== "disabled");
+    const contextOf = (p: PackPolicy): RunContext => ({ stackTags: options.stackTags, config: resolved.get(p.name)!.properties });
+    const levelOf = (p: PackPolicy) => reportedLevel(resolved.get(p.name)!.enforcementLevel);
+
+    const results: PolicyResult[] = [];
+    const resourcePolicies = enabled.filter(isResourcePolicy);
+    for (const resource of resources) {
+        for (const policy of resourcePolicies) {
+            const run = await runResourcePolicy(policy, resource, contextOf(policy));
+            for (const v of run.violations) {
+                results.push({ policyName: policy.name, enforcementLevel: levelOf(policy), kind: "resource", urn: resource.urn, message: v.message });
+            }
+        }
+    }
+    for (const policy of enabled.filter(isStackPolicy)) {
+        const run = await runStackPolicy(policy, resources, contextOf(policy));
+        for (const v of run.violations) {
+            results.push({ policyName: policy.name, enforcementLevel: levelOf(policy), kind: "stack", ...(v.urn !== undefined ? { urn: v.urn } : {}), message: v.message });
+        }
+    }
+    return results;
+}

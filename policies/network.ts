@@ -1,0 +1,160 @@
+/**
+ * Policies on network security groups, subnets and routes.
+ */
+import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { isDefaultRoutePrefix } from "./lib/cidr";
+import {
+    carriesPorts,
+    coversPort,
+    internetDestinations,
+    internetSources,
+    isAllow,
+    isInbound,
+    isOutbound,
+    rulesOfResource,
+    type NsgRule,
+} from "./lib/nsg";
+import { cite, onTypes, type PackPolicy } from "./lib/policy";
+import { arrayOf, hasKey } from "./lib/props";
+import { AZURE_POLICY } from "./lib/sources";
+import { ciEquals, fold } from "./lib/text";
+import { TYPES, type RouteInputs, type RouteTableInputs, type SubnetInputs, type VirtualNetworkInputs } from "./lib/types";
+
+const RULE_TYPES = [TYPES.nsg, TYPES.securityRule];
+
+/** The NSG rules a resource declares (inline on an NSG, or a standalone rule). */
+function declaredRules(args: ResourceValidationArgs): NsgRule[] {
+    return rulesOfResource(args.type, args.props, args.name);
+}
+
+/** Well-known names of the sensitive ports, for messages. */
+const PORT_NAMES: Record<number, string> = { 22: "SSH", 3389: "RDP", 5432: "PostgreSQL" };
+
+interface SensitivePortsConfig {
+    ports: number[];
+}
+
+export const noInternetInboundSensitivePorts: ResourceValidationPolicy = {
+    name: "nsg-no-internet-inbound-sensitive-ports",
+    ...cite("No NSG rule allows inbound traffic from the internet (*, 0.0.0.0/0, Internet, Any) to SSH, RDP or PostgreSQL (configurable ports: 22, 3389, 5432).", {
+        cis: ["7.1", "7.2"],
+        trivy: ["AVD-AZU-0048", "AVD-AZU-0050", "AVD-AZU-0074"],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps: "Restrict the rule's source to known address ranges or reach the VM through Azure Bastion or a VPN.",
+    configSchema: {
+        properties: {
+            ports: {
+                type: "array",
+                items: { type: "integer", minimum: 0, maximum: 65535 },
+                default: [22, 3389, 5432],
+                description: "Destination ports that must never be open to the internet.",
+            },
+        },
+    },
+    validateResource: onTypes<unknown>(RULE_TYPES, (_props, args, report) => {
+        const { ports } = args.getConfig<SensitivePortsConfig>();
+        for (const rule of declaredRules(args)) {
+            if (!isInbound(rule) || !isAllow(rule) || !carriesPorts(rule)) {
+                continue;
+            }
+            const from = internetSources(rule);
+            const exposed = ports.filter((port) => coversPort(rule, port));
+            if (from.length > 0 && exposed.length > 0) {
+                const named = exposed.map((p) => (PORT_NAMES[p] ? `${p} (${PORT_NAMES[p]})` : String(p))).join(", ");
+                report(`Rule "${rule.name}" allows inbound traffic from ${from.map((s) => `"${s}"`).join(", ")} to port ${named}: restrict its source to known ranges or use Bastion/VPN.`);
+            }
+        }
+    }),
+};
+
+export const noInternetInbound: ResourceValidationPolicy = {
+    name: "nsg-no-internet-inbound",
+    ...cite("No NSG rule allows inbound traffic from the whole internet (*, 0.0.0.0/0, Internet, Any) to any port.", {
+        cis: ["7.3", "7.4"],
+        trivy: ["AVD-AZU-0047"],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Restrict the rule's source to the address ranges that need access.",
+    validateResource: onTypes<unknown>(RULE_TYPES, (_props, args, report) => {
+        for (const rule of declaredRules(args)) {
+            const from = internetSources(rule);
+            if (isInbound(rule) && isAllow(rule) && from.length > 0) {
+                report(`Rule "${rule.name}" allows inbound ${rule.protocol ?? "traffic"} from ${from.map((s) => `"${s}"`).join(", ")} to port ${rule.destinationPorts.join(", ") || "(unknown)"}: restrict its source.`);
+            }
+        }
+    }),
+};
+
+export const noUnrestrictedOutbound: ResourceValidationPolicy = {
+    name: "nsg-no-unrestricted-outbound",
+    ...cite("No NSG rule allows outbound traffic to the whole internet (*, 0.0.0.0/0, Internet, Any); outbound allows name service tags or ranges, such as AzureActiveDirectory for Entra sign-in.", {
+        trivy: ["AVD-AZU-0051"],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps: "Replace the destination with the service tags or ranges the workload needs (e.g. AzureActiveDirectory, Storage).",
+    validateResource: onTypes<unknown>(RULE_TYPES, (_props, args, report) => {
+        for (const rule of declaredRules(args)) {
+            const to = internetDestinations(rule);
+            if (isOutbound(rule) && isAllow(rule) && to.length > 0) {
+                report(`Rule "${rule.name}" allows outbound traffic to ${to.map((d) => `"${d}"`).join(", ")}: name the service tags or ranges the workload needs instead.`);
+            }
+        }
+    }),
+};
+
+/** Subnets Azure does not let you (or need you to) attach an NSG to. */
+const NSG_EXEMPT_SUBNETS = ["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "routeserversubnet"];
+
+export const subnetHasNsg: ResourceValidationPolicy = {
+    name: "subnet-nsg-required",
+    ...cite("Every subnet is associated with a network security group (decided on presence: the NSG id is unknown at preview). Gateway, firewall and route server subnets are exempt.", {
+        azurePolicy: [AZURE_POLICY.subnetNsg],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps: "Set networkSecurityGroup: { id } on the subnet.",
+    validateResource: onTypes<SubnetInputs & VirtualNetworkInputs>([TYPES.subnet, TYPES.virtualNetwork], (props, args, report) => {
+        const subnets: { name: string; props: Record<string, unknown> }[] = args.type === TYPES.subnet
+            ? [{ name: typeof props.subnetName === "string" ? props.subnetName : args.name, props: props as Record<string, unknown> }]
+            : arrayOf<Record<string, unknown>>(props.subnets).map((s, i) => ({ name: typeof s?.name === "string" ? s.name : `#${i}`, props: s ?? {} }));
+        for (const subnet of subnets) {
+            if (NSG_EXEMPT_SUBNETS.includes(fold(subnet.name) ?? "")) {
+                continue;
+            }
+            if (!hasKey(subnet.props, "networkSecurityGroup")) {
+                report(`Subnet "${subnet.name}" has no network security group: set networkSecurityGroup.`);
+            }
+        }
+    }),
+};
+
+export const noDefaultRouteToInternet: ResourceValidationPolicy = {
+    name: "route-no-default-internet",
+    ...cite("No route sends the default route (0.0.0.0/0) straight to the Internet next hop, bypassing whatever inspects egress; service-tag routes such as AzureActiveDirectory → Internet stay allowed.", {
+        basis: "no public rule set checks routes; this keeps a route table from opening a path around egress inspection",
+    }),
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps: "Route 0.0.0.0/0 to your firewall (VirtualAppliance) or leave the system route; add service-tag routes for what must go straight out.",
+    validateResource: onTypes<RouteTableInputs & RouteInputs>([TYPES.routeTable, TYPES.route], (props, args, report) => {
+        const routes: RouteInputs[] = args.type === TYPES.routeTable ? arrayOf<RouteInputs>(props.routes) : [props];
+        routes.forEach((route, i) => {
+            if (isDefaultRoutePrefix(route?.addressPrefix) && ciEquals(route?.nextHopType, "Internet")) {
+                report(`Route "${route?.name ?? (args.type === TYPES.route ? args.name : `#${i}`)}" sends ${route?.addressPrefix} to the Internet next hop: route it through your egress firewall instead.`);
+            }
+        });
+    }),
+};
+
+/** Network policies, in pack order. */
+export const networkPolicies: readonly PackPolicy[] = [
+    noInternetInboundSensitivePorts,
+    noInternetInbound,
+    noUnrestrictedOutbound,
+    subnetHasNsg,
+    noDefaultRouteToInternet,
+];

@@ -1,0 +1,58 @@
+import { TYPES } from "../../../policies/lib/types";
+import { NAMES, PROD, U, buildStack, propsOf } from "../fixtures";
+import { res, type CaseTable } from "../helpers";
+
+const prod = buildStack(PROD);
+const baseRule = { priority: 200, protocol: "Tcp", sourcePortRange: "*", destinationAddressPrefix: "*" };
+const nsg = (...securityRules: Record<string, unknown>[]) => [res(TYPES.nsg, "nsg", { resourceGroupName: U, securityRules })];
+const inbound = (source: string, port: string, extra: Record<string, unknown> = {}) =>
+    ({ ...baseRule, name: `in-${port}`, direction: "Inbound", access: "Allow", sourceAddressPrefix: source, destinationPortRange: port, ...extra });
+const outbound = (destination: string, extra: Record<string, unknown> = {}) =>
+    ({ ...baseRule, name: "out", direction: "Outbound", access: "Allow", sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: destination, destinationPortRange: "443", ...extra });
+
+export const networkCases: CaseTable = {
+    "nsg-no-internet-inbound-sensitive-ports": [
+        { title: "the program's NSGs", resources: prod, expect: "pass" },
+        { title: "SSH from *", resources: nsg(inbound("*", "22")), expect: "fail", message: /from "\*" to port 22 \(SSH\)/ },
+        { title: "PostgreSQL inside a range from Internet", resources: nsg(inbound("Internet", "5000-6000")), expect: "fail", message: /5432 \(PostgreSQL\)/ },
+        { title: "RDP in a port list from 0.0.0.0/0", resources: nsg(inbound("0.0.0.0/0", "", { destinationPortRange: undefined, destinationPortRanges: ["80", "3389"] })), expect: "fail", message: /3389 \(RDP\)/ },
+        { title: "SSH from a known range", resources: nsg(inbound("198.51.100.0/24", "22")), expect: "pass" },
+        { title: "a deny rule", resources: nsg(inbound("*", "22", { access: "Deny" })), expect: "pass" },
+        { title: "a standalone SecurityRule resource", resources: [res(TYPES.securityRule, "ssh", { networkSecurityGroupName: U, ...inbound("Any", "*") })], expect: "fail" },
+        { title: "HTTPS from the internet is not a sensitive port", resources: nsg(inbound("*", "443")), expect: "pass" },
+        { title: "configured sensitive ports", resources: nsg(inbound("*", "443")), config: { ports: [443] }, expect: "fail", message: /port 443/ },
+        { title: "source unknown at preview: no decision", resources: nsg(inbound("", "22", { sourceAddressPrefix: U })), expect: "pass" },
+    ],
+    "nsg-no-internet-inbound": [
+        { title: "the program's NSGs", resources: prod, expect: "pass" },
+        { title: "HTTPS from *", resources: nsg(inbound("*", "443")), expect: "fail", message: /allows inbound Tcp from "\*" to port 443/ },
+        { title: "a list with the internet in it", resources: nsg(inbound("", "443", { sourceAddressPrefix: undefined, sourceAddressPrefixes: ["10.0.0.0/8", "0.0.0.0/0"] })), expect: "fail", message: /"0\.0\.0\.0\/0"/ },
+        { title: "from the VNet", resources: nsg(inbound("VirtualNetwork", "443")), expect: "pass" },
+    ],
+    "nsg-no-unrestricted-outbound": [
+        { title: "outbound to the AzureActiveDirectory tag", resources: prod, expect: "pass" },
+        { title: "outbound to Internet", resources: nsg(outbound("Internet")), expect: "fail", message: /outbound traffic to "Internet"/ },
+        { title: "outbound to * as a standalone rule", resources: [res(TYPES.securityRule, "egress", outbound("*"))], expect: "fail" },
+        { title: "outbound deny to the internet", resources: nsg(outbound("Internet", { access: "Deny" })), expect: "pass" },
+    ],
+    "subnet-nsg-required": [
+        { title: "every program subnet has an NSG (ids unknown at preview)", resources: prod.filter((r) => r.type === TYPES.subnet), expect: "pass" },
+        { title: "a subnet without NSG", resources: [res(TYPES.subnet, "bare", { subnetName: "apps", addressPrefix: "10.0.3.0/24" })], expect: "fail", message: /Subnet "apps" has no network security group/ },
+        { title: "GatewaySubnet is exempt", resources: [res(TYPES.subnet, "gw", { subnetName: "GatewaySubnet" })], expect: "pass" },
+        {
+            title: "inline VNet subnets",
+            resources: [res(TYPES.virtualNetwork, "v", { subnets: [{ name: "a", networkSecurityGroup: { id: U } }, { name: "b" }] })],
+            expect: "fail", count: 1, message: /Subnet "b"/,
+        },
+    ],
+    "route-no-default-internet": [
+        { title: "the AzureActiveDirectory → Internet route", resources: prod, expect: "pass" },
+        {
+            title: "0.0.0.0/0 → Internet inline",
+            resources: [res(TYPES.routeTable, "rt", { ...propsOf(prod, NAMES.routeTable), routes: [{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] })],
+            expect: "fail", message: /Route "default" sends 0\.0\.0\.0\/0 to the Internet/,
+        },
+        { title: "standalone default route to a firewall", resources: [res(TYPES.route, "r", { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" })], expect: "pass" },
+        { title: "standalone default route to the internet", resources: [res(TYPES.route, "r", { addressPrefix: "0.0.0.0/0", nextHopType: "internet" })], expect: "fail" },
+    ],
+};

@@ -1,0 +1,71 @@
+import { TYPES } from "../../../policies/lib/types";
+import { DEV, NAMES, PROD, SERVER_URN, U, buildStack, propsOf } from "../fixtures";
+import { res, type CaseTable } from "../helpers";
+
+const prod = buildStack(PROD);
+const dev = buildStack(DEV);
+const server = (props: Record<string, unknown>) => [res(TYPES.server, NAMES.server, props)];
+const prodServer = propsOf(prod, NAMES.server);
+const withServer = (change: (p: Record<string, any>) => void) => {
+    const p = structuredClone(prodServer) as Record<string, any>;
+    change(p);
+    return server(p);
+};
+
+export const serverCases: CaseTable = {
+    "postgres-entra-only-auth": [
+        { title: "Entra enabled, passwords disabled", resources: server(prodServer), expect: "pass" },
+        { title: "mixed auth (dev)", resources: dev, expect: "fail", message: /authConfig\.passwordAuth is "Enabled".*"Disabled"/, count: 1 },
+        { title: "no authConfig: Azure's defaults are password-only", resources: withServer((p) => delete p.authConfig), expect: "fail", count: 2, message: /not set \(Azure's default/ },
+        { title: "case-insensitive values", resources: withServer((p) => (p.authConfig = { activeDirectoryAuth: "enabled", passwordAuth: "DISABLED" })), expect: "pass" },
+        { title: "auth modes unknown at preview: no decision", resources: withServer((p) => (p.authConfig = { activeDirectoryAuth: U, passwordAuth: U })), expect: "pass" },
+        { title: "other resource types are not applicable", resources: [res(TYPES.subnet, "s", {})], expect: "not-applicable" },
+    ],
+    "postgres-public-network-access-disabled": [
+        { title: "private access", resources: server(prodServer), expect: "pass" },
+        { title: "public access enabled (dev)", resources: dev, expect: "fail", message: /network\.publicNetworkAccess is "Enabled"/ },
+        { title: "access not set, no delegated subnet: Azure makes it public", resources: withServer((p) => (p.network = {})), expect: "fail", message: /not set/ },
+        { title: "access not set, delegated subnet unknown at preview: VNet-integrated", resources: withServer((p) => (p.network = { delegatedSubnetResourceId: U })), expect: "pass" },
+        { title: "access unknown at preview: no decision", resources: withServer((p) => (p.network = { publicNetworkAccess: U })), expect: "pass" },
+    ],
+    "postgres-private-connectivity": [
+        { title: "delegated subnet through the network dependency", resources: prod, expect: "pass" },
+        { title: "public server without private endpoint", resources: dev, expect: "fail", urn: SERVER_URN, message: /neither a delegated subnet/ },
+        {
+            title: "public server with a private endpoint to it",
+            resources: [...dev, res(TYPES.privateEndpoint, "pe", {
+                subnet: { id: U }, privateLinkServiceConnections: [{ name: "pg", privateLinkServiceId: U, groupIds: ["postgresqlServer"] }],
+            }, { deps: { privateLinkServiceConnections: [SERVER_URN] } })],
+            expect: "pass",
+        },
+        {
+            title: "private endpoint found by server name in a known id",
+            resources: [...dev, res(TYPES.privateEndpoint, "pe", {
+                privateLinkServiceConnections: [{ privateLinkServiceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/PG-ENTRA-DEV" }],
+            })],
+            expect: "pass",
+        },
+        { title: "stack without a server", resources: [res(TYPES.subnet, "s", {})], expect: "not-applicable" },
+    ],
+    "postgres-geo-redundant-backup": [
+        { title: "geo-redundant backup on", resources: server(prodServer), expect: "pass" },
+        { title: "geo-redundant backup off (dev)", resources: dev, expect: "fail", message: /geoRedundantBackup is "Disabled"/ },
+        { title: "backup not set: Azure's default is off", resources: withServer((p) => delete p.backup), expect: "fail", message: /not set/ },
+    ],
+    "postgres-backup-retention": [
+        { title: "35 days against prod's 35", resources: server(prodServer), config: { minimumDays: 35 }, expect: "pass" },
+        { title: "7 days against prod's 35", resources: dev, config: { minimumDays: 35 }, expect: "fail", message: /backupRetentionDays is 7: keep at least 35 days/ },
+        { title: "7 days against the default minimum 7", resources: dev, expect: "pass" },
+        { title: "not set: Azure keeps 7", resources: withServer((p) => (p.backup = {})), config: { minimumDays: 14 }, expect: "fail", message: /not set \(Azure's default 7\)/ },
+        { title: "unknown at preview: no decision", resources: withServer((p) => (p.backup = { backupRetentionDays: U })), config: { minimumDays: 35 }, expect: "pass" },
+    ],
+    "postgres-zone-redundant-ha": [
+        { title: "zone-redundant", resources: server(prodServer), expect: "pass" },
+        { title: "Burstable without HA (dev)", resources: dev, expect: "fail", message: /highAvailability\.mode is "Disabled".*Burstable servers cannot/ },
+        { title: "same-zone HA is not zone-redundant", resources: withServer((p) => (p.highAvailability = { mode: "SameZone" })), expect: "fail", message: /"SameZone"/ },
+    ],
+    "postgres-customer-managed-key": [
+        { title: "Key Vault key", resources: withServer((p) => (p.dataEncryption = { type: "AzureKeyVault", primaryKeyURI: "https://kv.vault.azure.net/keys/pg/1", primaryUserAssignedIdentityId: U })), expect: "pass" },
+        { title: "service-managed key by default", resources: server(prodServer), expect: "fail", message: /dataEncryption\.type is not set/ },
+    ],
+};

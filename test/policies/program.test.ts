@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as network from "@pulumi/azure-native/network";
+import { FlexibleServer, parseConfig } from "../../components";
+import { evaluatePolicies, type PolicyResult } from "../../policies/evaluate";
+import { loadStackConfig, recordProgram } from "../../plan/record";
+import { runStack } from "../support/program";
+
+/**
+ * The pack against the program itself: what the shipped stacks register under mocks goes through every
+ * resource and stack policy, with each stack's own enforcement.
+ */
+const mandatory = (results: PolicyResult[]) => results.filter((r) => r.enforcementLevel === "mandatory");
+const names = (results: PolicyResult[]) => [...new Set(results.map((r) => r.policyName))].sort();
+
+for (const preview of [true, false]) {
+    const mode = preview ? "preview" : "update";
+    describe(`shipped stacks through the pack (${mode})`, () => {
+        test("Pulumi.prod.yaml passes every mandatory policy of prod.json", async () => {
+            const run = await runStack("prod", undefined, preview);
+            assert.equal(run.error, undefined, String(run.error));
+            const results = await evaluatePolicies(run.resources, { stack: "prod" });
+            assert.deepEqual(mandatory(results), []);
+            assert.deepEqual(names(results), ["postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit"], "only the opt-in advisories remain");
+        });
+
+        test("Pulumi.dev.yaml passes its own config, with advisories for what dev gives up", async () => {
+            const run = await runStack("dev", undefined, preview);
+            const results = await evaluatePolicies(run.resources, { stack: "dev" });
+            assert.deepEqual(mandatory(results), []);
+            for (const advisory of ["postgres-entra-only-auth", "postgres-public-network-access-disabled", "postgres-zone-redundant-ha"]) {
+                assert.ok(results.some((r) => r.policyName === advisory && r.enforcementLevel === "advisory"), advisory);
+            }
+        });
+
+        test("Pulumi.dev.yaml under prod.json is stopped", async () => {
+            const run = await runStack("dev", undefined, preview);
+            const failed = names(mandatory(await evaluatePolicies(run.resources, { stack: "prod" })));
+            for (const policy of ["postgres-entra-only-auth", "postgres-public-network-access-disabled", "entra-admin-principal-types"]) {
+                assert.ok(failed.includes(policy), `${policy} in ${failed.join(", ")}`);
+            }
+        });
+    });
+}
+
+describe("a deliberately bad program built from the components", () => {
+    /**
+     * The config parser refuses these mistakes before anything is declared, so this program skips it: an
+     * Entra-only server with no admin, a hand-made firewall rule for the whole internet, and a private server
+     * whose subnet NSG has no AzureActiveDirectory rule. The pack is the second line of defence for code that
+     * uses the components directly.
+     */
+    async function record(stack: string) {
+        const config = parseConfig(loadStackConfig("prod"), { project: "entra-postgres", stack });
+        return recordProgram(() => {
+            const nsg = new network.NetworkSecurityGroup("bad-nsg", { resourceGroupName: "rg", location: "westeurope", securityRules: [] });
+            const vnet = new network.VirtualNetwork("bad-vnet", { resourceGroupName: "rg", location: "westeurope", addressSpace: { addressPrefixes: ["10.9.0.0/16"] } });
+            const subnet = new network.Subnet("bad-subnet", {
+                resourceGroupName: "rg",
+                virtualNetworkName: vnet.name,
+                addressPrefix: "10.9.1.0/24",
+                delegations: [{ name: "pg", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
+                networkSecurityGroup: { id: nsg.id },
+            });
+            const server = new FlexibleServer("bad", {
+                resourceGroupName: "rg",
+                location: "westeurope",
+                config: config.server,
+                auth: "entra-only",
+                tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                privateNetwork: { delegatedSubnetId: subnet.id, privateDnsZoneId: "/zones/bad", dependsOn: [subnet] },
+                protect: false,
+            });
+            new dbforpostgresql.FirewallRule("bad-everyone", {
+                resourceGroupName: "rg",
+                serverName: server.serverName,
+                startIpAddress: "0.0.0.0",
+                endIpAddress: "255.255.255.255",
+            });
+        }, { stack, config: loadStackConfig("prod") });
+    }
+
+    for (const stack of ["dev", "prod"]) {
+        test(`trips the lockout, network and firewall rules under ${stack}.json`, async () => {
+            const recording = await record(stack);
+            assert.equal(recording.error, undefined, String(recording.error));
+            const failed = names(mandatory(await evaluatePolicies(recording.resources, { stack })));
+            for (const policy of ["entra-only-lockout", "entra-private-access-aad-outbound", "postgres-firewall-no-internet-range"]) {
+                assert.ok(failed.includes(policy), `${policy} missing from ${failed.join(", ")}`);
+            }
+        });
+    }
+});
