@@ -171,17 +171,28 @@ export const reservedRoleNames: readonly string[] = [
 export const reservedDatabases: readonly string[] = ["postgres", "azure_maintenance", "azure_sys", "template0", "template1"];
 
 /**
- * Server parameters set unless a stack overrides them. Secure transport and connection logging are what
- * Azure Policy and CIS Azure 5.2 check; they are written one after another (parallel writes fail with
- * ServerBusy).
+ * Parameters Azure fixes on Flexible Server (documented as read-only, every version): a write is refused, so
+ * the program never writes them and a stack cannot override them. Connection logging is always on.
+ */
+export const readOnlyParameters: Readonly<Record<string, string>> = {
+    log_connections: "on",
+    log_disconnections: "on",
+    log_hostname: "off",
+    log_replication_commands: "on",
+    log_timezone: "UTC",
+};
+
+/**
+ * Server parameters set unless a stack overrides them. Secure transport and logging are what Azure Policy
+ * and CIS Azure 5.2 check; writing them even where they equal Azure's default pins them, so a change made in
+ * the portal shows as drift. They are written one after another (parallel writes fail with ServerBusy).
+ * `log_connections` and `log_disconnections` are on already and read-only (see `readOnlyParameters`).
  */
 export function secureParameterDefaults(version: string): Record<string, string> {
     const params: Record<string, string> = {
         require_secure_transport: "on",
         ssl_min_protocol_version: "TLSv1.2",
         log_checkpoints: "on",
-        log_connections: "on",
-        log_disconnections: "on",
         "logfiles.retention_days": "7",
         log_line_prefix: "%t-%c-%u@%d-",
     };

@@ -3,7 +3,7 @@ import { ConfigError, ConfigProblem, nearestKey } from "./errors";
 import { contains, isNetworkAddress, numberToIp, overlaps, parseCidr, parseIpRange } from "./ip";
 import {
     accessLevels, AdminType, adminTypes, authModes, DatabaseAccess, EntraAdmin, highAvailabilityModes, IpRange,
-    MaintenanceWindow, NetworkConfig, Principal, principalKinds, reservedDatabases, reservedRoleNames,
+    MaintenanceWindow, NetworkConfig, Principal, principalKinds, readOnlyParameters, reservedDatabases, reservedRoleNames,
     secureParameterDefaults, ServerConfig, skuTiers, StackConfig, storageSizesGb, supportedVersions, VmConfig,
 } from "./model";
 
@@ -512,7 +512,9 @@ function parseServer(r: Reader, value: Json, context: { project: string; stack: 
         r.fail("server.parameters", "must be a map of parameter name to value.");
     } else if (overrides) {
         for (const [key, raw] of Object.entries(overrides)) {
-            if (!parameterNamePattern.test(key)) {
+            if (key in readOnlyParameters) {
+                r.fail(`server.parameters.${key}`, `is read-only on Azure Flexible Server (always ${readOnlyParameters[key]}). Remove it.`);
+            } else if (!parameterNamePattern.test(key)) {
                 r.fail(`server.parameters.${key}`, `"${key}" is not a server parameter name (lowercase, e.g. log_min_duration_statement).`);
             } else if (typeof raw !== "string" && typeof raw !== "number" && typeof raw !== "boolean") {
                 r.fail(`server.parameters.${key}`, "must be a string, number or boolean.");

@@ -299,6 +299,13 @@ const cases: BadCase[] = [
         says: /Did you mean "allowedIps"/,
     },
     {
+        title: "overriding a parameter Azure keeps read-only",
+        stack: "prod",
+        change: (c) => { c.server.parameters = { log_disconnections: "off" }; },
+        key: "entra-postgres:server.parameters.log_disconnections",
+        says: /read-only on Azure Flexible Server \(always on\)/,
+    },
+    {
         title: "storage size Azure does not offer",
         stack: "prod",
         change: (c) => { c.server.storageGb = 100; },

@@ -135,9 +135,9 @@ describe("stack variants", () => {
     });
 
     test("parameters can be overridden and added; defaults stay otherwise", async () => {
-        const run = await runStack("prod", (c: any) => { c.server.parameters = { log_connections: "off", log_min_duration_statement: 500 }; });
+        const run = await runStack("prod", (c: any) => { c.server.parameters = { log_checkpoints: "off", log_min_duration_statement: 500 }; });
         const values = Object.fromEntries(ofType(run.resources, "azure-native:dbforpostgresql:Configuration").map((p) => [p.props.configurationName, p.props.value]));
-        assert.equal(values.log_connections, "off");
+        assert.equal(values.log_checkpoints, "off");
         assert.equal(values.log_min_duration_statement, "500");
         assert.equal(values.require_secure_transport, "on");
     });
