@@ -15,6 +15,8 @@ export interface CloudEndpoints {
     readonly privateDnsSuffix: string;
     /** Name of the cloud for `az cloud set --name`. */
     readonly azCloudName: string;
+    /** Microsoft Entra sign-in host, for `@azure/identity`'s `authorityHost`. */
+    readonly authorityHost: string;
 }
 
 export const cloudEndpoints: Readonly<Record<Cloud, CloudEndpoints>> = {
@@ -23,25 +25,23 @@ export const cloudEndpoints: Readonly<Record<Cloud, CloudEndpoints>> = {
         serverSuffix: "postgres.database.azure.com",
         privateDnsSuffix: "private.postgres.database.azure.com",
         azCloudName: "AzureCloud",
+        authorityHost: "https://login.microsoftonline.com",
     },
     usgov: {
         tokenResource: "https://ossrdbms-aad.database.usgovcloudapi.net",
         serverSuffix: "postgres.database.usgovcloudapi.net",
         privateDnsSuffix: "private.postgres.database.usgovcloudapi.net",
         azCloudName: "AzureUSGovernment",
+        authorityHost: "https://login.microsoftonline.us",
     },
     china: {
         tokenResource: "https://ossrdbms-aad.database.chinacloudapi.cn",
         serverSuffix: "postgres.database.chinacloudapi.cn",
         privateDnsSuffix: "private.postgres.database.chinacloudapi.cn",
         azCloudName: "AzureChinaCloud",
+        authorityHost: "https://login.chinacloudapi.cn",
     },
 };
-
-/** The `.default` scope `@azure/identity` asks for to get a database token in `cloud`. */
-export function tokenScope(cloud: Cloud): string {
-    return `${cloudEndpoints[cloud].tokenResource}/.default`;
-}
 
 /** The FQDN Azure gives a server; known before the server exists, so nothing has to wait for it. */
 export function serverFqdn(serverName: string, cloud: Cloud): string {
