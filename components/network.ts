@@ -75,15 +75,6 @@ export class EntraNetwork extends pulumi.ComponentResource {
             }, child);
         }
 
-        this.vmSubnet = new network.Subnet(`${name}-vm-subnet`, {
-            resourceGroupName,
-            virtualNetworkName: this.vnet.name,
-            addressPrefix: config.vmSubnet,
-            networkSecurityGroup: { id: vmNsg.id },
-            natGateway: natGateway ? { id: natGateway.id } : undefined,
-            defaultOutboundAccess: false,
-        }, child);
-
         this.serverDependencies = [];
         if (config.access === "private") {
             this.serverNsg = new network.NetworkSecurityGroup(`${name}-server-nsg`, {
@@ -127,7 +118,7 @@ export class EntraNetwork extends pulumi.ComponentResource {
                 networkSecurityGroup: { id: this.serverNsg.id },
                 routeTable: this.routeTable ? { id: this.routeTable.id } : undefined,
                 defaultOutboundAccess: false,
-            }, { parent: this, dependsOn: [this.vmSubnet] }); // subnet writes on one VNet conflict when parallel
+            }, child);
 
             this.dnsZone = new privatedns.PrivateZone(`${name}-dns`, {
                 resourceGroupName,
@@ -146,6 +137,20 @@ export class EntraNetwork extends pulumi.ComponentResource {
             }, child);
             this.serverDependencies.push(this.serverSubnet, this.dnsZone, link);
         }
+
+        this.vmSubnet = new network.Subnet(`${name}-vm-subnet`, {
+            resourceGroupName,
+            virtualNetworkName: this.vnet.name,
+            addressPrefix: config.vmSubnet,
+            networkSecurityGroup: { id: vmNsg.id },
+            natGateway: natGateway ? { id: natGateway.id } : undefined,
+            defaultOutboundAccess: false,
+        }, {
+            parent: this,
+            // Subnet writes on one VNet fail when they overlap. The server waits for its subnet and the VM does not
+            // wait for the server, so the VM's subnet goes second.
+            dependsOn: this.serverSubnet ? [this.serverSubnet] : [],
+        });
 
         this.registerOutputs({
             vnetId: this.vnet.id,

@@ -163,6 +163,15 @@ describe("prod stack", () => {
         assert.match(userData, /psql "host=\$\{host\} port=5432 user=\$\{role\} dbname=\$\{database\} sslmode=require"/);
     });
 
+    test("the server waits for nothing of the VM's side (its subnet, NAT gateway, NSG)", () => {
+        const server = one(run.resources, "azure-native:dbforpostgresql:Server");
+        for (const name of ["prod-net-vm-subnet", "prod-net-nat", "prod-net-nat-ip", "prod-net-vm-nsg"]) {
+            assert.equal(dependsOnTransitively(run.resources, server, byName(run.resources, name)), false, name);
+        }
+        // Subnet writes on one VNet must not overlap: the VM's subnet goes after the server's.
+        assert.ok(byName(run.resources, "prod-net-vm-subnet").dependencies.includes(byName(run.resources, "prod-net-server-subnet").urn));
+    });
+
     test("the VM is created beside the server, not after it", () => {
         const vm = one(run.resources, "azure-native:compute:VirtualMachine");
         const server = one(run.resources, "azure-native:dbforpostgresql:Server");

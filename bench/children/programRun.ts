@@ -1,0 +1,39 @@
+/**
+ * One mocked run of a shipped stack, as `pulumi preview` runs the program: loads the same SDK modules as the
+ * floor child, then records `index.ts` under `pulumi.runtime.setMocks` until every registration has reached
+ * the mock monitor. Times are milliseconds since this process started.
+ */
+import { failToParent, reportToParent } from "./report";
+
+const ready = performance.now();
+const stack = process.argv[2];
+const modules = JSON.parse(process.argv[3] ?? "[]") as string[];
+if (!stack || modules.length === 0) failToParent("programRun: pass the stack name and the SDK modules as a JSON list");
+for (const name of modules) {
+    require(name);
+}
+const sdkLoaded = performance.now();
+
+// Loaded after the SDK on purpose, so the SDK's share is measured the same way as in the floor child.
+const { loadStackConfig, recordProgram } = require("../../plan/record") as typeof import("../../plan/record");
+const indexPath = require.resolve("../../index");
+
+void (async () => {
+    let declared = 0;
+    const recording = await recordProgram(() => {
+        require(indexPath);
+        declared = performance.now();
+    }, { stack, config: loadStackConfig(stack), preview: true });
+    const settled = performance.now();
+    if (recording.error !== undefined) {
+        failToParent(`programRun: the ${stack} stack failed: ${recording.error instanceof Error ? recording.error.message : String(recording.error)}`);
+    }
+    if (recording.resources.length === 0) failToParent(`programRun: the ${stack} stack registered nothing`);
+    reportToParent({
+        readyMs: ready,
+        sdkLoadedMs: sdkLoaded,
+        declaredMs: declared,
+        settledMs: settled,
+        resources: recording.resources.length,
+    });
+})();

@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: program cost, role throughput and the deployment's critical path. Prints a summary and
+ * writes `bench/results.md`. Not part of `npm test`; takes about three minutes on two cores.
+ *
+ * Options: `--runs=<n>` child runs per kind for the program cost (default 7, at least 5).
+ * Exits 1 if a benchmark could not run; targets that are not met are reported, not failed.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { listStacks } from "../plan/record";
+import { runStack } from "../test/support/program";
+import { typicalSeconds } from "./azureDurations";
+import { analyzeDeployment } from "./criticalPath";
+import { describeMachine } from "./machine";
+import { measureProgramCost } from "./programCost";
+import { renderResults, renderSummary, type StackPath } from "./report";
+import { measureRoleThroughput } from "./roleThroughput";
+
+const resultsFile = path.join(__dirname, "results.md");
+const pathTargetStack = "prod";
+
+function programRuns(argv: string[]): number {
+    const option = argv.find((a) => a.startsWith("--runs="));
+    if (!option) return 7;
+    const runs = Number(option.slice("--runs=".length));
+    if (!Number.isInteger(runs) || runs < 5) {
+        throw new Error(`--runs must be an integer of at least 5 (medians of fewer runs are noise), got "${option}"`);
+    }
+    return runs;
+}
+
+async function main(): Promise<void> {
+    const runs = programRuns(process.argv.slice(2));
+    const machine = describeMachine();
+    const started = performance.now();
+    const progress = (message: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+    const stacks = listStacks();
+
+    progress(`critical path of ${stacks.join(", ")}`);
+    const paths: StackPath[] = [];
+    for (const stack of stacks) {
+        const run = await runStack(stack);
+        if (run.error !== undefined) throw new Error(`the ${stack} stack failed under mocks: ${String(run.error)}`);
+        paths.push({ stack, analysis: analyzeDeployment(run.resources, typicalSeconds) });
+    }
+
+    progress(`program cost: ${runs} runs each of the floor and ${stacks.join(", ")}`);
+    const program = await measureProgramCost({ stacks, runs, onProgress: progress });
+
+    progress("role throughput: starting the test server");
+    const roles = await measureRoleThroughput({
+        sizes: [1, 20, 200],
+        rounds: (n) => (n >= 200 ? 3 : n >= 20 ? 5 : 7),
+        concurrency: 10,
+        tokenCostMs: 50,
+        onProgress: progress,
+    });
+
+    const results = { machine, elapsedMs: performance.now() - started, program, roles, paths, pathTargetStack };
+    fs.writeFileSync(resultsFile, renderResults(results));
+    console.log(renderSummary(results));
+    console.log(`\nDetails: ${path.relative(process.cwd(), resultsFile)}`);
+}
+
+main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+        console.error(`Benchmark failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        process.exit(1);
+    },
+);
