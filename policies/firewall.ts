@@ -66,7 +66,7 @@ export const noInternetWideRange: ResourceValidationPolicy = {
         if (range.first === 0 && range.last === 2 ** 32 - 1) {
             report(`The rule admits ${span}, the whole IPv4 internet: allow only the addresses of your clients.`);
         } else if (size > maxAddresses) {
-            report(`The rule admits ${span} (${size} addresses, more than ${maxAddresses}): narrow it to your clients' addresses.`);
+            report(`The rule admits ${span} (${size} addresses, more than ${maxAddresses}): narrow it to your clients' addresses, or raise maxAddresses of this policy in the stack's policy config.`);
         } else if (size <= 0) {
             report(`startIpAddress ${formatIpv4(range.first)} is after endIpAddress ${formatIpv4(range.last)}: swap them.`);
         }
