@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { allPolicies, evaluatePolicies, loadPolicyConfig } from "../policies/evaluate";
 import { setTokenSource } from "../components/roles";
-import { listStacks, loadStackConfig, recordProgram } from "./record";
+import { listStacks, loadStackConfig, recordIndex } from "./record";
 import { buildPlan, Plan, renderJson, renderMarkdown, renderText } from "./render";
 
 export type PlanFormat = "text" | "markdown" | "json";
@@ -26,9 +26,7 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
     // In sovereign clouds the program asks for a database token; offline there is none to ask for.
     // The value is a secret and is never shown, so a stand-in changes nothing the plan reports.
     setTokenSource(async () => ({ token: "offline-plan-has-no-token", expiresOnTimestamp: Date.now() + 3_600_000 }));
-    const indexPath = require.resolve("../index");
-    delete require.cache[indexPath];
-    const recording = await recordProgram(() => require(indexPath), {
+    const recording = await recordIndex({
         stack: options.stack,
         config: loadStackConfig(options.stack, options.configFile),
         preview: true,

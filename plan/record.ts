@@ -14,6 +14,8 @@ import type { RecordedResource } from "../policies/evaluate";
 
 export const projectRoot = path.resolve(__dirname, "..");
 export const projectName = "entra-postgres";
+/** The program's entry point, `index.ts`. */
+export const programEntry = require.resolve("../index");
 
 /** A registration as recorded: what the policies see, plus which inputs were sent as secrets. */
 export interface RecordedRegistration extends RecordedResource {
@@ -53,11 +55,11 @@ export function loadStackConfig(stack: string, file?: string): Record<string, st
     const config: Record<string, string> = {};
     for (const [key, decl] of Object.entries(project.config ?? {})) {
         if (decl && typeof decl === "object" && "default" in decl) {
-            config[key.includes(":") ? key : `${projectName}:${key}`] = encode(decl.default);
+            config[configKey(key)] = encodeConfigValue(decl.default);
         }
     }
     for (const [key, value] of Object.entries(stackYaml.config ?? {})) {
-        config[key.includes(":") ? key : `${projectName}:${key}`] = encode(value);
+        config[configKey(key)] = encodeConfigValue(value);
     }
     return config;
 }
@@ -70,7 +72,13 @@ export function listStacks(): string[] {
         .sort();
 }
 
-function encode(value: unknown): string {
+/** A key as the engine hands it over: `entra-postgres:auth` for `auth`; keys of other namespaces unchanged. */
+export function configKey(key: string): string {
+    return key.includes(":") ? key : `${projectName}:${key}`;
+}
+
+/** A value as the engine hands it over: strings as they are, anything structured as JSON. */
+export function encodeConfigValue(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
@@ -243,6 +251,19 @@ function withoutUnknowns<T>(value: T, path: string, paths: string[]): T {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pulumiUnknown: unknown = require("@pulumi/pulumi/output").unknown;
+
+/**
+ * Runs `index.ts` afresh (a module loaded by an earlier run is loaded again) and records it. `outputs` are the
+ * module's exports: the stack outputs.
+ */
+export async function recordIndex(options: RecordOptions): Promise<Recording & { outputs: Record<string, unknown> }> {
+    delete require.cache[programEntry];
+    let outputs: Record<string, unknown> = {};
+    const recording = await recordProgram(() => {
+        outputs = require(programEntry);
+    }, options);
+    return { ...recording, outputs };
+}
 
 /** Resolves an output's value (undefined when unknown), for assertions. */
 export function unwrap<T>(output: pulumi.Output<T> | T): Promise<T | undefined> {

@@ -15,13 +15,12 @@ for (const name of modules) {
 const sdkLoaded = performance.now();
 
 // Loaded after the SDK on purpose, so the SDK's share is measured the same way as in the floor child.
-const { loadStackConfig, recordProgram } = require("../../plan/record") as typeof import("../../plan/record");
-const indexPath = require.resolve("../../index");
+const { loadStackConfig, programEntry, recordProgram } = require("../../plan/record") as typeof import("../../plan/record");
 
 void (async () => {
     let declared = 0;
     const recording = await recordProgram(() => {
-        require(indexPath);
+        require(programEntry);
         declared = performance.now();
     }, { stack, config: loadStackConfig(stack), preview: true });
     const settled = performance.now();

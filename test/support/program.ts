@@ -1,7 +1,5 @@
-import { loadStackConfig, recordProgram, Recording } from "../../plan/record";
+import { configKey, encodeConfigValue, loadStackConfig, recordIndex, Recording } from "../../plan/record";
 import type { RecordedRegistration as RecordedResource } from "../../plan/record";
-
-const indexPath = require.resolve("../../index");
 
 export interface ProgramRun extends Recording {
     /** The stack outputs `index.ts` exports. */
@@ -9,13 +7,8 @@ export interface ProgramRun extends Recording {
 }
 
 /** Runs the real `index.ts` under mocks with `config` (raw `ns:key` → string) and records it. */
-export async function runProgram(stack: string, config: Record<string, string>, preview = false): Promise<ProgramRun> {
-    delete require.cache[indexPath];
-    let outputs: Record<string, unknown> = {};
-    const recording = await recordProgram(() => {
-        outputs = require(indexPath);
-    }, { stack, config, preview });
-    return { ...recording, outputs };
+export function runProgram(stack: string, config: Record<string, string>, preview = false): Promise<ProgramRun> {
+    return recordIndex({ stack, config, preview });
 }
 
 /** Runs a shipped stack (`Pulumi.<stack>.yaml` over `Pulumi.yaml` defaults), optionally with settings changed. */
@@ -40,7 +33,7 @@ export function editConfig(raw: Record<string, string>, change: (config: Record<
         if (value === undefined) {
             continue;
         }
-        out[key.includes(":") ? key : `entra-postgres:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+        out[configKey(key)] = encodeConfigValue(value);
     }
     return out;
 }
