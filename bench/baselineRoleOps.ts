@@ -1,10 +1,10 @@
 import { Client } from "pg";
+import { roleSql } from "../components/roles/provider";
 
 /**
  * The baseline of the role-throughput benchmark: a provider without pooling or token caching. Every operation
- * fetches a new token, opens a new TLS connection (verified against the same CA), runs the same statements
- * the `EntraRole` provider runs for it (see `components/roles/provider.ts`: lookup, create with object id,
- * drop) and closes the connection.
+ * fetches a new token, opens a new TLS connection (verified against the same CA), runs the statements the
+ * `EntraRole` provider runs for it (its `roleSql`: lookup, create with object id, drop) and closes the connection.
  */
 
 /** Where the baseline connects, and how it gets a token. */
@@ -23,11 +23,6 @@ export interface BaselineRole {
     objectId: string;
     principalType: "user" | "group" | "service";
 }
-
-/** The provider's lookup statement, verbatim: does the role exist, and is it an Entra principal. */
-const lookupSql =
-    "select exists (select 1 from pg_catalog.pg_roles where rolname = $1::text) as role_exists, " +
-    "(select row_to_json(p) from pgaadauth_list_principals(false) as p where p.rolname = $1::text limit 1) as principal";
 
 async function withNewConnection<T>(target: BaselineTarget, work: (client: Client) => Promise<T>): Promise<T> {
     const client = new Client({
@@ -48,7 +43,7 @@ async function withNewConnection<T>(target: BaselineTarget, work: (client: Clien
 }
 
 async function lookup(client: Client, roleName: string): Promise<{ exists: boolean; isPrincipal: boolean }> {
-    const { rows } = await client.query<{ role_exists: boolean; principal: unknown }>(lookupSql, [roleName]);
+    const { rows } = await client.query<{ role_exists: boolean; principal: unknown }>(roleSql.lookup, [roleName]);
     return { exists: rows[0].role_exists, isPrincipal: rows[0].principal !== null };
 }
 
@@ -56,7 +51,7 @@ export function baselineCreate(target: BaselineTarget, role: BaselineRole): Prom
     return withNewConnection(target, async (client) => {
         const found = await lookup(client, role.roleName);
         if (found.exists) throw new Error(`baseline: role ${role.roleName} already exists`);
-        await client.query("select * from pgaadauth_create_principal_with_oid($1, $2, $3, $4, $5)", [
+        await client.query(roleSql.createWithOid, [
             role.roleName,
             role.objectId,
             role.principalType,
@@ -74,7 +69,7 @@ export function baselineDelete(target: BaselineTarget, role: BaselineRole): Prom
     return withNewConnection(target, async (client) => {
         const found = await lookup(client, role.roleName);
         if (!found.isPrincipal) throw new Error(`baseline: role ${role.roleName} is not there to drop`);
-        const { rows } = await client.query<{ statement: string }>("select format('DROP ROLE %I', $1::text) as statement", [role.roleName]);
+        const { rows } = await client.query<{ statement: string }>(roleSql.dropStatement, [role.roleName]);
         await client.query(rows[0].statement);
     });
 }

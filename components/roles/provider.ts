@@ -23,6 +23,23 @@ export const replaceOnChange = ["serverFqdn", "roleName", "objectId", "principal
 /** Inputs that only change how the provider connects: updated in place. */
 export const updateOnChange = ["adminLogin", "port", "caCertificate", "dangerouslyDisableTlsVerification"] as const;
 
+/**
+ * The statements the provider runs, all with bound parameters. Exported so the benchmark's baseline runs
+ * exactly these; module-level strings are serialized with the provider by value.
+ */
+export const roleSql = {
+    /** $1 role name: does a role of that name exist, and the Entra principal it is, if it is one. */
+    lookup:
+        "select exists (select 1 from pg_catalog.pg_roles where rolname = $1::text) as role_exists, " +
+        "(select row_to_json(p) from pgaadauth_list_principals(false) as p where p.rolname = $1::text limit 1) as principal",
+    /** $1 name, $2 object id, $3 type, $4 isAdmin, $5 isMfa. */
+    createWithOid: "select * from pgaadauth_create_principal_with_oid($1, $2, $3, $4, $5)",
+    /** $1 name, $2 isAdmin, $3 isMfa: Azure resolves the name in the tenant. */
+    createByName: "select * from pgaadauth_create_principal($1, $2, $3)",
+    /** $1 role name: the DROP ROLE statement, with the name quoted by the server. */
+    dropStatement: "select format('DROP ROLE %I', $1::text) as statement",
+} as const;
+
 /** A role as `pgaadauth_list_principals` reports it. */
 interface LivePrincipal {
     roleName: string;
@@ -176,7 +193,7 @@ async function createOrAdopt(client: PoolClient, inputs: ResolvedInputs): Promis
     if (existing.exists) throw notAnEntraPrincipal(inputs);
     try {
         if (inputs.objectId) {
-            await client.query("select * from pgaadauth_create_principal_with_oid($1, $2, $3, $4, $5)", [
+            await client.query(roleSql.createWithOid, [
                 inputs.roleName,
                 inputs.objectId,
                 inputs.principalType,
@@ -184,7 +201,7 @@ async function createOrAdopt(client: PoolClient, inputs: ResolvedInputs): Promis
                 inputs.isMfa,
             ]);
         } else {
-            await client.query("select * from pgaadauth_create_principal($1, $2, $3)", [inputs.roleName, inputs.isAdmin, inputs.isMfa]);
+            await client.query(roleSql.createByName, [inputs.roleName, inputs.isAdmin, inputs.isMfa]);
         }
     } catch (err) {
         // Created by someone else since the lookup: treat it like a role that existed before.
@@ -225,11 +242,7 @@ async function createOrAdopt(client: PoolClient, inputs: ResolvedInputs): Promis
 }
 
 async function lookupRole(client: PoolClient, roleName: string): Promise<RoleLookup> {
-    const { rows } = await client.query<{ role_exists: boolean; principal: Record<string, unknown> | null }>(
-        "select exists (select 1 from pg_catalog.pg_roles where rolname = $1::text) as role_exists, " +
-            "(select row_to_json(p) from pgaadauth_list_principals(false) as p where p.rolname = $1::text limit 1) as principal",
-        [roleName],
-    );
+    const { rows } = await client.query<{ role_exists: boolean; principal: Record<string, unknown> | null }>(roleSql.lookup, [roleName]);
     const row = rows[0];
     return { exists: row.role_exists, principal: row.principal ? principalFromRow(row.principal) : undefined };
 }
@@ -284,7 +297,7 @@ function notAnEntraPrincipal(inputs: ResolvedInputs): Error {
 
 /** DROP ROLE with the name quoted by the server. A role that is already gone counts as dropped. */
 async function dropRole(client: PoolClient, roleName: string, adminLogin: string): Promise<void> {
-    const { rows } = await client.query<{ statement: string }>("select format('DROP ROLE %I', $1::text) as statement", [roleName]);
+    const { rows } = await client.query<{ statement: string }>(roleSql.dropStatement, [roleName]);
     try {
         await client.query(rows[0].statement);
     } catch (err) {
