@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import { Client } from "pg";
 import type { TestServer } from "../support/postgres";
-import { setTokenSource } from "../../components/roles";
+import { closeAllConnections, setRetryPolicy, setTokenSource } from "../../components/roles";
 
 /** Counts token requests; the token the test server's administrator logs in with. */
 export interface TokenSpy {
@@ -16,6 +16,14 @@ export function useToken(server: TestServer, spy: TokenSpy, token?: string): voi
         spy.scopes.push(scope);
         return { token: token ?? server.adminToken, expiresOnTimestamp: Date.now() + 60 * 60 * 1000 };
     });
+}
+
+/** Puts the provider's process state back (token source, retry policy, pools), then stops the server, if any. */
+export async function releaseProvider(server?: TestServer): Promise<void> {
+    setTokenSource(undefined);
+    setRetryPolicy(undefined);
+    await closeAllConnections();
+    await server?.close();
 }
 
 /** Provider inputs for a role on the test server, verified against the server's CA. */

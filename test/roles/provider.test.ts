@@ -9,7 +9,7 @@ import {
     setRetryPolicy,
     setTokenSource,
 } from "../../components/roles";
-import { asAdmin, listedPrincipal, newObjectId, pgRole, rejection, roleInputs, useToken, type TokenSpy } from "./helpers";
+import { asAdmin, listedPrincipal, newObjectId, pgRole, rejection, releaseProvider, roleInputs, useToken, type TokenSpy } from "./helpers";
 
 const provider = entraRoleProvider as Required<typeof entraRoleProvider>;
 let server: TestServer;
@@ -26,12 +26,7 @@ beforeEach(() => {
     useToken(server, spy);
 });
 
-after(async () => {
-    setTokenSource(undefined);
-    setRetryPolicy(undefined);
-    await closeAllConnections();
-    await server?.close();
-});
+after(() => releaseProvider(server));
 
 test("creates a role for a user from its object id, and reads it back", async () => {
     const objectId = newObjectId();

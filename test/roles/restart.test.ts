@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, test } from "node:test";
 import { startTestServer, type TestServer } from "../support/postgres";
-import { closeAllConnections, entraRoleProvider, setRetryPolicy, setTokenSource } from "../../components/roles";
-import { newObjectId, pgRole, rejection, roleInputs, useToken, type TokenSpy } from "./helpers";
+import { entraRoleProvider, setRetryPolicy } from "../../components/roles";
+import { newObjectId, pgRole, rejection, releaseProvider, roleInputs, useToken, type TokenSpy } from "./helpers";
 
 const provider = entraRoleProvider as Required<typeof entraRoleProvider>;
 let server: TestServer;
@@ -14,12 +14,7 @@ before(async () => {
     useToken(server, spy);
 });
 
-after(async () => {
-    setTokenSource(undefined);
-    setRetryPolicy(undefined);
-    await closeAllConnections();
-    await server?.close();
-});
+after(() => releaseProvider(server));
 
 test("survives the server being stopped and started in the middle of a run", async () => {
     // Up to ~10 s of retries: far more than the restart takes.

@@ -3,15 +3,11 @@ import * as net from "node:net";
 import { after, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { fakeToken } from "../support/postgres";
-import { closeAllConnections, entraRoleProvider, getAccessToken, setRetryPolicy, setTokenSource } from "../../components/roles";
+import { entraRoleProvider, getAccessToken, setRetryPolicy, setTokenSource } from "../../components/roles";
 import { runtimeState, runtimeStateKey } from "../../components/roles/state";
-import { newObjectId, rejection } from "./helpers";
+import { newObjectId, rejection, releaseProvider } from "./helpers";
 
-after(async () => {
-    setTokenSource(undefined);
-    setRetryPolicy(undefined);
-    await closeAllConnections();
-});
+after(() => releaseProvider());
 
 async function closedPort(): Promise<number> {
     return new Promise((resolve) => {
