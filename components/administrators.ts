@@ -12,10 +12,19 @@ export interface EntraAdministratorsArgs {
     after: pulumi.Input<pulumi.Resource>[];
 }
 
-const principalTypes: Record<AdminType, dbforpostgresql.PrincipalType> = {
-    User: dbforpostgresql.PrincipalType.User,
-    Group: dbforpostgresql.PrincipalType.Group,
-    ServicePrincipal: dbforpostgresql.PrincipalType.ServicePrincipal,
+/**
+ * The wire values of `principalType`, exactly as the 2025-08-01 spec defines them (`User`, `Group`,
+ * `ServicePrincipal`; Azure/azure-rest-api-specs
+ * specification/postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01/AdministratorsMicrosoftEntra.json
+ * at 0f9798aa2720ac3b2299c448917356c18389ec41, `AdministratorMicrosoftEntraPropertiesForAdd.principalType`).
+ * The SDK's `dbforpostgresql.PrincipalType` enum is not used: it carries the lower-case values of another
+ * resource's enum of the same name (`user`, `group`, `servicePrincipal`). contracts/azure/Microsoft.DBforPostgreSQL.json
+ * records the same fact, and test/contracts checks every admin the program declares against it.
+ */
+export const adminPrincipalTypes: Readonly<Record<AdminType, string>> = {
+    User: "User",
+    Group: "Group",
+    ServicePrincipal: "ServicePrincipal",
 };
 
 /**
@@ -43,7 +52,7 @@ export class EntraAdministrators extends pulumi.ComponentResource {
                 serverName: args.serverName,
                 objectId: admin.objectId,
                 principalName: admin.name,
-                principalType: principalTypes[admin.type],
+                principalType: adminPrincipalTypes[admin.type],
                 tenantId: args.tenantId,
             }, { parent: this, dependsOn: previous });
             previous = [resource];

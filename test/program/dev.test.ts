@@ -34,6 +34,11 @@ describe("dev stack", () => {
         }
     });
 
+    test("admins are sent with the spec's exact principal types, User and Group (AdministratorsMicrosoftEntra.json, 2025-08-01)", () => {
+        const admins = ofType(run.resources, "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra");
+        assert.deepEqual(admins.map((a) => [a.props.principalName, a.props.principalType]), [["dev-dba@contoso.com", "User"], ["Dev DB Admins", "Group"]]);
+    });
+
     test("public access: firewall rules for the allowed address and the VM's egress, nothing allow-all", () => {
         const server = one(run.resources, "azure-native:dbforpostgresql:Server");
         assert.deepEqual(server.props.network, { publicNetworkAccess: "Enabled" });
