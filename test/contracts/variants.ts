@@ -1,0 +1,51 @@
+/**
+ * The stack variants the contract check records: every resource type the program can declare appears in at
+ * least one of them (both auth modes, private and public access, each HA mode, each cloud, diagnostics and
+ * the VM on and off, the route table, NAT gateway and VM public IP, every admin principal type).
+ */
+export interface Variant {
+    name: string;
+    stack: "dev" | "prod";
+    change: (config: Record<string, any>) => void;
+}
+
+export const variants: readonly Variant[] = [
+    { name: "dev as shipped (mixed, public, Burstable, User and Group admins)", stack: "dev", change: () => undefined },
+    { name: "prod as shipped (entra-only, private, route table, zone-redundant HA, pinned zone)", stack: "prod", change: () => undefined },
+    {
+        name: "prod with same-zone HA, no pinned zone, PostgreSQL 18, usgov cloud",
+        stack: "prod",
+        change: (c) => {
+            c.server = { ...c.server, highAvailability: "SameZone", availabilityZone: undefined, version: "18" };
+            c.cloud = "usgov";
+        },
+    },
+    {
+        name: "prod without HA, china cloud, no diagnostics, no route table, no NAT gateway",
+        stack: "prod",
+        change: (c) => {
+            c.server = { ...c.server, highAvailability: "Disabled" };
+            c.cloud = "china";
+            c.diagnostics = { enabled: false };
+            c.network = { ...c.network, routeTable: false, natGateway: false };
+        },
+    },
+    {
+        name: "dev with the VM off, Azure services allowed, a custom maintenance window, a User ServicePrincipal admin",
+        stack: "dev",
+        change: (c) => {
+            c.vm = { ...c.vm, enabled: false };
+            c.network = { ...c.network, allowAzureServices: true };
+            c.server = { ...c.server, maintenanceWindow: { dayOfWeek: 6, startHour: 23, startMinute: 30 } };
+            c.admins = [...c.admins, { name: "ci-deployer", objectId: "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", type: "ServicePrincipal" }];
+        },
+    },
+    {
+        name: "dev with a public IP on the VM and an address range",
+        stack: "dev",
+        change: (c) => {
+            c.vm = { ...c.vm, publicIp: true, encryptionAtHost: false };
+            c.network = { ...c.network, allowedIps: ["203.0.113.10", "198.51.100.0/28"] };
+        },
+    },
+];
