@@ -1,5 +1,6 @@
 import type { PolicyResult } from "../policies/evaluate";
 import type { RecordedRegistration } from "./record";
+import { parameterNeedsRestart } from "../components/config/parameters";
 
 /** Marks a value the program cannot know before Azure creates the resource. */
 export const unknownText = "(known after deploy)";
@@ -71,6 +72,9 @@ export function details(r: RecordedRegistration): Record<string, string> {
             break;
         case "azure-native:dbforpostgresql:Configuration":
             d.parameter = `${show(r, "configurationName")} = ${show(r, "value")}`;
+            if (parameterNeedsRestart(String(get(r, "configurationName")))) {
+                d.restart = "static parameter: applies after a server restart";
+            }
             break;
         case "azure-native:dbforpostgresql:FirewallRule":
             d.allow = `${show(r, "startIpAddress")} – ${show(r, "endIpAddress")}`;

@@ -5,6 +5,7 @@ import { StackConfig } from "./model";
 export * from "./model";
 export * from "./errors";
 export { parseConfig, namespace, knownKeys, defaults } from "./parse";
+export { checkParameterOverride, parameterCatalogue, catalogueEntry, knownParameters, parameterNeedsRestart } from "./parameters";
 
 /** Reads this stack's settings from the Pulumi engine and validates them (throws `ConfigError`). */
 export function loadConfig(): StackConfig {

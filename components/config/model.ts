@@ -171,31 +171,29 @@ export const reservedRoleNames: readonly string[] = [
 export const reservedDatabases: readonly string[] = ["postgres", "azure_maintenance", "azure_sys", "template0", "template1"];
 
 /**
- * Parameters Azure fixes on Flexible Server (documented as read-only, every version): a write is refused, so
- * the program never writes them and a stack cannot override them. Connection logging is always on.
- */
-export const readOnlyParameters: Readonly<Record<string, string>> = {
-    log_connections: "on",
-    log_disconnections: "on",
-    log_hostname: "off",
-    log_replication_commands: "on",
-    log_timezone: "UTC",
-};
-
-/**
  * Server parameters set unless a stack overrides them. Secure transport and logging are what Azure Policy
  * and CIS Azure 5.2 check; writing them even where they equal Azure's default pins them, so a change made in
  * the portal shows as drift. They are written one after another (parallel writes fail with ServerBusy).
- * `log_connections` and `log_disconnections` are on already and read-only (see `readOnlyParameters`).
+ *
+ * `log_connections` and `log_disconnections` are dynamic on every version (Learn, "Reporting and Logging /
+ * What to Log", includes/param-<version>-reporting-logging-what-log.md), so they are written too: the stack
+ * pins connection logging instead of trusting that nobody switches it off. `password_encryption` defaults to
+ * md5 on PostgreSQL 13 (includes/param-13-connections-authentication-authentication.md) and is pinned to
+ * scram-sha-256 there. Every default is checked against the parameter catalogue (serverParameters.json).
  */
 export function secureParameterDefaults(version: string): Record<string, string> {
     const params: Record<string, string> = {
         require_secure_transport: "on",
         ssl_min_protocol_version: "TLSv1.2",
+        log_connections: "on",
+        log_disconnections: "on",
         log_checkpoints: "on",
         "logfiles.retention_days": "7",
         log_line_prefix: "%t-%c-%u@%d-",
     };
+    if (version === "13") {
+        params.password_encryption = "scram-sha-256";
+    }
     // Azure deprecates connection throttling from PostgreSQL 18 on.
     if (Number(version) < 18) {
         params["connection_throttle.enable"] = "on";

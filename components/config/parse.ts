@@ -1,9 +1,10 @@
 import { Cloud, clouds } from "../cloud";
 import { ConfigError, ConfigProblem, nearestKey } from "./errors";
 import { contains, isNetworkAddress, numberToIp, overlaps, parseCidr, parseIpRange } from "./ip";
+import { checkParameterOverride, parameterValue } from "./parameters";
 import {
     accessLevels, AdminType, adminTypes, authModes, DatabaseAccess, EntraAdmin, highAvailabilityModes, IpRange,
-    MaintenanceWindow, NetworkConfig, Principal, principalKinds, readOnlyParameters, reservedDatabases, reservedRoleNames,
+    MaintenanceWindow, NetworkConfig, Principal, principalKinds, reservedDatabases, reservedRoleNames,
     secureParameterDefaults, ServerConfig, skuTiers, StackConfig, storageSizesGb, supportedVersions, VmConfig,
 } from "./model";
 
@@ -512,14 +513,19 @@ function parseServer(r: Reader, value: Json, context: { project: string; stack: 
         r.fail("server.parameters", "must be a map of parameter name to value.");
     } else if (overrides) {
         for (const [key, raw] of Object.entries(overrides)) {
-            if (key in readOnlyParameters) {
-                r.fail(`server.parameters.${key}`, `is read-only on Azure Flexible Server (always ${readOnlyParameters[key]}). Remove it.`);
-            } else if (!parameterNamePattern.test(key)) {
+            const value = parameterValue(raw);
+            if (!parameterNamePattern.test(key)) {
                 r.fail(`server.parameters.${key}`, `"${key}" is not a server parameter name (lowercase, e.g. log_min_duration_statement).`);
-            } else if (typeof raw !== "string" && typeof raw !== "number" && typeof raw !== "boolean") {
+            } else if (value === undefined) {
                 r.fail(`server.parameters.${key}`, "must be a string, number or boolean.");
             } else {
-                parameters[key] = typeof raw === "boolean" ? (raw ? "on" : "off") : String(raw);
+                // Checked against Learn's parameter reference for this version (components/config/parameters.ts).
+                const check = checkParameterOverride(key, value, version ?? d.version);
+                if (check.ok) {
+                    parameters[key] = check.value;
+                } else {
+                    r.fail(`server.parameters.${key}`, check.message);
+                }
             }
         }
     }

@@ -301,9 +301,9 @@ const cases: BadCase[] = [
     {
         title: "overriding a parameter Azure keeps read-only",
         stack: "prod",
-        change: (c) => { c.server.parameters = { log_disconnections: "off" }; },
-        key: "entra-postgres:server.parameters.log_disconnections",
-        says: /read-only on Azure Flexible Server \(always on\)/,
+        change: (c) => { c.server.parameters = { log_timezone: "Europe/Paris" }; },
+        key: "entra-postgres:server.parameters.log_timezone",
+        says: /read-only on Azure Database for PostgreSQL flexible server \(always UTC\)/,
     },
     {
         title: "storage size Azure does not offer",

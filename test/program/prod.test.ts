@@ -90,12 +90,14 @@ describe("prod stack", () => {
         assert.equal(ofType(run.resources, "random:index/randomPassword:RandomPassword").length, 0, "no password with entra-only");
     });
 
-    test("secure server parameters are written one after another; Azure's read-only ones are not written", () => {
+    test("secure server parameters, connection logging included, are written one after another", () => {
         const params = ofType(run.resources, "azure-native:dbforpostgresql:Configuration");
         const values = Object.fromEntries(params.map((p) => [p.props.configurationName, p.props.value]));
         assert.deepEqual(values, {
             require_secure_transport: "on",
             ssl_min_protocol_version: "TLSv1.2",
+            log_connections: "on",
+            log_disconnections: "on",
             log_checkpoints: "on",
             "logfiles.retention_days": "7",
             log_line_prefix: "%t-%c-%u@%d-",
