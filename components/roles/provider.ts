@@ -28,10 +28,16 @@ export const updateOnChange = ["adminLogin", "port", "caCertificate", "dangerous
  * exactly these; module-level strings are serialized with the provider by value.
  */
 export const roleSql = {
-    /** $1 role name: does a role of that name exist, and the Entra principal it is, if it is one. */
+    /**
+     * $1 role name: does a role of that name exist, and the Entra principal it is, if it is one. The first
+     * column of pgaadauth_list_principals is taken by position and aliased `role_name`: Learn's "Manage
+     * Microsoft Entra roles" page (MicrosoftDocs/azure-databases-docs articles/postgresql/security/
+     * security-manage-entra-users.md at 112cdf30) declares it `rolename`, earlier versions of the page `rolname`,
+     * and filtering on the wrong name fails with SQLSTATE 42703. The other columns keep their names.
+     */
     lookup:
         "select exists (select 1 from pg_catalog.pg_roles where rolname = $1::text) as role_exists, " +
-        "(select row_to_json(p) from pgaadauth_list_principals(false) as p where p.rolname = $1::text limit 1) as principal",
+        "(select row_to_json(p) from pgaadauth_list_principals(false) as p(role_name) where p.role_name = $1::text limit 1) as principal",
     /** $1 name, $2 object id, $3 type, $4 isAdmin, $5 isMfa. */
     createWithOid: "select * from pgaadauth_create_principal_with_oid($1, $2, $3, $4, $5)",
     /** $1 name, $2 isAdmin, $3 isMfa: Azure resolves the name in the tenant. */
@@ -255,7 +261,7 @@ function principalFromRow(row: Record<string, unknown>): LivePrincipal {
     };
     const truthy = (v: unknown) => v === true || v === 1 || v === "1" || v === "t" || v === "true";
     return {
-        roleName: String(field("rolname")),
+        roleName: String(field("role_name")),
         objectId: String(field("objectid") ?? "").toLowerCase(),
         principalType: String(field("principaltype") ?? "").toLowerCase() as EntraPrincipalKind,
         isAdmin: truthy(field("isadmin")),

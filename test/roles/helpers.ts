@@ -68,7 +68,8 @@ export async function listedPrincipal(
     server: TestServer,
     name: string,
 ): Promise<{ rolname: string; principaltype: string; objectid: string; isadmin: number; ismfa: number } | undefined> {
-    const { rows } = await server.query("select * from pgaadauth_list_principals(false) where rolname = $1", [name]);
+    // The first column by position: Learn has named it rolname and rolename.
+    const { rows } = await server.query("select * from pgaadauth_list_principals(false) as p(rolname) where rolname = $1", [name]);
     return rows[0];
 }
 

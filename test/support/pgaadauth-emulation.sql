@@ -8,6 +8,9 @@
 --   pgaadauth_list_principals(isAdminValue boolean)
 --     returns table(rolname name, principalType text, objectId text, tenantId text, isMfa integer, isAdmin integer)
 --     (true: only administrators; false: every Entra principal)
+--     Learn has named the first column both ways: `rolname` (2024) and `rolename` (the current "Manage
+--     Microsoft Entra roles" page, security-manage-entra-users). `pgaadauth_emulation.define_list_principals`
+--     recreates the function with either name, so the code under test is run against both.
 -- Both create functions return `Created role for "<name>"`; the role is created LOGIN; isAdmin makes it a
 -- member of azure_pg_admin (with CREATEROLE and CREATEDB, like Azure's Entra administrators). A name that
 -- `pgaadauth_create_principal` cannot find in the (emulated) tenant fails with
@@ -144,13 +147,29 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION public.pgaadauth_list_principals(isAdminValue boolean)
-    RETURNS TABLE (rolname name, principalType text, objectId text, tenantId text, isMfa integer, isAdmin integer)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT r.rolname, p.object_type, p.object_id, pgaadauth_emulation.tenant_id(),
-           p.is_mfa::integer, p.is_admin::integer
-    FROM pgaadauth_emulation.principals p
-    JOIN pg_roles r ON r.oid = p.role_oid
-    WHERE p.is_admin OR NOT isAdminValue
-    ORDER BY r.rolname
-$$;
+-- (Re)defines pgaadauth_list_principals with `first_column` (rolname or rolename) as its first column's name.
+CREATE FUNCTION pgaadauth_emulation.define_list_principals(first_column text)
+    RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $define$
+BEGIN
+    IF first_column IS NULL OR first_column NOT IN ('rolname', 'rolename') THEN
+        RAISE EXCEPTION 'first column must be rolname or rolename, not %', first_column USING ERRCODE = '22023';
+    END IF;
+    DROP FUNCTION IF EXISTS public.pgaadauth_list_principals(boolean);
+    EXECUTE format($create$
+        CREATE FUNCTION public.pgaadauth_list_principals(isAdminValue boolean)
+            RETURNS TABLE (%I name, principalType text, objectId text, tenantId text, isMfa integer, isAdmin integer)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $list$
+            SELECT r.rolname, p.object_type, p.object_id, pgaadauth_emulation.tenant_id(),
+                   p.is_mfa::integer, p.is_admin::integer
+            FROM pgaadauth_emulation.principals p
+            JOIN pg_roles r ON r.oid = p.role_oid
+            WHERE p.is_admin OR NOT isAdminValue
+            ORDER BY r.rolname
+        $list$
+    $create$, first_column);
+END
+$define$;
+REVOKE ALL ON FUNCTION pgaadauth_emulation.define_list_principals(text) FROM PUBLIC;
+
+SELECT pgaadauth_emulation.define_list_principals('rolname');

