@@ -34,6 +34,23 @@ export interface FlexibleServerArgs {
 }
 
 /**
+ * Zone properties that are not drift. A zone Azure picked (none pinned) is not drift. With high availability
+ * the primary and standby swap zones on failover: "your primary server could be in a different availability
+ * zone than the application after an unplanned failover", and a planned failover "establishes a new standby
+ * server in the same zone as the old primary" (Microsoft Learn, "High availability", MicrosoftDocs/
+ * azure-databases-docs articles/postgresql/high-availability/concepts-high-availability.md at 0ad90fdd). So
+ * with HA both `availabilityZone` and `highAvailability.standbyAvailabilityZone` are ignored, pinned or not:
+ * otherwise the drift check fails after every failover and `up` tries to move the server back.
+ * `availabilityZone` is create-only in the 2025-08-01 spec (x-ms-mutability create, read).
+ */
+export function zoneIgnoreChanges(config: Pick<ServerConfig, "availabilityZone" | "highAvailability">): string[] {
+    if (config.highAvailability !== "Disabled") {
+        return ["availabilityZone", "highAvailability.standbyAvailabilityZone"];
+    }
+    return config.availabilityZone ? [] : ["availabilityZone"];
+}
+
+/**
  * A PostgreSQL Flexible Server with Entra authentication, its server parameters and firewall rules.
  *
  * Azure runs one management operation at a time per server: parallel parameter writes fail with ServerBusy
@@ -106,8 +123,7 @@ export class FlexibleServer extends pulumi.ComponentResource {
             parent: this,
             protect: args.protect,
             dependsOn: args.privateNetwork?.dependsOn,
-            // Azure reports the standby zone it picked; a zone chosen by Azure is not drift.
-            ignoreChanges: config.availabilityZone ? [] : ["availabilityZone"],
+            ignoreChanges: zoneIgnoreChanges(config),
             additionalSecretOutputs: ["administratorLoginPassword"],
         });
         this.serverName = this.server.name;
