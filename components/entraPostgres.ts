@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import { serverFqdn } from "./cloud";
+import { humanConnectCommand, vmLoginCommand } from "./commands";
 import { StackConfig } from "./config";
 import { AccessIdentity, EntraAccess } from "./access";
 import { EntraAdministrators } from "./administrators";
@@ -32,6 +33,20 @@ export class EntraPostgres extends pulumi.ComponentResource {
     readonly tenantId: pulumi.Output<string>;
     /** The FQDN Azure gives the server (known before it exists). */
     readonly fqdn: string;
+    /**
+     * The database the VM's login script and the connect commands open: the first database the VM's identity
+     * has access to when it has any (it can connect to no other), else the first database, else `postgres`.
+     * Decided here once; the stack outputs only repeat it.
+     */
+    readonly defaultDatabase: string;
+    /** A ready-to-paste login for a human with an Entra identity. */
+    readonly connectCommand: string;
+    /** How to log in from the VM as its identity (VM only). */
+    readonly vmConnectCommand?: string;
+    /** The VM identity's database role (VM only). */
+    readonly vmRoleName?: string;
+    /** Each Entra administrator as `name (type)`. */
+    readonly entraAdmins: string[];
 
     constructor(name: string, readonly config: StackConfig, opts?: pulumi.ComponentResourceOptions) {
         super("entra-postgres:index:EntraPostgres", name, {}, opts);
@@ -49,6 +64,9 @@ export class EntraPostgres extends pulumi.ComponentResource {
             : authorization.getClientConfigOutput({ parent: this }).tenantId;
 
         this.fqdn = serverFqdn(config.server.name, config.cloud);
+        this.defaultDatabase = defaultDatabaseOf(config);
+        this.entraAdmins = config.admins.map((a) => `${a.name} (${a.type})`);
+        this.connectCommand = humanConnectCommand(this.fqdn, config.cloud, this.defaultDatabase);
 
         this.network = new EntraNetwork(`${name}-net`, {
             resourceGroupName,
@@ -120,10 +138,15 @@ export class EntraPostgres extends pulumi.ComponentResource {
                 config: config.vm,
                 subnetId: this.network.vmSubnet.id,
                 serverFqdn: this.fqdn,
-                defaultDatabase: config.vm.access[0]?.database ?? config.databases[0] ?? "postgres",
+                defaultDatabase: this.defaultDatabase,
                 cloud: config.cloud,
                 tags,
             }, child);
+        }
+
+        if (this.vm) {
+            this.vmRoleName = this.vm.roleName;
+            this.vmConnectCommand = vmLoginCommand(config.vm.adminUsername, config.vm.name, this.defaultDatabase);
         }
 
         const identities: AccessIdentity[] = config.principals.map((p) => ({
@@ -158,4 +181,10 @@ export class EntraPostgres extends pulumi.ComponentResource {
             fqdn: this.fqdn,
         });
     }
+}
+
+/** See `EntraPostgres.defaultDatabase`. */
+export function defaultDatabaseOf(config: Pick<StackConfig, "vm" | "databases">): string {
+    const vmDatabase = config.vm.enabled ? config.vm.access[0]?.database : undefined;
+    return vmDatabase ?? config.databases[0] ?? "postgres";
 }
