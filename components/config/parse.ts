@@ -2,6 +2,7 @@ import { Cloud, clouds } from "../cloud";
 import { ConfigError, ConfigProblem, nearestKey } from "./errors";
 import { contains, isNetworkAddress, numberToIp, overlaps, parseCidr, parseIpRange } from "./ip";
 import { checkParameterOverride, parameterValue } from "./parameters";
+import { resolveLocation } from "./regions";
 import {
     accessLevels, AdminType, adminTypes, authModes, DatabaseAccess, EntraAdmin, highAvailabilityModes, IpRange,
     MaintenanceWindow, NetworkConfig, Principal, principalKinds, reservedDatabases, reservedRoleNames,
@@ -232,10 +233,15 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { p
     }
     r.object(top, "", knownKeys.top);
 
-    const location = r.string(top.location, "location", { required: "Set the Azure region, e.g. `pulumi config set entra-postgres:location westeurope`." });
     const existingResourceGroup = r.string(top.resourceGroupName, "resourceGroupName");
     const auth = r.oneOf(top.auth, "auth", authModes, defaults.auth);
     const cloud = r.oneOf<Cloud>(top.cloud, "cloud", clouds, defaults.cloud);
+    // Checked against the regions offering Flexible Server in that cloud; falls back to azure-native:location.
+    const resolvedLocation = resolveLocation(raw, cloud);
+    if (resolvedLocation.problem) {
+        r.problems.push(resolvedLocation.problem);
+    }
+    const location = resolvedLocation.location;
     const tenantId = r.guid(top.tenantId, "tenantId", false);
     const protect = r.boolean(top.protect, "protect", defaults.protect);
 
