@@ -27,6 +27,10 @@ export interface PropertyFact {
     readonly maxLength?: number;
     readonly minimum?: number;
     readonly maximum?: number;
+    /** Values the spec disallows (e.g. reserved user names). */
+    readonly forbidden?: readonly string[];
+    /** A base64 value whose decoded bytes may not exceed this. */
+    readonly base64MaxBytes?: number;
     /** `readOnly: true` in the spec: Azure computes it, a request must never carry it. */
     readonly readOnly?: boolean;
     /** `x-ms-mutability` (of the property or of the object holding it). */
@@ -210,6 +214,12 @@ export function checkResource(
             }
             if (fact.maxLength !== undefined && value.length > fact.maxLength) {
                 fail(at, `"${value}" is longer than the spec's maxLength ${fact.maxLength}.`);
+            }
+            if (fact.forbidden?.includes(value)) {
+                fail(at, `"${value}" is a value the spec disallows.`);
+            }
+            if (fact.base64MaxBytes !== undefined && Buffer.from(value, "base64").length > fact.base64MaxBytes) {
+                fail(at, `decodes to ${Buffer.from(value, "base64").length} bytes; the spec allows at most ${fact.base64MaxBytes}.`);
             }
         }
         if (typeof value === "number") {

@@ -167,6 +167,17 @@ export const reservedRoleNames: readonly string[] = [
     "azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public",
 ];
 
+/**
+ * VM admin user names Azure refuses: the "Disallowed values" of `OSProfile.adminUsername` in
+ * specification/compute/resource-manager/Microsoft.Compute/ComputeRP/stable/2024-11-01/computeRPCommon.json
+ * (Azure/azure-rest-api-specs at 3db4b34f). contracts/azure/Microsoft.Compute.json records the same list.
+ */
+export const reservedVmAdminNames: readonly string[] = [
+    "administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1", "123", "a", "actuser", "adm",
+    "admin2", "aspnet", "backup", "console", "david", "guest", "john", "owner", "root", "server", "sql", "support",
+    "support_388945a0", "sys", "test2", "test3", "user4", "user5",
+];
+
 /** Databases Azure creates itself or that PostgreSQL reserves. */
 export const reservedDatabases: readonly string[] = ["postgres", "azure_maintenance", "azure_sys", "template0", "template1"];
 

@@ -5,7 +5,7 @@ import { checkParameterOverride, parameterValue } from "./parameters";
 import { resolveLocation } from "./regions";
 import {
     accessLevels, AdminType, adminTypes, authModes, DatabaseAccess, EntraAdmin, highAvailabilityModes, IpRange,
-    MaintenanceWindow, NetworkConfig, Principal, principalKinds, reservedDatabases, reservedRoleNames,
+    MaintenanceWindow, NetworkConfig, Principal, principalKinds, reservedDatabases, reservedRoleNames, reservedVmAdminNames,
     secureParameterDefaults, ServerConfig, skuTiers, StackConfig, storageSizesGb, supportedVersions, VmConfig,
 } from "./model";
 
@@ -554,8 +554,8 @@ function parseVm(r: Reader, value: Json, context: { stack: string }, databases: 
     }
     const size = r.string(obj.size, "vm.size", { fallback: d.size });
     const adminUsername = r.string(obj.adminUsername, "vm.adminUsername", { fallback: d.adminUsername });
-    if (adminUsername !== undefined && (!linuxUserPattern.test(adminUsername) || ["root", "admin", "administrator", "guest"].includes(adminUsername))) {
-        r.fail("vm.adminUsername", `"${adminUsername}" is not allowed: use a lowercase Linux user name that is not root, admin, administrator or guest.`);
+    if (adminUsername !== undefined && (!linuxUserPattern.test(adminUsername) || reservedVmAdminNames.includes(adminUsername))) {
+        r.fail("vm.adminUsername", `"${adminUsername}" is not allowed: use a lowercase Linux user name that Azure does not reserve (not ${reservedVmAdminNames.filter((n) => /^[a-z]/.test(n)).slice(0, 6).join(", ")}, …).`);
     }
     const sshPublicKey = r.string(obj.sshPublicKey, "vm.sshPublicKey", {
         required: enabled ? "The VM allows SSH keys only (password login is disabled). Set it to your public key, e.g. the contents of ~/.ssh/id_ed25519.pub." : undefined,

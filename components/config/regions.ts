@@ -1,9 +1,9 @@
 import type { Cloud } from "../cloud";
 import { ConfigProblem, nearestKey } from "./errors";
-import data from "./regions.json";
+import data from "./flexibleServerRegions.json";
 
 /**
- * Regions that offer Azure Database for PostgreSQL flexible server, per cloud (regions.json, transcribed from
+ * Regions that offer Azure Database for PostgreSQL flexible server, per cloud (flexibleServerRegions.json, transcribed from
  * Microsoft Learn's regions table: MicrosoftDocs/azure-databases-docs articles/postgresql/includes/
  * regions-table.md). `location` is checked against it, so `westeurop` fails at `pulumi preview` with the
  * nearest region named, not at deploy.

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { checkResource, contractIndex, loadContracts, NamespaceContract, specOf, Violation } from "../../contracts/check";
 import { setTokenSource } from "../../components/roles";
-import { RecordedRegistration } from "../../plan/record";
-import { runStack } from "../support/program";
+import type { RecordedRegistration } from "../../plan/record";
+import { editConfig, runStack } from "../support/program";
+import { ConfigError, parseConfig } from "../../components/config";
+import { loadStackConfig } from "../../plan/record";
 import { variants } from "./variants";
 
 /**
@@ -114,6 +116,8 @@ describe("Azure contract facts", () => {
             assert.match(mutate("azure-native:network:NetworkSecurityGroup", (p) => { p.securityRules[0].priority = 50; })[0].message, /minimum 100/);
             assert.match(mutate("azure-native:network:NetworkSecurityGroup", (p) => { p.securityRules[0].protocol = "TCP"; })[0].message, /another case/);
             assert.match(mutate("azure-native:dbforpostgresql:Configuration", (p) => { p.configurationName = "log connections"; })[0].message, /pattern/);
+            assert.match(mutate("azure-native:compute:VirtualMachine", (p) => { p.osProfile.adminUsername = "test"; })[0].message, /disallows/);
+            assert.match(mutate("azure-native:compute:VirtualMachine", (p) => { p.osProfile.customData = Buffer.alloc(70_000).toString("base64"); })[0].message, /at most 65535/);
         });
 
         test("an input no fact covers is named, so the facts grow with the program", () => {
@@ -129,6 +133,18 @@ describe("Azure contract facts", () => {
             const withoutDeviation = { ...contract, deviations: {} };
             assert.ok(checkResource(server, withoutDeviation).some((v) => v.path === "maintenanceWindow.dayOfWeek" && /only be set on update/.test(v.message)));
         });
+    });
+
+    test("config validation refuses, before any resource, every VM admin name the spec disallows", () => {
+        const fact = index.get("azure-native:compute:VirtualMachine")!.contract.properties["osProfile.adminUsername"];
+        assert.ok(fact.forbidden && fact.forbidden.length > 20);
+        for (const name of fact.forbidden) {
+            assert.throws(
+                () => parseConfig(editConfig(loadStackConfig("prod"), (c: Record<string, any>) => { c.vm = { ...c.vm, adminUsername: name }; }), { project: "entra-postgres", stack: "prod" }),
+                (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.key === "entra-postgres:vm.adminUsername"),
+                name,
+            );
+        }
     });
 
     test("facts not confirmed from the spec say so (listed for the README)", () => {

@@ -18,6 +18,7 @@ export const variants: readonly Variant[] = [
         change: (c) => {
             c.server = { ...c.server, highAvailability: "SameZone", availabilityZone: undefined, version: "18" };
             c.cloud = "usgov";
+            c.location = "usgovvirginia";
         },
     },
     {
@@ -26,6 +27,7 @@ export const variants: readonly Variant[] = [
         change: (c) => {
             c.server = { ...c.server, highAvailability: "Disabled" };
             c.cloud = "china";
+            c.location = "chinanorth3";
             c.diagnostics = { enabled: false };
             c.network = { ...c.network, routeTable: false, natGateway: false };
         },

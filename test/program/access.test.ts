@@ -182,7 +182,7 @@ describe("access variants", () => {
         after(() => setTokenSource(undefined));
 
         test("usgov: a freshly fetched token for the usgov audience, passed only as a secret password", async () => {
-            const run = await runStack("prod", (c: any) => { c.cloud = "usgov"; });
+            const run = await runStack("prod", (c: any) => { c.cloud = "usgov"; c.location = "usgovvirginia"; });
             const provider = one(run.resources, "pulumi:providers:postgresql");
             assert.equal(provider.props.azureIdentityAuth, undefined);
             assert.ok(provider.secretKeys.includes("password"), "the token is a secret");

@@ -123,7 +123,7 @@ describe("stack variants", () => {
         test(`cloud ${cloud}: token audience on the VM and DNS suffixes`, async () => {
             // Grants in sovereign clouds sign in with a token fetched by the program.
             setTokenSource(async () => ({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }));
-            const run = await runStack("prod", (c: any) => { c.cloud = cloud; }).finally(() => setTokenSource(undefined));
+            const run = await runStack("prod", (c: any) => { c.cloud = cloud; c.location = cloud === "usgov" ? "usgovvirginia" : "chinanorth3"; }).finally(() => setTokenSource(undefined));
             assert.equal(run.error, undefined, String(run.error));
             const vm = one(run.resources, "azure-native:compute:VirtualMachine");
             const userData = Buffer.from(String((vm.props.osProfile as Record<string, unknown>).customData), "base64").toString("utf8");
