@@ -2,7 +2,7 @@ import { Cloud, clouds } from "../cloud";
 import { ConfigError, ConfigProblem, nearestKey } from "./errors";
 import { contains, isNetworkAddress, numberToIp, overlaps, parseCidr, parseIpRange } from "./ip";
 import { checkParameterOverride, parameterValue } from "./parameters";
-import { resolveLocation } from "./regions";
+import { regionCapabilityProblems, resolveLocation } from "./regions";
 import {
     accessLevels, AdminType, adminTypes, authModes, DatabaseAccess, EntraAdmin, highAvailabilityModes, IpRange,
     MaintenanceWindow, NetworkConfig, Principal, principalKinds, reservedDatabases, reservedRoleNames, reservedVmAdminNames,
@@ -275,6 +275,10 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { p
     checkIdentities(r, admins, principals, vm, administratorLogin);
     if (server && network && server.highAvailability !== "Disabled" && server.tier === "Burstable") {
         r.fail("server.highAvailability", `${server.highAvailability} is not available on the Burstable tier. Set server.highAvailability to Disabled or server.tier to GeneralPurpose.`);
+    }
+
+    if (location && cloud && server) {
+        r.problems.push(...regionCapabilityProblems(location, cloud, server));
     }
 
     if (r.problems.length > 0 || !location || !auth || !cloud || !deployer || !network || !server || !vm) {

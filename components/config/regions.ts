@@ -95,3 +95,32 @@ export function resolveLocation(
         },
     };
 }
+
+/**
+ * What the region's row in Learn's table says it does not offer: zone-redundant HA (a `:x:`, not the `$` of a
+ * temporary block, which is left to Azure) and geo-redundant backup. Refused at preview instead of at deploy.
+ */
+export function regionCapabilityProblems(
+    location: string,
+    cloud: Cloud,
+    server: { highAvailability: string; geoRedundantBackup: boolean },
+): ConfigProblem[] {
+    const region = regionsOf(cloud).find((r) => r.name === normalizeLocation(location));
+    if (!region) {
+        return [];
+    }
+    const problems: ConfigProblem[] = [];
+    if (server.highAvailability === "ZoneRedundant" && !region.zoneRedundantHa) {
+        problems.push({
+            key: "entra-postgres:server.highAvailability",
+            message: `ZoneRedundant is not offered in ${region.displayName} (${regionCatalogue.source.page}). Use SameZone, or a region with zone-redundant HA.`,
+        });
+    }
+    if (server.geoRedundantBackup && !region.geoRedundantBackup) {
+        problems.push({
+            key: "entra-postgres:server.geoRedundantBackup",
+            message: `geo-redundant backup is not offered in ${region.displayName} (${regionCatalogue.source.page}). Set it to false or pick another region.`,
+        });
+    }
+    return problems;
+}

@@ -60,4 +60,16 @@ describe("location: a region offering Flexible Server in the configured cloud", 
             "entra-postgres:location: is required. Set the Azure region, e.g. `pulumi config set entra-postgres:location westeurope` (or azure-native:location, which is then used).",
         ]);
     });
+
+    test("what the region does not offer is refused at preview: zone-redundant HA, geo-redundant backup", () => {
+        assert.deepEqual(problems((c) => { c.location = "canadaeast"; }), [
+            'entra-postgres:server.highAvailability: ZoneRedundant is not offered in Canada East (Microsoft Learn, "Azure regions" for Azure Database for PostgreSQL (includes/regions-table.md)). Use SameZone, or a region with zone-redundant HA.',
+        ]);
+        assert.deepEqual(problems((c) => { c.location = "austriaeast"; }), [
+            'entra-postgres:server.geoRedundantBackup: geo-redundant backup is not offered in Austria East (Microsoft Learn, "Azure regions" for Azure Database for PostgreSQL (includes/regions-table.md)). Set it to false or pick another region.',
+        ]);
+        assert.equal(parse((c) => { c.location = "canadaeast"; c.server.highAvailability = "SameZone"; }).server.highAvailability, "SameZone");
+        // A temporary block ($ in the table) is left to Azure: West Europe keeps zone-redundant HA.
+        assert.equal(parse(() => undefined).server.highAvailability, "ZoneRedundant");
+    });
 });
