@@ -27,10 +27,51 @@ export interface RecordedRegistration extends RecordedResource {
 
 export interface Recording {
     resources: RecordedRegistration[];
+    /**
+     * Registrations the Pulumi engine would refuse (see {@link EngineRuleError}); `pulumi up` stops at the
+     * first. Empty when the program is valid for the engine.
+     */
+    engineViolations: string[];
     /** Invokes the program made (token → inputs). */
     invokes: { token: string; inputs: Record<string, unknown> }[];
-    /** What the program threw (e.g. a `ConfigError`), after which nothing more was registered. */
+    /**
+     * What the program threw (e.g. a `ConfigError`), after which nothing more was registered; or, when the
+     * program ran but registered something the engine refuses, an {@link EngineRuleError}.
+     */
     error?: unknown;
+}
+
+/**
+ * A registration the Pulumi engine refuses, which `setMocks` lets through: a URN registered twice, a parent
+ * or a dependency that was never registered. The messages are the engine's own:
+ * - "Duplicate resource URN '%v'; try giving it a unique name": pulumi/pulumi pkg/diag/errors.go
+ *   (GetDuplicateResourceURNError, commit de6ad611bfa0c6956df3f276d993cbd3560026cb), raised by
+ *   stepGenerator.generateURN in pkg/resource/deploy/step_generator.go (commit 00285a9b6248a4a7606fd8eb3d3485f7c2e5de12).
+ * - "could not find parent resource %v": stepGenerator.checkParent, same file.
+ * - "resource %s's dependency %s refers to missing resource": the snapshot integrity check,
+ *   pkg/resource/deploy/snapshot.go (commit a8ea363df970c58709097b3ab28e82afc5a0d9ce).
+ */
+export class EngineRuleError extends Error {
+    constructor(readonly violations: readonly string[]) {
+        super(`The Pulumi engine would refuse this program (${violations.length} problem${violations.length === 1 ? "" : "s"}):\n${violations.map((v) => `  - ${v}`).join("\n")}`);
+        this.name = "EngineRuleError";
+    }
+}
+
+/**
+ * The URN the engine gives a registration: the parent's full qualified type (every ancestor's type joined by
+ * `$`, the root stack left out), then the type and the name. `setMocks` keeps only the parent's own type, which
+ * is not what a deployed stack holds. pulumi/pulumi pkg/resource/deploy/deployment.go `generateURN`.
+ */
+export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+    let parentType = "";
+    if (parent) {
+        const qualified = parent.split("::")[2] ?? "";
+        if (qualified.split("$").pop() !== "pulumi:pulumi:Stack") {
+            parentType = qualified;
+        }
+    }
+    return `urn:pulumi:${stack}::${project}::${parentType ? `${parentType}$` : ""}${type}::${name}`;
 }
 
 export interface RecordOptions {
@@ -171,7 +212,7 @@ interface RegisterRequest {
  * every registration has reached the mock monitor.
  */
 export async function recordProgram(program: () => unknown, options: RecordOptions): Promise<Recording> {
-    const recording: Recording = { resources: [], invokes: [] };
+    const recording: Recording = { resources: [], invokes: [], engineViolations: [] };
     const preview = options.preview ?? false;
     pulumi.runtime.setAllConfig(options.config, []);
     await pulumi.runtime.setMocks(azureMocks(preview), projectName, options.stack, preview);
@@ -181,9 +222,27 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const rpc = require("@pulumi/pulumi/runtime/rpc");
     const monitor = settings.getMonitor();
+    monitor.newUrn = (parent: string, type: string, name: string) => engineUrn(options.stack, projectName, parent, type, name);
+    const registered = new Set<string>();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: RegisterRequest, callback: (err: unknown, resp: unknown) => void) => {
         const urn: string = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+        // The engine's checks, in the engine's order: parent, URN, then (at the snapshot) dependencies.
+        const parent = req.getParent();
+        if (parent && !registered.has(parent)) {
+            recording.engineViolations.push(`could not find parent resource ${parent}`);
+        }
+        if (registered.has(urn)) {
+            recording.engineViolations.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+        }
+        const dependencies = new Set(req.getDependenciesList());
+        req.getPropertydependenciesMap().forEach((value) => value.getUrnsList().forEach((d) => dependencies.add(d)));
+        for (const dependency of dependencies) {
+            if (!registered.has(dependency)) {
+                recording.engineViolations.push(`resource ${urn}'s dependency ${dependency} refers to missing resource`);
+            }
+        }
+        registered.add(urn);
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap().forEach((value, key) => {
             propertyDependencies[key] = value.getUrnsList();
@@ -218,6 +277,9 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
         recording.error = err;
     }
     await settings.waitForRPCs();
+    if (recording.error === undefined && recording.engineViolations.length > 0) {
+        recording.error = new EngineRuleError(recording.engineViolations);
+    }
     return recording;
 }
 
