@@ -23,6 +23,8 @@ export interface RecordedRegistration extends RecordedResource {
     secretKeys: string[];
     /** Dotted paths of inputs not known yet (preview); their value in `props` is `undefined`. */
     unknownPaths: string[];
+    /** URNs this resource was known by before (its `aliases`), as the engine computes them. */
+    aliases: string[];
 }
 
 export interface Recording {
@@ -205,6 +207,24 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getObject(): unknown;
+    getAliasesList?(): AliasMessage[];
+    getAliasurnsList?(): string[];
+}
+
+interface AliasMessage {
+    hasUrn(): boolean;
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+/** The URN an alias stands for: a URN as given, or a spec whose blanks are the resource's own values. */
+function aliasUrn(alias: AliasMessage, stack: string, parent: string, type: string, name: string): string {
+    if (alias.hasUrn()) {
+        return alias.getUrn();
+    }
+    const spec = alias.getSpec()!;
+    const aliasParent = spec.getNoparent() ? "" : spec.getParenturn() || parent;
+    return engineUrn(spec.getStack() || stack, spec.getProject() || projectName, aliasParent, spec.getType() || type, spec.getName() || name);
 }
 
 /**
@@ -256,6 +276,10 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
             name: req.getName(),
             props: withoutUnknowns(rpc.deserializeProperties(req.getObject()), "", unknownPaths),
             unknownPaths,
+            aliases: [
+                ...(req.getAliasesList?.() ?? []).map((a) => aliasUrn(a, options.stack, parent, req.getType(), req.getName())),
+                ...(req.getAliasurnsList?.() ?? []),
+            ],
             parent: req.getParent() || undefined,
             dependencies: req.getDependenciesList(),
             propertyDependencies,
