@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import type { RecordedResource } from "../policies/evaluate";
+import { readStackFile, type StackFile } from "./stackFile";
 
 /**
  * Runs a Pulumi program under `pulumi.runtime.setMocks` and records every registration exactly as the engine
@@ -80,6 +81,8 @@ export interface RecordOptions {
     stack: string;
     /** Raw stack config, as `pulumi.runtime.allConfig()` returns it (`ns:key` → string). */
     config: Record<string, string>;
+    /** Keys of `config` the engine would mark secret. */
+    secretKeys?: string[];
     /**
      * Preview: outputs Azure computes (ids, FQDN, identities) stay unknown, as in `pulumi preview`.
      * Otherwise the mocks invent plausible values, as after `pulumi up`.
@@ -89,22 +92,32 @@ export interface RecordOptions {
 
 /** Plain JSON of the stack's `Pulumi.<stack>.yaml` with the project's `Pulumi.yaml` defaults, as the CLI merges them. */
 export function loadStackConfig(stack: string, file?: string): Record<string, string> {
+    return loadStack(stack, file).config;
+}
+
+/**
+ * The stack's settings as the engine hands them to the program, with what the plan had to stand in for
+ * (`secure:` values, ESC environments: see `stackFile.ts`). `document`: the parsed stack file instead of one
+ * on disk.
+ */
+export function loadStack(stack: string, file?: string, document?: unknown): { config: Record<string, string>; secretKeys: string[] } & Omit<StackFile, "config" | "secretKeys"> & { file: string } {
     const project = parseYaml(fs.readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { config?: Record<string, { default?: unknown }> };
     const stackFile = file ?? path.join(projectRoot, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(stackFile)) {
+    if (document === undefined && !fs.existsSync(stackFile)) {
         throw new Error(`No stack settings at ${stackFile}. Stacks here: ${listStacks().join(", ")}.`);
     }
-    const stackYaml = (parseYaml(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const read = readStackFile(stackFile, document);
     const config: Record<string, string> = {};
     for (const [key, decl] of Object.entries(project.config ?? {})) {
         if (decl && typeof decl === "object" && "default" in decl) {
             config[configKey(key)] = encodeConfigValue(decl.default);
         }
     }
-    for (const [key, value] of Object.entries(stackYaml.config ?? {})) {
+    for (const [key, value] of Object.entries(read.config)) {
         config[configKey(key)] = encodeConfigValue(value);
     }
-    return config;
+    const secretKeys = [...new Set(read.secretKeys.map((k) => configKey(k.split(/[.[]/)[0])))];
+    return { config, secretKeys, standIns: read.standIns, environments: read.environments, file: stackFile };
 }
 
 /** Stack names: one per `Pulumi.<stack>.yaml` at the project root. */
@@ -234,7 +247,7 @@ function aliasUrn(alias: AliasMessage, stack: string, parent: string, type: stri
 export async function recordProgram(program: () => unknown, options: RecordOptions): Promise<Recording> {
     const recording: Recording = { resources: [], invokes: [], engineViolations: [] };
     const preview = options.preview ?? false;
-    pulumi.runtime.setAllConfig(options.config, []);
+    pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(azureMocks(preview), projectName, options.stack, preview);
 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
