@@ -201,6 +201,10 @@ function decode(value: unknown): Json {
         return value;
     }
     const trimmed = value.trim();
+    // A YAML `key: null` arrives as the text "null": the setting is absent, so its documented default applies.
+    if (trimmed === "null") {
+        return null;
+    }
     if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
         try {
             return JSON.parse(trimmed);
