@@ -53,6 +53,7 @@ export interface Recording {
  * - "could not find parent resource %v": stepGenerator.checkParent, same file.
  * - "resource %s's dependency %s refers to missing resource": the snapshot integrity check,
  *   pkg/resource/deploy/snapshot.go (commit a8ea363df970c58709097b3ab28e82afc5a0d9ce).
+ * - "bad provider reference '%v' for resource '%v': %v": GetBadProviderError, pkg/diag/errors.go.
  */
 export class EngineRuleError extends Error {
     constructor(readonly violations: readonly string[]) {
@@ -273,6 +274,13 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
         for (const dependency of dependencies) {
             if (!registered.has(dependency)) {
                 recording.engineViolations.push(`resource ${urn}'s dependency ${dependency} refers to missing resource`);
+            }
+        }
+        const provider = req.getProvider();
+        if (provider) {
+            const providerUrn = provider.split("::").slice(0, -1).join("::");
+            if (!registered.has(providerUrn)) {
+                recording.engineViolations.push(`bad provider reference '${provider}' for resource '${urn}': the provider was never registered`);
             }
         }
         registered.add(urn);

@@ -54,6 +54,22 @@ describe("the recorder enforces the engine's rules", () => {
         assert.ok(recording.error instanceof EngineRuleError);
     });
 
+    test("a provider that was never registered is refused", async () => {
+        let provider: pulumi.ProviderResource | undefined;
+        await recordProgram(() => {
+            provider = new (class extends pulumi.ProviderResource {
+                constructor() {
+                    super("test", "elsewhere", {});
+                }
+            })();
+        }, { stack: "dev", config: {} });
+        const recording = await recordProgram(() => {
+            new Thing("uses", { provider });
+        }, { stack: "dev", config: {} });
+        assert.equal(recording.engineViolations.length, 1, recording.engineViolations.join("\n"));
+        assert.match(recording.engineViolations[0], /^bad provider reference 'urn:pulumi:dev::entra-postgres::pulumi:providers:test::elsewhere::.*' for resource/);
+    });
+
     test("a valid program has no violations and no error", async () => {
         const recording = await recordProgram(() => {
             const group = new Group("g");
