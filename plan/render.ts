@@ -380,7 +380,7 @@ export function renderMarkdown(plan: Plan): string {
     ];
     const notes = notesOf(plan);
     if (notes.length > 0) {
-        lines.push(...notes.map((note) => `> [!WARNING]\n> ${escapeMarkdown(note)}\n`));
+        lines.push("> [!WARNING]", ...notes.map((note) => `> - ${escapeMarkdown(note)}`), "");
     }
     if (plan.diff) {
         const d = plan.diff;
