@@ -7,7 +7,7 @@ import { allPolicies } from "../../policies/evaluate";
 import { makePlan, render } from "../../plan/cli";
 import { sampleValues } from "../../plan/placeholders";
 import { projectRoot } from "../../plan/record";
-import { diffPlans, escapeMarkdown, flattenTree, Plan } from "../../plan/render";
+import { diffPlans, escapeMarkdown, escapeText, flattenTree, Plan } from "../../plan/render";
 import { policySettings } from "../../plan/settings";
 
 /** A shipped stack file, parsed, with its config edited (keys without the namespace). */
@@ -39,6 +39,7 @@ describe("the plan as a reviewer needs it", () => {
             assert.ok(markdown.includes(escapeMarkdown(name)), `${name} is shown, escaped`);
         }
         assert.equal(escapeMarkdown("a<b>&\"c|d"), "a&lt;b&gt;&amp;&quot;c\\|d");
+        assert.equal(escapeText("red\u001b[31m\u202Eevil"), "red\\u001b[31m\\u202eevil", "a terminal shows control characters as escapes");
     });
 
     test("the shipped sample ids are flagged as placeholders, by key", () => {
