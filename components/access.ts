@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as postgresql from "@pulumi/postgresql";
-import { slug } from "./administrators";
+import { ChildNames } from "./childNames";
 import { Cloud } from "./cloud";
 import { AccessLevel, DatabaseAccess, EntraAdmin, PrincipalKind } from "./config";
 import { EntraRole, getAccessToken } from "./roles";
@@ -62,15 +62,18 @@ export class EntraAccess extends pulumi.ComponentResource {
     readonly provider?: postgresql.Provider;
     readonly grants: postgresql.Grant[];
     readonly defaultPrivileges: postgresql.DefaultPrivileges[];
+    private readonly names: ChildNames;
 
     constructor(name: string, args: EntraAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("entra-postgres:access:EntraAccess", name, {}, opts);
         this.roles = new Map();
         this.grants = [];
         this.defaultPrivileges = [];
+        this.names = new ChildNames([args.deployer.name, ...args.identities.map((i) => i.name)]);
 
         for (const identity of args.identities) {
-            this.roles.set(identity.name, new EntraRole(`${name}-role-${slug(identity.name)}`, {
+            const child = this.names.name(name, "role", { identity: identity.name });
+            this.roles.set(identity.name, new EntraRole(child.name, {
                 serverFqdn: args.serverFqdn,
                 adminLogin: args.deployer.name,
                 roleName: identity.name,
@@ -79,7 +82,7 @@ export class EntraAccess extends pulumi.ComponentResource {
                 isAdmin: false,
                 isMfa: false,
                 cloud: args.cloud,
-            }, { parent: this, dependsOn: [args.lastAdmin, ...(identity.dependsOn ?? [])] }));
+            }, { parent: this, dependsOn: [args.lastAdmin, ...(identity.dependsOn ?? [])], aliases: child.aliases }));
         }
 
         const granted = args.identities.filter((i) => i.access.length > 0);
@@ -135,34 +138,39 @@ export class EntraAccess extends pulumi.ComponentResource {
         owners: { name: string; role?: EntraRole }[],
     ): void {
         const privileges = levelPrivileges[level];
-        const base = `${name}-${slug(roleName)}-${database}`;
+        const base = (...parts: string[]) => this.names.name(name, { identity: roleName }, database, ...parts);
         const opts = { parent: this, provider: this.provider, dependsOn: after };
+        const named = (child: { name: string; aliases: { name: string }[] }) => [child.name, { ...opts, aliases: child.aliases }] as const;
         // One Grant per role, database and object type: a second one would revoke what the first granted.
-        this.grants.push(new postgresql.Grant(`${base}-database`, {
+        const [databaseGrant, databaseOpts] = named(base("database"));
+        this.grants.push(new postgresql.Grant(databaseGrant, {
             role: role.roleName, database, objectType: "database", privileges: privileges.database,
-        }, opts));
-        this.grants.push(new postgresql.Grant(`${base}-schema`, {
+        }, databaseOpts));
+        const [schemaGrant, schemaOpts] = named(base("schema"));
+        this.grants.push(new postgresql.Grant(schemaGrant, {
             role: role.roleName, database, schema: "public", objectType: "schema", privileges: privileges.schema,
-        }, opts));
+        }, schemaOpts));
         for (const objectType of ["table", "sequence"] as const) {
             if (privileges[objectType].length === 0) {
                 continue;
             }
-            this.grants.push(new postgresql.Grant(`${base}-${objectType}s`, {
+            const [objectsGrant, objectsOpts] = named(base(`${objectType}s`));
+            this.grants.push(new postgresql.Grant(objectsGrant, {
                 role: role.roleName, database, schema: "public", objectType, objects: [], privileges: privileges[objectType],
-            }, opts));
+            }, objectsOpts));
             for (const owner of owners) {
                 if (owner.name === roleName) {
                     continue; // an owner already has every privilege on what it creates
                 }
-                this.defaultPrivileges.push(new postgresql.DefaultPrivileges(`${base}-${objectType}s-by-${slug(owner.name)}`, {
+                const child = this.names.name(name, { identity: roleName }, database, `${objectType}s`, "by", { identity: owner.name });
+                this.defaultPrivileges.push(new postgresql.DefaultPrivileges(child.name, {
                     role: role.roleName,
                     database,
                     schema: "public",
                     owner: owner.role ? owner.role.roleName : owner.name,
                     objectType,
                     privileges: privileges[objectType],
-                }, { ...opts, dependsOn: owner.role ? [...after, owner.role] : after }));
+                }, { ...opts, dependsOn: owner.role ? [...after, owner.role] : after, aliases: child.aliases }));
             }
         }
     }

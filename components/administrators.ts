@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import { ChildNames } from "./childNames";
 import { AdminType, EntraAdmin } from "./config";
 
 export interface EntraAdministratorsArgs {
@@ -45,16 +46,18 @@ export class EntraAdministrators extends pulumi.ComponentResource {
             throw new Error("EntraAdministrators needs at least one admin (an Entra-only server without one is a lockout).");
         }
         let previous: pulumi.Input<pulumi.Resource>[] = args.after;
+        const names = new ChildNames(args.admins.map((a) => a.name));
         this.admins = args.admins.map((admin) => {
             // Named by identity, not position: reordering the chain re-links admins without replacing them.
-            const resource = new dbforpostgresql.AdministratorsMicrosoftEntra(`${name}-${slug(admin.name)}-${admin.objectId.slice(0, 8)}`, {
+            const child = names.name(name, { identity: admin.name }, admin.objectId.slice(0, 8));
+            const resource = new dbforpostgresql.AdministratorsMicrosoftEntra(child.name, {
                 resourceGroupName: args.resourceGroupName,
                 serverName: args.serverName,
                 objectId: admin.objectId,
                 principalName: admin.name,
                 principalType: adminPrincipalTypes[admin.type],
                 tenantId: args.tenantId,
-            }, { parent: this, dependsOn: previous });
+            }, { parent: this, dependsOn: previous, aliases: child.aliases });
             previous = [resource];
             return resource;
         });
@@ -63,7 +66,5 @@ export class EntraAdministrators extends pulumi.ComponentResource {
     }
 }
 
-/** A URN-safe, readable fragment of a display name (`Prod DB Admins` → `prod-db-admins`). */
-export function slug(text: string): string {
-    return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "principal";
-}
+/** Child names: see `childNames.ts`. */
+export { slug } from "./childNames";

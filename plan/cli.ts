@@ -1,17 +1,21 @@
 /**
- * `npm run plan -- --stack <name> [--config <file>] [--format text|markdown|json]`
+ * `npm run plan -- --stack <name> [--config <file>] [--base <plan.json>] [--format text|markdown|json]`
  *
  * Runs the real program offline with a stack's settings (Azure replaced by mocks, as in a preview: values
  * Azure computes stay unknown), prints the resource tree with what a reviewer cares about, and runs every
  * policy of the pack with that stack's enforcement. Exit code: 0 all mandatory policies pass, 1 a mandatory
  * policy failed, 2 the settings or the program are invalid. Works right after `npm ci`, with no credentials.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { allPolicies, evaluatePolicies, loadPolicyConfig } from "../policies/evaluate";
+import { allPolicies, evaluatePolicies, loadPolicyConfig, resolvePolicyConfig } from "../policies/evaluate";
 import { setTokenSource } from "../components/roles";
-import { listStacks, loadStackConfig, recordIndex } from "./record";
-import { buildPlan, Plan, renderJson, renderMarkdown, renderText } from "./render";
+import { findPlaceholders } from "./placeholders";
+import { listStacks, loadStack, projectRoot, recordIndex } from "./record";
+import { buildPlan, diffPlans, Plan, renderJson, renderMarkdown, renderText } from "./render";
+import { settingFor } from "./settings";
+import { environmentNote, readStackFile, redactStandIns } from "./stackFile";
 
 export type PlanFormat = "text" | "markdown" | "json";
 
@@ -19,40 +23,78 @@ export interface PlanOptions {
     stack: string;
     /** A stack settings file in the `Pulumi.<stack>.yaml` format; default: the stack's own. */
     configFile?: string;
+    /** The parsed content of a stack settings file, instead of a file (tests). */
+    document?: unknown;
+    /** The plan of the base branch (`--base`): the result then lists what changed. */
+    base?: Plan;
 }
 
-/** Records the program in preview mode and evaluates the pack. Throws what the program throws. */
+/** Thrown when the program did not run; `notes` say what the plan could not read (secrets, environments). */
+export class PlanError extends Error {
+    constructor(readonly cause: unknown, readonly notes: string[], redact: (text: string) => string) {
+        super(redact(cause instanceof Error ? cause.message : String(cause)));
+        this.name = cause instanceof Error ? cause.name : "PlanError";
+    }
+}
+
+/** Records the program in preview mode and evaluates the pack. Throws a {@link PlanError} when the program throws. */
 export async function makePlan(options: PlanOptions): Promise<Plan> {
+    const stack = loadStack(options.stack, options.configFile, options.document);
+    const redact = (text: string) => redactStandIns(text, stack.standIns);
+    const notes: string[] = [];
+    if (stack.environments.length > 0) {
+        notes.push(environmentNote(stack.file, stack.environments));
+    }
+    if (stack.standIns.size > 0) {
+        notes.push(`${[...stack.standIns.values()].join(", ")} ${stack.standIns.size === 1 ? "is a secret" : "are secrets"} (secure:) that cannot be decrypted offline: the plan stands in a value of the right shape and shows it as [secret]; checks of ${stack.standIns.size === 1 ? "its" : "their"} real value happen at pulumi preview.`);
+    }
     // In sovereign clouds the program asks for a database token; offline there is none to ask for.
     // The value is a secret and is never shown, so a stand-in changes nothing the plan reports.
     setTokenSource(async () => ({ token: "offline-plan-has-no-token", expiresOnTimestamp: Date.now() + 3_600_000 }));
-    const recording = await recordIndex({
-        stack: options.stack,
-        config: loadStackConfig(options.stack, options.configFile),
-        preview: true,
-    });
+    const recording = await recordIndex({ stack: options.stack, config: stack.config, secretKeys: stack.secretKeys, preview: true });
     setTokenSource(undefined);
     if (recording.error) {
-        throw recording.error;
+        throw new PlanError(recording.error, notes, redact);
     }
-    const violations = await evaluatePolicies(recording.resources, { config: loadPolicyConfig(options.stack), stack: options.stack });
-    return buildPlan(options.stack, recording.resources, violations, allPolicies.length);
+    const policyFile = path.join(projectRoot, "policies", "config", `${options.stack}.json`);
+    const policyConfig = loadPolicyConfig(options.stack);
+    const hasPolicyFile = fs.existsSync(policyFile);
+    const defaults: Record<string, number> = {};
+    if (!hasPolicyFile) {
+        for (const { enforcementLevel } of resolvePolicyConfig(allPolicies, {}).values()) {
+            defaults[enforcementLevel] = (defaults[enforcementLevel] ?? 0) + 1;
+        }
+    }
+    const violations = await evaluatePolicies(recording.resources, { config: policyConfig, stack: options.stack });
+    const plan = buildPlan(options.stack, recording.resources, violations, allPolicies.length, {
+        notes,
+        placeholders: findPlaceholders(readStackFile(stack.file, options.document).config),
+        policyConfigFile: hasPolicyFile ? path.relative(projectRoot, policyFile) : null,
+        policyDefaults: hasPolicyFile ? undefined : defaults,
+        redact,
+        settingFor: (policyName) => settingFor(policyName, options.stack),
+    });
+    if (options.base) {
+        plan.diff = diffPlans(options.base, plan);
+    }
+    return plan;
 }
 
 export function render(plan: Plan, format: PlanFormat): string {
     return format === "json" ? renderJson(plan) : format === "markdown" ? renderMarkdown(plan) : renderText(plan);
 }
 
-const usage = "Usage: npm run plan -- --stack <name> [--config <Pulumi.<stack>.yaml file>] [--format text|markdown|json]";
+const usage = "Usage: npm run plan -- --stack <name> [--config <Pulumi.<stack>.yaml file>] [--base <plan JSON of the base branch>] [--format text|markdown|json]";
 
 export async function main(argv: string[]): Promise<number> {
-    let values: { stack?: string; config?: string; format?: string; help?: boolean };
+    let values: { stack?: string; config?: string; base?: string; format?: string; help?: boolean };
     try {
         values = parseArgs({
             args: argv,
             options: {
                 stack: { type: "string", short: "s" },
                 config: { type: "string", short: "c" },
+                base: { type: "string", short: "b" },
                 format: { type: "string", short: "f", default: "text" },
                 help: { type: "boolean", short: "h" },
             },
@@ -75,14 +117,28 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`Name a stack (${listStacks().join(", ")}) with --stack, or a Pulumi.<stack>.yaml file with --config.\n${usage}\n`);
         return 2;
     }
+    let base: Plan | undefined;
+    if (values.base) {
+        try {
+            base = JSON.parse(fs.readFileSync(path.resolve(values.base), "utf8")) as Plan;
+            if (!base || typeof base !== "object" || !Array.isArray(base.tree)) {
+                throw new Error("it is not a plan (no tree)");
+            }
+        } catch (err) {
+            process.stderr.write(`--base ${values.base} is not the JSON of a plan (npm run plan -- --format json): ${err instanceof Error ? err.message : String(err)}\n`);
+            return 2;
+        }
+    }
     let plan: Plan;
     try {
-        plan = await makePlan({ stack, configFile: values.config ? path.resolve(values.config) : undefined });
+        plan = await makePlan({ stack, configFile: values.config ? path.resolve(values.config) : undefined, base });
     } catch (err) {
-        process.stderr.write(`The program did not run for stack ${stack}:\n${err instanceof Error ? err.message : String(err)}\n`);
+        const notes = err instanceof PlanError ? err.notes.map((n) => `NOTE: ${n}\n`).join("") : "";
+        process.stderr.write(`${notes}The program did not run for stack ${stack}:\n${err instanceof Error ? err.message : String(err)}\n`);
         return 2;
     }
-    process.stdout.write(render(plan, format));
+    // Wait until the output is written: the caller exits the process, which would cut a piped output short.
+    await new Promise<void>((resolve) => process.stdout.write(render(plan, format), () => resolve()));
     return plan.ok ? 0 : 1;
 }
 

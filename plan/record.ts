@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import type { RecordedResource } from "../policies/evaluate";
+import { readStackFile, type StackFile } from "./stackFile";
 
 /**
  * Runs a Pulumi program under `pulumi.runtime.setMocks` and records every registration exactly as the engine
@@ -23,20 +24,66 @@ export interface RecordedRegistration extends RecordedResource {
     secretKeys: string[];
     /** Dotted paths of inputs not known yet (preview); their value in `props` is `undefined`. */
     unknownPaths: string[];
+    /** URNs this resource was known by before (its `aliases`), as the engine computes them. */
+    aliases: string[];
 }
 
 export interface Recording {
     resources: RecordedRegistration[];
+    /**
+     * Registrations the Pulumi engine would refuse (see {@link EngineRuleError}); `pulumi up` stops at the
+     * first. Empty when the program is valid for the engine.
+     */
+    engineViolations: string[];
     /** Invokes the program made (token → inputs). */
     invokes: { token: string; inputs: Record<string, unknown> }[];
-    /** What the program threw (e.g. a `ConfigError`), after which nothing more was registered. */
+    /**
+     * What the program threw (e.g. a `ConfigError`), after which nothing more was registered; or, when the
+     * program ran but registered something the engine refuses, an {@link EngineRuleError}.
+     */
     error?: unknown;
+}
+
+/**
+ * A registration the Pulumi engine refuses, which `setMocks` lets through: a URN registered twice, a parent
+ * or a dependency that was never registered. The messages are the engine's own:
+ * - "Duplicate resource URN '%v'; try giving it a unique name": pulumi/pulumi pkg/diag/errors.go
+ *   (GetDuplicateResourceURNError, commit de6ad611bfa0c6956df3f276d993cbd3560026cb), raised by
+ *   stepGenerator.generateURN in pkg/resource/deploy/step_generator.go (commit 00285a9b6248a4a7606fd8eb3d3485f7c2e5de12).
+ * - "could not find parent resource %v": stepGenerator.checkParent, same file.
+ * - "resource %s's dependency %s refers to missing resource": the snapshot integrity check,
+ *   pkg/resource/deploy/snapshot.go (commit a8ea363df970c58709097b3ab28e82afc5a0d9ce).
+ * - "bad provider reference '%v' for resource '%v': %v": GetBadProviderError, pkg/diag/errors.go.
+ */
+export class EngineRuleError extends Error {
+    constructor(readonly violations: readonly string[]) {
+        super(`The Pulumi engine would refuse this program (${violations.length} problem${violations.length === 1 ? "" : "s"}):\n${violations.map((v) => `  - ${v}`).join("\n")}`);
+        this.name = "EngineRuleError";
+    }
+}
+
+/**
+ * The URN the engine gives a registration: the parent's full qualified type (every ancestor's type joined by
+ * `$`, the root stack left out), then the type and the name. `setMocks` keeps only the parent's own type, which
+ * is not what a deployed stack holds. pulumi/pulumi pkg/resource/deploy/deployment.go `generateURN`.
+ */
+export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+    let parentType = "";
+    if (parent) {
+        const qualified = parent.split("::")[2] ?? "";
+        if (qualified.split("$").pop() !== "pulumi:pulumi:Stack") {
+            parentType = qualified;
+        }
+    }
+    return `urn:pulumi:${stack}::${project}::${parentType ? `${parentType}$` : ""}${type}::${name}`;
 }
 
 export interface RecordOptions {
     stack: string;
     /** Raw stack config, as `pulumi.runtime.allConfig()` returns it (`ns:key` → string). */
     config: Record<string, string>;
+    /** Keys of `config` the engine would mark secret. */
+    secretKeys?: string[];
     /**
      * Preview: outputs Azure computes (ids, FQDN, identities) stay unknown, as in `pulumi preview`.
      * Otherwise the mocks invent plausible values, as after `pulumi up`.
@@ -46,22 +93,32 @@ export interface RecordOptions {
 
 /** Plain JSON of the stack's `Pulumi.<stack>.yaml` with the project's `Pulumi.yaml` defaults, as the CLI merges them. */
 export function loadStackConfig(stack: string, file?: string): Record<string, string> {
+    return loadStack(stack, file).config;
+}
+
+/**
+ * The stack's settings as the engine hands them to the program, with what the plan had to stand in for
+ * (`secure:` values, ESC environments: see `stackFile.ts`). `document`: the parsed stack file instead of one
+ * on disk.
+ */
+export function loadStack(stack: string, file?: string, document?: unknown): { config: Record<string, string>; secretKeys: string[] } & Omit<StackFile, "config" | "secretKeys"> & { file: string } {
     const project = parseYaml(fs.readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { config?: Record<string, { default?: unknown }> };
     const stackFile = file ?? path.join(projectRoot, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(stackFile)) {
+    if (document === undefined && !fs.existsSync(stackFile)) {
         throw new Error(`No stack settings at ${stackFile}. Stacks here: ${listStacks().join(", ")}.`);
     }
-    const stackYaml = (parseYaml(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const read = readStackFile(stackFile, document);
     const config: Record<string, string> = {};
     for (const [key, decl] of Object.entries(project.config ?? {})) {
         if (decl && typeof decl === "object" && "default" in decl) {
             config[configKey(key)] = encodeConfigValue(decl.default);
         }
     }
-    for (const [key, value] of Object.entries(stackYaml.config ?? {})) {
+    for (const [key, value] of Object.entries(read.config)) {
         config[configKey(key)] = encodeConfigValue(value);
     }
-    return config;
+    const secretKeys = [...new Set(read.secretKeys.map((k) => configKey(k.split(/[.[]/)[0])))];
+    return { config, secretKeys, standIns: read.standIns, environments: read.environments, file: stackFile };
 }
 
 /** Stack names: one per `Pulumi.<stack>.yaml` at the project root. */
@@ -164,6 +221,24 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getObject(): unknown;
+    getAliasesList?(): AliasMessage[];
+    getAliasurnsList?(): string[];
+}
+
+interface AliasMessage {
+    hasUrn(): boolean;
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+/** The URN an alias stands for: a URN as given, or a spec whose blanks are the resource's own values. */
+function aliasUrn(alias: AliasMessage, stack: string, parent: string, type: string, name: string): string {
+    if (alias.hasUrn()) {
+        return alias.getUrn();
+    }
+    const spec = alias.getSpec()!;
+    const aliasParent = spec.getNoparent() ? "" : spec.getParenturn() || parent;
+    return engineUrn(spec.getStack() || stack, spec.getProject() || projectName, aliasParent, spec.getType() || type, spec.getName() || name);
 }
 
 /**
@@ -171,9 +246,9 @@ interface RegisterRequest {
  * every registration has reached the mock monitor.
  */
 export async function recordProgram(program: () => unknown, options: RecordOptions): Promise<Recording> {
-    const recording: Recording = { resources: [], invokes: [] };
+    const recording: Recording = { resources: [], invokes: [], engineViolations: [] };
     const preview = options.preview ?? false;
-    pulumi.runtime.setAllConfig(options.config, []);
+    pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(azureMocks(preview), projectName, options.stack, preview);
 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -181,9 +256,34 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const rpc = require("@pulumi/pulumi/runtime/rpc");
     const monitor = settings.getMonitor();
+    monitor.newUrn = (parent: string, type: string, name: string) => engineUrn(options.stack, projectName, parent, type, name);
+    const registered = new Set<string>();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: RegisterRequest, callback: (err: unknown, resp: unknown) => void) => {
         const urn: string = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+        // The engine's checks, in the engine's order: parent, URN, then (at the snapshot) dependencies.
+        const parent = req.getParent();
+        if (parent && !registered.has(parent)) {
+            recording.engineViolations.push(`could not find parent resource ${parent}`);
+        }
+        if (registered.has(urn)) {
+            recording.engineViolations.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+        }
+        const dependencies = new Set(req.getDependenciesList());
+        req.getPropertydependenciesMap().forEach((value) => value.getUrnsList().forEach((d) => dependencies.add(d)));
+        for (const dependency of dependencies) {
+            if (!registered.has(dependency)) {
+                recording.engineViolations.push(`resource ${urn}'s dependency ${dependency} refers to missing resource`);
+            }
+        }
+        const provider = req.getProvider();
+        if (provider) {
+            const providerUrn = provider.split("::").slice(0, -1).join("::");
+            if (!registered.has(providerUrn)) {
+                recording.engineViolations.push(`bad provider reference '${provider}' for resource '${urn}': the provider was never registered`);
+            }
+        }
+        registered.add(urn);
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap().forEach((value, key) => {
             propertyDependencies[key] = value.getUrnsList();
@@ -197,6 +297,10 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
             name: req.getName(),
             props: withoutUnknowns(rpc.deserializeProperties(req.getObject()), "", unknownPaths),
             unknownPaths,
+            aliases: [
+                ...(req.getAliasesList?.() ?? []).map((a) => aliasUrn(a, options.stack, parent, req.getType(), req.getName())),
+                ...(req.getAliasurnsList?.() ?? []),
+            ],
             parent: req.getParent() || undefined,
             dependencies: req.getDependenciesList(),
             propertyDependencies,
@@ -218,6 +322,9 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
         recording.error = err;
     }
     await settings.waitForRPCs();
+    if (recording.error === undefined && recording.engineViolations.length > 0) {
+        recording.error = new EngineRuleError(recording.engineViolations);
+    }
     return recording;
 }
 

@@ -158,14 +158,8 @@ export const supportedVersions: readonly string[] = ["13", "14", "15", "16", "17
 /** Storage sizes (GiB) a Flexible Server can be provisioned with. */
 export const storageSizesGb: readonly number[] = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
 
-/**
- * Names Azure reserves or that would shadow a built-in role. `pg_*` is matched as a prefix.
- * (Azure: "The administrator login name can't be azure_superuser, azure_pg_admin, admin, administrator, root,
- * guest, or public. It can't start with pg_.")
- */
-export const reservedRoleNames: readonly string[] = [
-    "azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public",
-];
+/** Role names no identity may have: one list, shared with the role provider (`components/roles/names.ts`). */
+export { reservedRoleNames } from "../roles/names";
 
 /**
  * VM admin user names Azure refuses: the "Disallowed values" of `OSProfile.adminUsername` in

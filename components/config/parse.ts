@@ -1,11 +1,14 @@
 import { Cloud, clouds } from "../cloud";
+import { identifierProblem, reservedRoleNameProblem } from "../roles/names";
 import { ConfigError, ConfigProblem, nearestKey } from "./errors";
+import { forbiddenKeyMessage, isForbiddenKey, withoutPrototypes } from "./safe";
+import { maxUserTags, tagNameProblem, tagValueProblem } from "./tags";
 import { contains, isNetworkAddress, numberToIp, overlaps, parseCidr, parseIpRange } from "./ip";
 import { checkParameterOverride, parameterValue } from "./parameters";
 import { regionCapabilityProblems, resolveLocation } from "./regions";
 import {
     accessLevels, AdminType, adminTypes, authModes, DatabaseAccess, EntraAdmin, highAvailabilityModes, IpRange,
-    MaintenanceWindow, NetworkConfig, Principal, principalKinds, reservedDatabases, reservedRoleNames, reservedVmAdminNames,
+    MaintenanceWindow, NetworkConfig, Principal, principalKinds, reservedDatabases, reservedVmAdminNames,
     secureParameterDefaults, ServerConfig, skuTiers, StackConfig, storageSizesGb, supportedVersions, VmConfig,
 } from "./model";
 
@@ -179,20 +182,14 @@ class Reader {
         return text?.toLowerCase();
     }
 
-    /** A PostgreSQL role name: not reserved and at most 63 bytes, so PostgreSQL does not truncate it. */
+    /** A PostgreSQL role name, by the rules the role provider applies too (`components/roles/names.ts`). */
     roleName(value: Json, path: string, what: string): string | undefined {
         const name = this.string(value, path, { required: `Set the ${what}.` });
         if (name === undefined) {
             return undefined;
         }
-        const bytes = Buffer.byteLength(name, "utf8");
-        if (bytes > maxIdentifierBytes) {
-            return this.fail(path, `"${name}" is ${bytes} bytes; PostgreSQL role names are at most ${maxIdentifierBytes} bytes. Use a shorter display name (or a group).`);
-        }
-        if (reservedRoleNames.includes(name.toLowerCase()) || name.toLowerCase().startsWith("pg_")) {
-            return this.fail(path, `"${name}" is reserved (${reservedRoleNames.join(", ")}, pg_*). Choose another name.`);
-        }
-        return name;
+        const problem = identifierProblem(name) ?? reservedRoleNameProblem(name);
+        return problem ? this.fail(path, `${problem}.`) : name;
     }
 }
 
@@ -206,6 +203,10 @@ function decode(value: unknown): Json {
         return value;
     }
     const trimmed = value.trim();
+    // A YAML `key: null` arrives as the text "null": the setting is absent, so its documented default applies.
+    if (trimmed === "null") {
+        return null;
+    }
     if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
         try {
             return JSON.parse(trimmed);
@@ -223,13 +224,19 @@ function decode(value: unknown): Json {
  */
 export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { project: string; stack: string }): StackConfig {
     const r = new Reader();
-    const top: Obj = {};
+    // No prototype, and no key that could reach one: see safe.ts.
+    const top: Obj = Object.create(null);
+    const fail = (path: string, message: string) => r.fail(path, message);
     for (const [key, value] of Object.entries(raw)) {
-        if (key.startsWith(`${namespace}:`)) {
-            top[key.slice(namespace.length + 1)] = decode(value);
-        } else if (!key.includes(":")) {
-            top[key] = decode(value);
+        const short = key.startsWith(`${namespace}:`) ? key.slice(namespace.length + 1) : key.includes(":") ? undefined : key;
+        if (short === undefined) {
+            continue;
         }
+        if (isForbiddenKey(short)) {
+            r.fail(short, forbiddenKeyMessage(short));
+            continue;
+        }
+        top[short] = withoutPrototypes(decode(value), short, fail);
     }
     r.object(top, "", knownKeys.top);
 
@@ -389,8 +396,11 @@ function parseDatabases(r: Reader, value: Json): string[] {
             r.fail(path, `"${name}" is not a valid database name (letters, digits and _, not starting with a digit, at most 63 bytes).`);
         } else if (reservedDatabases.includes(name.toLowerCase())) {
             r.fail(path, `"${name}" is reserved by PostgreSQL or Azure. Choose another name.`);
-        } else if (names.includes(name)) {
-            r.fail(path, `"${name}" is listed twice. Remove the duplicate.`);
+        } else if (names.some((n) => n.toLowerCase() === name.toLowerCase())) {
+            const other = names.find((n) => n.toLowerCase() === name.toLowerCase())!;
+            r.fail(path, other === name
+                ? `"${name}" is listed twice. Remove the duplicate.`
+                : `"${name}" and "${other}" are the same database to Azure (resource names are case-insensitive). Keep one.`);
         } else {
             names.push(name);
         }
@@ -505,18 +515,7 @@ function parseServer(r: Reader, value: Json, context: { project: string; stack: 
     }
     const backupRetentionDays = r.integer(obj.backupRetentionDays, "server.backupRetentionDays", d.backupRetentionDays, [7, 35]);
     const geoRedundantBackup = r.boolean(obj.geoRedundantBackup, "server.geoRedundantBackup", d.geoRedundantBackup);
-    let maintenanceWindow: MaintenanceWindow | undefined;
-    if (obj.maintenanceWindow !== undefined) {
-        const mw = r.object(obj.maintenanceWindow, "server.maintenanceWindow", knownKeys.maintenanceWindow);
-        if (mw) {
-            const dayOfWeek = r.integer(mw.dayOfWeek, "server.maintenanceWindow.dayOfWeek", 0, [0, 6]);
-            const startHour = r.integer(mw.startHour, "server.maintenanceWindow.startHour", 0, [0, 23]);
-            const startMinute = r.integer(mw.startMinute, "server.maintenanceWindow.startMinute", 0, [0, 59]);
-            if (dayOfWeek !== undefined && startHour !== undefined && startMinute !== undefined) {
-                maintenanceWindow = { dayOfWeek, startHour, startMinute };
-            }
-        }
-    }
+    const maintenanceWindow = parseMaintenanceWindow(r, obj.maintenanceWindow);
     const parameters: Record<string, string> = secureParameterDefaults(version ?? d.version);
     const overrides = obj.parameters;
     if (overrides !== undefined && (typeof overrides !== "object" || overrides === null || Array.isArray(overrides))) {
@@ -543,6 +542,32 @@ function parseServer(r: Reader, value: Json, context: { project: string; stack: 
         return undefined;
     }
     return { name, version, sku, tier, storageGb, highAvailability, availabilityZone, backupRetentionDays, geoRedundantBackup, maintenanceWindow, parameters };
+}
+
+/**
+ * Absent or `null`: Azure's system-managed window (`customWindow: Disabled`). Otherwise a custom window
+ * with every field given: `{}` or a missing field is refused rather than read as Sunday 00:00.
+ */
+function parseMaintenanceWindow(r: Reader, value: Json): MaintenanceWindow | undefined {
+    if (value === undefined || value === null) {
+        return undefined;
+    }
+    const mw = r.object(value, "server.maintenanceWindow", knownKeys.maintenanceWindow);
+    if (!mw) {
+        return undefined;
+    }
+    const fields = { dayOfWeek: [0, 6], startHour: [0, 23], startMinute: [0, 59] } as const;
+    const values: Partial<Record<keyof typeof fields, number>> = {};
+    for (const [field, range] of Object.entries(fields) as [keyof typeof fields, readonly [number, number]][]) {
+        const path = `server.maintenanceWindow.${field}`;
+        if (mw[field] === undefined || mw[field] === null) {
+            r.fail(path, `is required for a custom maintenance window (${range[0]}–${range[1]}). Set dayOfWeek, startHour and startMinute, or set server.maintenanceWindow to null for Azure's system-managed window.`);
+        } else {
+            values[field] = r.integer(mw[field], path, undefined, [range[0], range[1]]);
+        }
+    }
+    const { dayOfWeek, startHour, startMinute } = values;
+    return dayOfWeek !== undefined && startHour !== undefined && startMinute !== undefined ? { dayOfWeek, startHour, startMinute } : undefined;
 }
 
 function parseVm(r: Reader, value: Json, context: { stack: string }, databases: readonly string[]): VmConfig | undefined {
@@ -594,11 +619,21 @@ function parseTags(r: Reader, value: Json): Record<string, string> {
         return {};
     }
     const tags: Record<string, string> = {};
-    for (const [key, v] of Object.entries(value)) {
-        if (typeof v !== "string") {
-            r.fail(`tags.${key}`, "must be a string.");
+    const seen = new Map<string, string>();
+    const entries = Object.entries(value);
+    if (entries.length > maxUserTags) {
+        r.fail("tags", `has ${entries.length} tags; at most ${maxUserTags} fit beside the program's own on every resource (Azure Private DNS zones take 15). Remove some.`);
+    }
+    for (const [key, v] of entries) {
+        const problem = tagNameProblem(key) ?? (typeof v === "string" ? tagValueProblem(v) : "must be a string");
+        const same = seen.get(key.toLowerCase());
+        if (problem) {
+            r.fail(`tags.${key}`, `${problem}.`);
+        } else if (same !== undefined) {
+            r.fail(`tags.${key}`, `is the same tag as "${same}": Azure tag names are case-insensitive. Keep one.`);
         } else {
-            tags[key] = v;
+            seen.set(key.toLowerCase(), key);
+            tags[key] = v as string;
         }
     }
     return tags;

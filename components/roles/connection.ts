@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from "pg";
 import { scopeForCloud, type Cloud } from "./audiences";
-import { classifyFailure, describeFailure, explainFailure, retriesExhausted, type FailureContext } from "./errors";
+import { classifyFailure, deadlineExceeded, describeFailure, explainFailure, retriesExhausted, type FailureContext } from "./errors";
 import { backoffDelayMs, currentRetryPolicy } from "./retry";
 import { runtimeState } from "./state";
 import { getAccessToken } from "./token";
@@ -25,7 +25,9 @@ export const maxConnectionsPerServer = 4;
 /**
  * Runs `work` on a pooled connection to `target`. Transient failures (refused or reset connections,
  * timeouts, server restarts, too many connections) are retried with bounded exponential backoff, so `work`
- * must be safe to run again; anything else is explained and thrown at once.
+ * must be safe to run again; anything else is explained and thrown at once. The whole operation, attempts and
+ * waits included, ends at the policy's deadline: a connection or query still pending then is abandoned (its
+ * connection destroyed) and the error names the deadline and how to change it.
  */
 export async function withServer<T>(target: ServerTarget, action: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
     const policy = currentRetryPolicy();
@@ -39,23 +41,49 @@ export async function withServer<T>(target: ServerTarget, action: string, work: 
     };
     const tried: string[] = [];
     const started = Date.now();
+    const deadline = started + policy.deadlineMs;
+    const overdue = () => deadlineExceeded(context, policy.deadlineMs, tried);
     for (let attempt = 1; ; attempt++) {
         let client: PoolClient | undefined;
         try {
-            client = await poolFor(target).connect();
-            const result = await work(client);
+            const connecting = poolFor(target).connect();
+            client = await beforeDeadline(connecting, deadline, (late) => late.then((c) => c.release(new Error("abandoned at the deadline")), () => undefined));
+            const checkedOut = client;
+            const result = await beforeDeadline(work(checkedOut), deadline, () => checkedOut.release(new Error("abandoned at the deadline")));
             client.release();
             return result;
         } catch (err) {
+            if (err === deadlinePassed) throw overdue();
             const kind = classifyFailure(err);
             // A connection that failed mid-way is discarded; one that only saw an SQL error is reused.
             client?.release(kind === "transient" ? toError(err) : undefined);
             if (kind !== "transient") throw explainFailure(err, context);
             tried.push(`attempt ${attempt}: ${describeFailure(err)}`);
             if (attempt >= policy.attempts) throw retriesExhausted(context, tried, Date.now() - started);
-            await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(policy, attempt)));
+            const delay = backoffDelayMs(policy, attempt);
+            if (Date.now() + delay >= deadline) throw overdue();
+            await new Promise((resolve) => setTimeout(resolve, delay));
         }
     }
+}
+
+const deadlinePassed = Symbol("deadline passed");
+
+/**
+ * `promise`, or a rejection with {@link deadlinePassed} once `deadline` (epoch ms) is reached; `abandon`
+ * then receives the promise, to clean up what it yields late.
+ */
+function beforeDeadline<T>(promise: Promise<T>, deadline: number, abandon: (late: Promise<T>) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => {
+            abandon(promise);
+            reject(deadlinePassed);
+        }, Math.max(0, deadline - Date.now()));
+        promise.then(
+            (value) => { clearTimeout(timer); resolve(value); },
+            (err) => { clearTimeout(timer); reject(err); },
+        );
+    });
 }
 
 /** Closes every pooled connection of this process (test and benchmark teardown). */

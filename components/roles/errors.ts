@@ -158,6 +158,16 @@ export function retriesExhausted(context: FailureContext, tried: readonly string
     );
 }
 
+/** The operation's overall deadline passed (see `RetryPolicy.deadlineMs`). Not retried. */
+export function deadlineExceeded(context: FailureContext, deadlineMs: number, tried: readonly string[]): Error {
+    return permanentError(
+        `Could not ${context.action} on ${context.host}:${context.port}: no result within the deadline of ` +
+            `${(deadlineMs / 1000).toFixed(deadlineMs < 10_000 ? 1 : 0)} s for one role operation` +
+            (tried.length > 0 ? ` (${tried.length} failed attempt${tried.length === 1 ? "" : "s"}: ${tried.join(" | ")})` : "") +
+            `. The server may be unreachable, restarting or overloaded. Set ENTRA_POSTGRES_OPERATION_DEADLINE_MS to wait longer.`,
+    );
+}
+
 /** Replaces tokens the process holds, and anything shaped like a JWT, with `[redacted]`. */
 export function redactSecrets(text: string): string {
     let result = text;

@@ -126,7 +126,7 @@ describe("server.parameters overrides are checked before any resource", () => {
         assert.equal(parameterNeedsRestart("log_connections"), false);
         const configuration = (name: string) => ({
             urn: `urn:${name}`, type: "azure-native:dbforpostgresql:Configuration", name, custom: true, protect: false,
-            props: { configurationName: name, value: "400" }, secretKeys: [], unknownPaths: [], dependencies: [], propertyDependencies: {},
+            props: { configurationName: name, value: "400" }, secretKeys: [], unknownPaths: [], dependencies: [], propertyDependencies: {}, aliases: [],
         });
         assert.match(details(configuration("max_connections")).restart, /restart/);
         assert.equal(details(configuration("log_connections")).restart, undefined);

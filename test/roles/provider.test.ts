@@ -145,8 +145,6 @@ test("keeps names with quotes, backslashes, unicode, spaces and SQL text exact a
         `say "hello"`,
         `back\\slash\\`,
         `Zoë Ünïcødé 名前 🚀`,
-        ` padded name `,
-        `line\nbreak`,
         `%I %s %L $1`,
         `x'); DROP TABLE canary; --`,
         `a"; DROP ROLE "${server.adminLogin}"; --`,
@@ -160,6 +158,12 @@ test("keeps names with quotes, backslashes, unicode, spaces and SQL text exact a
         assert.equal((await provider.read(created.id, created.outs)).id, created.id);
         await provider.delete(created.id, created.outs);
         assert.equal(await pgRole(server, roleName), undefined, `role ${JSON.stringify(roleName)} was dropped`);
+    }
+
+    // Names that would display as another name are refused before any SQL, as the stack settings refuse them.
+    for (const roleName of [` padded name `, `line\nbreak`, `zero\u200Bwidth`, `right\u202Eleft`]) {
+        await assert.rejects(provider.create(roleInputs(server, { roleName, objectId: newObjectId(), principalType: "user" })), /Invalid EntraRole inputs: roleName/);
+        assert.equal(await pgRole(server, roleName), undefined);
     }
 
     assert.equal((await server.query("select to_regclass('public.canary') is not null as present")).rows[0].present, true);

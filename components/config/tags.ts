@@ -1,0 +1,65 @@
+/**
+ * Tags by Azure's rules. Learn: "Use tags to organize your Azure resources and management hierarchy",
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
+ * (MicrosoftDocs/azure-docs articles/azure-resource-manager/management/tag-resources.md, commit
+ * 000024f4b86c259a36d91c0de5e2db630bdb35b1): a tag name is at most 512 characters and a value at most 256;
+ * names cannot contain `<`, `>`, `%`, `&`, `\`, `?` or `/`; a resource has at most 50 tags, and a Private DNS
+ * zone and its virtual network links (which the stack tags with private access) only 15.
+ * Names starting with `microsoft`, `azure` or `windows` are reserved for Azure's own use (compared without regard
+ * to case).
+ */
+export const tagLimits = {
+    nameLength: 512,
+    valueLength: 256,
+    forbiddenNameCharacters: ["<", ">", "%", "&", "\\", "?", "/"],
+    reservedNamePrefixes: ["microsoft", "azure", "windows"],
+    tagsPerResource: 50,
+    /** Private DNS zones and links: the smallest limit among the resources the stack tags. */
+    tagsPerPrivateDnsResource: 15,
+} as const;
+
+/**
+ * The tags the program sets on every resource; a stack's `tags` cannot override them (a dev stack could
+ * otherwise label its resources `stack: prod`). Tag names are case-insensitive in Azure, so `Stack` is the
+ * same tag as `stack`.
+ */
+export const programTags: readonly string[] = ["managed-by", "project", "stack"];
+
+/** How many tags a stack may add: the program's own count against the smallest per-resource limit. */
+export const maxUserTags = tagLimits.tagsPerPrivateDnsResource - programTags.length;
+
+/** Why `name` cannot be a user tag name, or `undefined`. */
+export function tagNameProblem(name: string): string | undefined {
+    if (name.trim() === "") {
+        return "a tag name cannot be empty";
+    }
+    if (programTags.includes(name.toLowerCase())) {
+        return `"${name}" is set by the program on every resource (${programTags.join(", ")}) and cannot be overridden. Remove it or use another name`;
+    }
+    if (name.length > tagLimits.nameLength) {
+        return `the tag name is ${name.length} characters; Azure allows at most ${tagLimits.nameLength}`;
+    }
+    const bad = tagLimits.forbiddenNameCharacters.find((c) => name.includes(c));
+    if (bad) {
+        return `"${name}" contains "${bad}"; Azure tag names cannot contain ${tagLimits.forbiddenNameCharacters.join(" ")}`;
+    }
+    const prefix = tagLimits.reservedNamePrefixes.find((p) => name.toLowerCase().startsWith(p));
+    if (prefix) {
+        return `"${name}" starts with "${prefix}", which Azure reserves (${tagLimits.reservedNamePrefixes.join(", ")}). Use another name`;
+    }
+    if (/[\p{Cc}\p{Cf}]/u.test(name)) {
+        return `${JSON.stringify(name)} contains control or invisible characters`;
+    }
+    return undefined;
+}
+
+/** Why `value` cannot be a tag value, or `undefined`. */
+export function tagValueProblem(value: string): string | undefined {
+    if (value.length > tagLimits.valueLength) {
+        return `the value is ${value.length} characters; Azure allows at most ${tagLimits.valueLength}`;
+    }
+    if (/[\p{Cc}\p{Cf}]/u.test(value)) {
+        return `${JSON.stringify(value)} contains control or invisible characters`;
+    }
+    return undefined;
+}

@@ -1,0 +1,93 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+
+/**
+ * What a `Pulumi.<stack>.yaml` holds that the plan cannot read offline, and how the plan stands in for it.
+ *
+ * - `secure:` values are encrypted by the stack's secrets provider (`pulumi config set --secret`); offline
+ *   there is no key. Each is replaced by a stand-in of the right shape (a GUID for ids, an SSH key for keys,
+ *   a name otherwise), so the program still runs, and every stand-in is printed as `[secret]`.
+ * - `environment:` imports Pulumi ESC environments, resolved by Pulumi Cloud at `pulumi preview`; offline
+ *   their values are missing. The plan says so and how to plan anyway.
+ */
+export interface StackFile {
+    /** The `config:` map as written (keys as in the file). */
+    config: Record<string, unknown>;
+    /** Dotted keys (`entra-postgres:vm.sshPublicKey`) whose value was a `secure:` value. */
+    secretKeys: string[];
+    /** Stand-in → the key it stands in for. */
+    standIns: Map<string, string>;
+    /** ESC environments the file imports. */
+    environments: string[];
+}
+
+const guidKeys = /(^|\.)(objectId|tenantId)$/;
+
+function standInFor(key: string, n: number): string {
+    const tail = n.toString(16).padStart(12, "0");
+    if (guidKeys.test(key)) {
+        return `5ec2e7a1-0000-4000-8000-${tail}`;
+    }
+    if (/(^|\.)sshPublicKey$/.test(key)) {
+        return `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5secretStandIn${tail}`;
+    }
+    return `secret-stand-in-${tail}`;
+}
+
+/** Reads a stack file. `document` instead of a file: the parsed YAML (tests). */
+export function readStackFile(file: string, document?: unknown): StackFile {
+    const doc = (document ?? parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
+    const secretKeys: string[] = [];
+    const standIns = new Map<string, string>();
+    const replace = (value: unknown, key: string): unknown => {
+        if (Array.isArray(value)) {
+            return value.map((v, i) => replace(v, `${key}[${i}]`));
+        }
+        if (value !== null && typeof value === "object") {
+            const entries = Object.entries(value);
+            if (entries.length === 1 && entries[0][0] === "secure" && typeof entries[0][1] === "string") {
+                const standIn = standInFor(key, standIns.size + 1);
+                secretKeys.push(key);
+                standIns.set(standIn, key);
+                return standIn;
+            }
+            const copy: Record<string, unknown> = Object.create(null);
+            for (const [k, v] of entries) {
+                copy[k] = replace(v, `${key}.${k}`);
+            }
+            return copy;
+        }
+        return value;
+    };
+    const config: Record<string, unknown> = Object.create(null);
+    for (const [key, value] of Object.entries(doc.config ?? {})) {
+        config[key] = replace(value, key);
+    }
+    const env = doc.environment;
+    const environments = Array.isArray(env)
+        ? env.map(String)
+        : env && typeof env === "object" && Array.isArray((env as { imports?: unknown }).imports)
+            ? ((env as { imports: unknown[] }).imports).map(String)
+            : env !== undefined && env !== null ? [String(env)] : [];
+    return { config, secretKeys, standIns, environments };
+}
+
+/** The note the plan prints for ESC imports. */
+export function environmentNote(file: string, environments: readonly string[]): string {
+    return (
+        `${path.basename(file)} imports the Pulumi ESC environment${environments.length === 1 ? "" : "s"} ${environments.join(", ")}: ` +
+        "their values are resolved by Pulumi Cloud and cannot be read offline, so this plan only sees the settings written in the file. " +
+        "To plan anyway, copy the file, write the values the environment provides into its config: section, remove environment:, " +
+        "and run `npm run plan -- --config <copy>`; or run `pulumi preview`, which resolves the environment."
+    );
+}
+
+/** Replaces every stand-in in `text` by `[secret]`. */
+export function redactStandIns(text: string, standIns: ReadonlyMap<string, string>): string {
+    let out = text;
+    for (const standIn of standIns.keys()) {
+        out = out.split(standIn).join("[secret]");
+    }
+    return out;
+}
