@@ -4,6 +4,7 @@ import { slug } from "./administrators";
 import { Cloud } from "./cloud";
 import { AccessLevel, DatabaseAccess, EntraAdmin, PrincipalKind } from "./config";
 import { EntraRole, getAccessToken } from "./roles";
+import { rootCaFileForProvider } from "./tlsRoots";
 
 /** An Entra identity that gets a database role, and the access it is granted. */
 export interface AccessIdentity {
@@ -89,7 +90,12 @@ export class EntraAccess extends pulumi.ComponentResource {
                 port: 5432,
                 database: "postgres",
                 username: args.deployer.name,
-                sslmode: "require",
+                // verify-full: the token is only sent to a server whose certificate chains to one of the roots
+                // Microsoft documents for Flexible Server and names this host (lib/pq's `require` checks
+                // nothing). `sslrootcert` is a file path (the provider's schema: "The SSL server root
+                // certificate file path"), see rootCaFileForProvider.
+                sslmode: "verify-full",
+                sslrootcert: rootCaFileForProvider(),
                 superuser: false,
                 connectTimeout: 30,
                 ...(args.cloud === "public"

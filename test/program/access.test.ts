@@ -83,7 +83,8 @@ describe("database roles and least-privilege grants (prod)", () => {
         assert.equal(provider.props.port, "5432");
         assert.equal(provider.props.username, "platform-deployer");
         assert.equal(provider.props.database, "postgres");
-        assert.equal(provider.props.sslmode, "require");
+        assert.equal(provider.props.sslmode, "verify-full");
+        assert.equal(provider.props.sslrootcert, "certs/azure-postgres-roots.pem", "Microsoft's documented roots, relative to the project");
         assert.equal(provider.props.superuser, "false");
         assert.equal(provider.props.azureIdentityAuth, "true");
         assert.equal(provider.props.azureTenantId, "72f988bf-86f1-41af-91ab-2d7cd011db47");

@@ -153,14 +153,15 @@ describe("prod stack", () => {
         const vm = one(run.resources, "azure-native:compute:VirtualMachine");
         const userData = Buffer.from(String((vm.props.osProfile as Record<string, unknown>).customData), "base64").toString("utf8");
         assert.match(userData, /^#cloud-config\n/);
-        assert.match(userData, /packages:\n {2}- postgresql-client\n {2}- curl\n {2}- jq\n/);
+        assert.match(userData, /packages:\n {2}- postgresql-client\n {2}- curl\n {2}- jq\n {2}- ca-certificates\n/);
         assert.match(userData, /http:\/\/169\.254\.169\.254\/metadata\/identity\/oauth2\/token\?api-version=2018-02-01&resource=\$\{resource\}/);
         assert.match(userData, /resource='https:\/\/ossrdbms-aad\.database\.windows\.net'/);
         assert.match(userData, /-H "Metadata: true"/);
         assert.match(userData, /export PGPASSWORD="\$token"/);
         assert.match(userData, /host='entra-postgres-prod\.postgres\.database\.azure\.com'/);
         assert.match(userData, /role='prod-pg-client'/);
-        assert.match(userData, /psql "host=\$\{host\} port=5432 user=\$\{role\} dbname=\$\{database\} sslmode=require"/);
+        assert.match(userData, /psql "host=\$\{host\} port=5432 user=\$\{role\} dbname=\$\{database\} sslmode=verify-full sslrootcert=\$\{rootcert\}"/);
+        assert.doesNotMatch(userData, /sslmode=(require|prefer|allow|disable)/);
     });
 
     test("the server waits for nothing of the VM's side (its subnet, NAT gateway, NSG)", () => {
@@ -207,7 +208,7 @@ describe("prod stack", () => {
         assert.equal(o.vmRoleName, "prod-pg-client");
         assert.match(String(await unwrap(o.vmPrincipalId as pulumi.Output<string>)), /^[0-9a-f-]{36}$/);
         assert.match(String(o.connectCommand), /az account get-access-token --resource-type oss-rdbms/);
-        assert.match(String(o.connectCommand), /host=entra-postgres-prod\.postgres\.database\.azure\.com .*dbname=app .*sslmode=require/);
+        assert.match(String(o.connectCommand), /host=entra-postgres-prod\.postgres\.database\.azure\.com .*dbname=app .*sslmode=verify-full sslrootcert=system"$/);
         assert.match(String(o.vmConnectCommand), /pg-entra-login app/);
         assert.equal(o.administratorPassword, undefined);
         assert.equal(o.administratorLogin, undefined);
