@@ -124,12 +124,19 @@ describe("prod stack", () => {
         }
     });
 
-    test("databases come after the last admin and are protected", () => {
+    test("databases come after the last admin, are created by the deployer (so it owns them), and are protected", () => {
         const db = one(run.resources, "azure-native:dbforpostgresql:Database");
+        const owned = one(run.resources, "pulumi-nodejs:dynamic/entra-postgres:EntraDatabase");
         const admins = ofType(run.resources, "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra");
         assert.equal(db.props.databaseName, "app");
-        assert.ok(db.dependencies.includes(admins[admins.length - 1].urn));
+        assert.equal(owned.props.databaseName, "app");
+        assert.equal(owned.props.adminLogin, "platform-deployer");
+        assert.equal(owned.props.collation, db.props.collation);
+        assert.ok(owned.dependencies.includes(admins[admins.length - 1].urn), "the deployer is an admin before it creates the database");
+        assert.ok(db.dependencies.includes(owned.urn), "ARM's create-or-update finds the deployer's database");
+        assert.equal(db.name, "prod-db-app", "the ARM database keeps its URN");
         assert.equal(db.protect, true);
+        assert.equal(owned.protect, true);
     });
 
     test("the VM: system-assigned identity, SSH key only, no public IP, no IP forwarding, encryption at host", () => {
