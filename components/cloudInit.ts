@@ -6,6 +6,15 @@ import { rootCaFile } from "./tlsRoots";
 export const vmRootCaPath = "/etc/entra-postgres/azure-postgres-roots.pem";
 
 /**
+ * The PostgreSQL client the VM's image installs: Ubuntu 24.04 LTS (`ubuntu-24_04-lts`, see vm.ts), whose
+ * `postgresql-client` package (16+257build1) is `postgresql-client-16` (16.14-0ubuntu0.24.04.1 in noble-updates,
+ * depending on libpq5 >= 16.2): https://packages.ubuntu.com/noble/database/postgresql-client and
+ * https://packages.ubuntu.com/noble-updates/postgresql-client-16. libpq 16 reads `sslrootcert=system`, so on this
+ * image the script uses the system store; it still checks `psql --version` at run time, as an older image would not.
+ */
+export const vmImage = { offer: "ubuntu-24_04-lts", postgresqlClientMajor: 16 } as const;
+
+/**
  * The `sslrootcert` the VM uses. `system` (the TLS library's trusted roots; libpq 16 and later, which then
  * forces verify-full: https://www.postgresql.org/docs/16/libpq-connect.html#LIBPQ-CONNECT-SSLROOTCERT) holds
  * DigiCert Global Root G2 and Microsoft RSA Root CA 2017, the two roots Learn's "Good configuration" asks for

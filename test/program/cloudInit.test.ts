@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
-import { cloudInit, loginScript, vmRootCaPath } from "../../components/cloudInit";
+import { cloudInit, loginScript, vmImage, vmRootCaPath } from "../../components/cloudInit";
 import { humanConnectCommand } from "../../components/commands";
 import { rootCaFile } from "../../components/tlsRoots";
 
@@ -51,8 +51,9 @@ describe("VM login script", () => {
     }
 
     test("runs the token flow against a stand-in IMDS and hands the token to a verifying psql (libpq 16: system roots)", () => {
-        // Ubuntu 24.04's postgresql-client is PostgreSQL 16; its psql prints this.
-        const run = runScript(loginScript(args), "psql (PostgreSQL) 16.9 (Ubuntu 16.9-0ubuntu0.24.04.1)", ["reports"]);
+        // The image's client (Ubuntu 24.04, postgresql-client-16 16.14-0ubuntu0.24.04.1) prints this.
+        assert.equal(vmImage.postgresqlClientMajor, 16);
+        const run = runScript(loginScript(args), "psql (PostgreSQL) 16.14 (Ubuntu 16.14-0ubuntu0.24.04.1)", ["reports"]);
         assert.match(run.curlArgs, /Metadata: true/);
         assert.match(run.curlArgs, /api-version=2018-02-01&resource=https:\/\/ossrdbms-aad\.database\.windows\.net\n/);
         assert.equal(run.password, "eyJ0b2tlbi1mcm9tLWltZHM");
