@@ -5,7 +5,7 @@ import { Cloud } from "./cloud";
 import { AccessLevel, DatabaseAccess, EntraAdmin, PrincipalKind } from "./config";
 import { EntraRole } from "./roles";
 import { EntraGrants } from "./sql";
-import { rootCaFileForProvider } from "./tlsRoots";
+import { providerCaFor, rootCaFileForProvider } from "./tlsRoots";
 
 /** An Entra identity that gets a database role, and the access it is granted. */
 export interface AccessIdentity {
@@ -96,6 +96,7 @@ export class EntraAccess extends pulumi.ComponentResource {
                 isAdmin: false,
                 isMfa: false,
                 cloud: args.cloud,
+                caCertificate: providerCaFor(args.cloud),
             }, { parent: this, dependsOn: [args.lastAdmin, ...(identity.dependsOn ?? [])] }));
         }
 
@@ -136,6 +137,7 @@ export class EntraAccess extends pulumi.ComponentResource {
                         roleName: role.roleName,
                         level,
                         owners: owners.map((o) => (o.role ? o.role.roleName : pulumi.output(o.name))),
+                        caCertificate: providerCaFor(args.cloud),
                     }, { parent: this, dependsOn: [...after, ...owners.flatMap((o) => (o.role ? [o.role] : []))] }));
                 }
             }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type { Cloud } from "./cloud";
 import { EntraDatabase } from "./sql";
+import { providerCaFor } from "./tlsRoots";
 
 export interface DatabasesArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -50,6 +51,7 @@ export class Databases extends pulumi.ComponentResource {
                 cloud: args.cloud,
                 databaseName: database,
                 collation: databaseCollation,
+                caCertificate: providerCaFor(args.cloud),
             }, { parent: this, dependsOn: [previous], protect: args.protect });
             const resource = new dbforpostgresql.Database(`${name}-${database}`, {
                 resourceGroupName: args.resourceGroupName,

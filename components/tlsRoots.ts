@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 import { Cloud } from "./cloud";
 
@@ -68,4 +69,14 @@ export const rootCaFile = path.join(__dirname, "..", "certs", "azure-postgres-ro
 export function rootCaFileForProvider(cwd: string = process.cwd()): string {
     const relative = path.relative(cwd, rootCaFile);
     return relative.split(path.sep).join("/");
+}
+
+/**
+ * The CAs Node-based clients (the role, grant and database providers) trust for a server in `cloud`, when
+ * Node's own store is not enough: `undefined` means Node's store. Node 24's store (Mozilla's) has DigiCert Global
+ * Root G2 and Microsoft RSA Root CA 2017, but no longer DigiCert Global Root CA, which China regions still use;
+ * there the providers trust exactly the documented roots of the CA file.
+ */
+export function providerCaFor(cloud: Cloud): string | undefined {
+    return cloud === "china" ? fs.readFileSync(rootCaFile, "utf8") : undefined;
 }
