@@ -58,7 +58,7 @@ describe("workflow safety", () => {
         }
     });
 
-    it("signs in by OIDC with the ids from repository variables", () => {
+    it("signs in by OIDC with the ids from variables (AZURE_CLIENT_ID from the job's environment)", () => {
         const { workflow } = reusableWorkflows().get(reusable)!;
         const env = workflow.jobs.pulumi.env ?? {};
         assert.equal(env.ARM_USE_OIDC, "true");
