@@ -156,6 +156,11 @@ async function giveGrants(client: PoolClient, spec: GrantSpec, revoke: string[],
     }
 }
 
+/** True when `err` says the database to connect to does not exist (SQLSTATE 3D000, as withServer reports it). */
+function databaseGone(err: unknown): boolean {
+    return sqlState(err) === "3D000" || /\[SQLSTATE 3D000\]/.test(String((err as { message?: unknown })?.message ?? ""));
+}
+
 /** Inputs that name another grant (a replacement revokes the old one first). */
 const grantReplaceKeys = ["serverFqdn", "database", "roleName", "cloud"] as const;
 
@@ -189,8 +194,15 @@ export const entraGrantsProvider: pulumi.dynamic.ResourceProvider = {
             throw permanentError(`EntraGrants "${id}" cannot be read from its id alone; declare it in the program.`);
         }
         const spec = specOf(props);
-        const state = await withServer(target(connectionOf(props), spec.database), `read grants of "${spec.roleName}"`, (client) =>
-            grantsInPlace(client, spec));
+        let state: { roleExists: boolean; intact: boolean };
+        try {
+            state = await withServer(target(connectionOf(props), spec.database), `read grants of "${spec.roleName}"`, (client) =>
+                grantsInPlace(client, spec));
+        } catch (err) {
+            // The database was dropped: its grants went with it.
+            if (databaseGone(err)) return {};
+            throw err;
+        }
         if (!state.roleExists) return {};
         // A privilege taken away out of band shows as a change, so the next `up` gives it again.
         return { id, props: { ...props, intact: state.intact } };
@@ -209,15 +221,21 @@ export const entraGrantsProvider: pulumi.dynamic.ResourceProvider = {
 
     async delete(_id: string, props: Record<string, unknown>) {
         const spec = specOf(props);
-        await withServer(target(connectionOf(props), spec.database), `revoke grants of "${spec.roleName}" on "${spec.database}"`, async (client) => {
-            try {
-                await inTransaction(client, revokeStatements(spec));
-            } catch (err) {
-                // The role or the database is gone: nothing is left to revoke.
-                if (sqlState(err) === "42704" || sqlState(err) === "3D000") return;
-                throw err;
-            }
-        });
+        try {
+            await withServer(target(connectionOf(props), spec.database), `revoke grants of "${spec.roleName}" on "${spec.database}"`, async (client) => {
+                try {
+                    await inTransaction(client, revokeStatements(spec));
+                } catch (err) {
+                    // The role is gone: nothing is left to revoke.
+                    if (sqlState(err) === "42704") return;
+                    throw err;
+                }
+            });
+        } catch (err) {
+            // The database is gone, and its grants with it.
+            if (databaseGone(err)) return;
+            throw err;
+        }
     },
 };
 

@@ -133,6 +133,15 @@ describe("databases created by the deployer through SQL", () => {
         assert.deepEqual(await grants.read("x", inputs), {});
     });
 
+    test("grants on a database dropped out of band read as gone, and delete succeeds", async () => {
+        await databases.create({ ...connection(), databaseName: "short-lived", collation: "C" });
+        const inputs = { ...connection(), database: "short-lived", roleName: "Readers", level: "read", owners: [] };
+        await grants.create(inputs);
+        await server.query(`DROP DATABASE "short-lived" WITH (FORCE)`);
+        assert.deepEqual(await grants.read("x", inputs), {});
+        await grants.delete("x", inputs);
+    });
+
     test("an existing database the deployer owns is adopted; create twice is safe", async () => {
         const again = await databases.create({ ...connection(), databaseName: database, collation: "C" });
         assert.equal(again.outs.owner, server.adminLogin);
