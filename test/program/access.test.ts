@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTokenSource } from "../../components/roles";
 import type { RecordedRegistration } from "../../plan/record";
@@ -86,6 +88,7 @@ describe("database roles and least-privilege grants (prod)", () => {
         assert.equal(provider.props.database, "postgres");
         assert.equal(provider.props.sslmode, "verify-full");
         assert.equal(provider.props.sslrootcert, "certs/azure-postgres-roots.pem", "Microsoft's documented roots, relative to the project");
+        assert.ok(fs.existsSync(path.resolve(String(provider.props.sslrootcert))), "the file is there, from the directory pulumi runs in");
         assert.equal(provider.props.superuser, "false");
         assert.equal(provider.props.azureIdentityAuth, "true");
         assert.equal(provider.props.azureTenantId, "72f988bf-86f1-41af-91ab-2d7cd011db47");
