@@ -314,7 +314,7 @@ describe("workflow safety", () => {
         const action = (workflow.jobs.pulumi.steps ?? []).find((s) => s.id === "pulumi");
         assert.equal(action?.with?.refresh, "${{ inputs.operation != 'preview' }}");
         const pick = String((workflow.jobs.runner.steps ?? []).find((s) => s.id === "network")?.run);
-        assert.match(pick, /\[ "\$OPERATION" = preview \] && labels='\["ubuntu-latest"\]'/);
+        assert.match(pick, /if \[ "\$OPERATION" = preview \]; then\n\s+labels='\["ubuntu-latest"\]'\n\s*fi/);
     });
 
     it("secrets only in the steps that run the Pulumi CLI: never at job level, never in npm ci", () => {
