@@ -3,7 +3,9 @@ import * as postgresql from "@pulumi/postgresql";
 import { ChildNames } from "./childNames";
 import { Cloud } from "./cloud";
 import { AccessLevel, DatabaseAccess, EntraAdmin, PrincipalKind } from "./config";
-import { EntraRole, getAccessToken } from "./roles";
+import { EntraRole } from "./roles";
+import { EntraGrants } from "./sql";
+import { providerCaFor, rootCaFileForProvider } from "./tlsRoots";
 
 /** An Entra identity that gets a database role, and the access it is granted. */
 export interface AccessIdentity {
@@ -52,10 +54,22 @@ export const levelPrivileges: Readonly<Record<AccessLevel, LevelPrivileges>> = {
 };
 
 /**
- * A database role for every Entra identity (through the `EntraRole` dynamic provider) and its grants (through
- * `@pulumi/postgresql`, with one explicit provider per server that signs in as the deployer admin over TLS
- * with an Entra token: `azureIdentityAuth` in the public cloud, a freshly fetched token as a secret password
- * elsewhere, because the provider's own Azure sign-in only knows the public audience).
+ * Whether the `@pulumi/postgresql` provider can sign in to `cloud` by itself. Its Azure sign-in
+ * (`azureIdentityAuth`) asks DefaultAzureCredential for the public cloud's audience only
+ * (`https://ossrdbms-aad.database.windows.net/.default`, hard-coded in terraform-provider-postgresql's
+ * `acquireAzureOauthToken`); elsewhere grants go through `EntraGrants`, which signs in as `EntraRole` does.
+ */
+export function postgresqlProviderSignsIn(cloud: Cloud): boolean {
+    return cloud === "public";
+}
+
+/**
+ * A database role for every Entra identity (through the `EntraRole` dynamic provider) and its grants, given
+ * by the deployer admin with a token fetched at run time and sent only over verified TLS; nothing secret is
+ * kept in state, so `pulumi refresh` and `destroy` sign in afresh and the program runs without a credential.
+ * In the public cloud the grants are `@pulumi/postgresql` resources through one explicit provider per server
+ * (`azureIdentityAuth`); in the other clouds, whose audience that provider cannot ask for, they are
+ * `EntraGrants` (one per identity and database).
  */
 export class EntraAccess extends pulumi.ComponentResource {
     readonly roles: Map<string, EntraRole>;
@@ -63,6 +77,8 @@ export class EntraAccess extends pulumi.ComponentResource {
     readonly grants: postgresql.Grant[];
     readonly defaultPrivileges: postgresql.DefaultPrivileges[];
     private readonly names: ChildNames;
+    /** Grants given through the deployer's own sign-in (clouds other than public). */
+    readonly entraGrants: EntraGrants[];
 
     constructor(name: string, args: EntraAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("entra-postgres:access:EntraAccess", name, {}, opts);
@@ -70,6 +86,7 @@ export class EntraAccess extends pulumi.ComponentResource {
         this.grants = [];
         this.defaultPrivileges = [];
         this.names = new ChildNames([args.deployer.name, ...args.identities.map((i) => i.name)]);
+        this.entraGrants = [];
 
         for (const identity of args.identities) {
             const child = this.names.name(name, "role", { identity: identity.name });
@@ -82,22 +99,27 @@ export class EntraAccess extends pulumi.ComponentResource {
                 isAdmin: false,
                 isMfa: false,
                 cloud: args.cloud,
+                caCertificate: providerCaFor(args.cloud),
             }, { parent: this, dependsOn: [args.lastAdmin, ...(identity.dependsOn ?? [])], aliases: child.aliases }));
         }
 
         const granted = args.identities.filter((i) => i.access.length > 0);
-        if (granted.length > 0) {
+        if (granted.length > 0 && postgresqlProviderSignsIn(args.cloud)) {
             this.provider = new postgresql.Provider(`${name}-pg`, {
                 host: args.serverFqdn,
                 port: 5432,
                 database: "postgres",
                 username: args.deployer.name,
-                sslmode: "require",
+                // verify-full: the token is only sent to a server whose certificate chains to one of the roots
+                // Microsoft documents for Flexible Server and names this host (lib/pq's `require` checks
+                // nothing). `sslrootcert` is a file path (the provider's schema: "The SSL server root
+                // certificate file path"), see rootCaFileForProvider.
+                sslmode: "verify-full",
+                sslrootcert: rootCaFileForProvider(),
                 superuser: false,
                 connectTimeout: 30,
-                ...(args.cloud === "public"
-                    ? { azureIdentityAuth: true, azureTenantId: args.tenantId }
-                    : { password: pulumi.secret(pulumi.output(getAccessToken(args.cloud))) }),
+                azureIdentityAuth: true,
+                azureTenantId: args.tenantId,
             }, { parent: this });
         }
 
@@ -107,7 +129,20 @@ export class EntraAccess extends pulumi.ComponentResource {
                 const databaseResource = args.databases.get(database);
                 const after = databaseResource ? [role, databaseResource] : [role];
                 const owners = this.objectOwners(args, database);
-                this.grant(name, identity.name, role, database, level, after, owners);
+                if (this.provider) {
+                    this.grant(name, identity.name, role, database, level, after, owners);
+                } else {
+                    this.entraGrants.push(new EntraGrants(this.names.name(name, { identity: identity.name }, database, "grants").name, {
+                        serverFqdn: args.serverFqdn,
+                        adminLogin: args.deployer.name,
+                        cloud: args.cloud,
+                        database,
+                        roleName: role.roleName,
+                        level,
+                        owners: owners.map((o) => (o.role ? o.role.roleName : pulumi.output(o.name))),
+                        caCertificate: providerCaFor(args.cloud),
+                    }, { parent: this, dependsOn: [...after, ...owners.flatMap((o) => (o.role ? [o.role] : []))] }));
+                }
             }
         }
 

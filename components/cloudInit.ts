@@ -1,4 +1,30 @@
+import * as fs from "fs";
 import { Cloud, cloudEndpoints } from "./cloud";
+import { rootCaFile } from "./tlsRoots";
+
+/** Where cloud-init writes the Azure root CAs on the VM (certs/azure-postgres-roots.pem of this package). */
+export const vmRootCaPath = "/etc/entra-postgres/azure-postgres-roots.pem";
+
+/**
+ * The PostgreSQL client the VM's image installs: Ubuntu 24.04 LTS (`ubuntu-24_04-lts`, see vm.ts), whose
+ * `postgresql-client` package (16+257build1) is `postgresql-client-16` (16.14-0ubuntu0.24.04.1 in noble-updates,
+ * depending on libpq5 >= 16.2): https://packages.ubuntu.com/noble/database/postgresql-client and
+ * https://packages.ubuntu.com/noble-updates/postgresql-client-16. libpq 16 reads `sslrootcert=system`, so on this
+ * image the script uses the system store; it still checks `psql --version` at run time, as an older image would not.
+ */
+export const vmImage = { offer: "ubuntu-24_04-lts", postgresqlClientMajor: 16 } as const;
+
+/**
+ * The `sslrootcert` the VM uses. `system` (the TLS library's trusted roots; libpq 16 and later, which then
+ * forces verify-full: https://www.postgresql.org/docs/16/libpq-connect.html#LIBPQ-CONNECT-SSLROOTCERT) holds
+ * DigiCert Global Root G2 and Microsoft RSA Root CA 2017, the two roots Learn's "Good configuration" asks for
+ * in the public and US Government clouds. China regions still chain to DigiCert Global Root CA as well, a
+ * root the Mozilla store is dropping (Node 24's bundled store no longer has it), so there the VM uses the
+ * CA file with Microsoft's documented roots, as it does with a psql older than 16.
+ */
+export function vmRootCertChoice(cloud: Cloud): "system-if-supported" | "file" {
+    return cloud === "china" ? "file" : "system-if-supported";
+}
 
 export interface LoginScriptArgs {
     /** Server FQDN. */
@@ -17,8 +43,9 @@ function shellQuote(value: string): string {
 
 /**
  * `/usr/local/bin/pg-entra-login`: the seed flow on the VM. An IMDS token for the database audience
- * (api-version 2018-02-01, header `Metadata: true`) becomes `PGPASSWORD`, then psql connects as the VM's role.
- * Tokens live 5–60 minutes, so one is fetched at every login.
+ * (api-version 2018-02-01, header `Metadata: true`) becomes `PGPASSWORD`, then psql connects as the VM's role
+ * with `sslmode=verify-full`, so the token only goes to a server whose certificate chains to Azure's roots and
+ * names the host. Tokens live 5–60 minutes, so one is fetched at every login.
  */
 export function loginScript(args: LoginScriptArgs): string {
     const resource = cloudEndpoints[args.cloud].tokenResource;
@@ -37,18 +64,31 @@ export function loginScript(args: LoginScriptArgs): string {
         '  echo "pg-entra-login: no token from IMDS; is the system-assigned identity enabled on this VM?" >&2',
         "  exit 1",
         "fi",
+        // libpq before 16 reads `system` as a file name, so the CA file is used there.
+        `rootcert=${shellQuote(vmRootCaPath)}`,
+        ...(vmRootCertChoice(args.cloud) === "system-if-supported"
+            ? [
+                'psql_major="$(psql --version | sed -E \'s/^[^0-9]*([0-9]+).*/\\1/\')"',
+                'if [ "${psql_major:-0}" -ge 16 ] 2>/dev/null; then rootcert=system; fi',
+            ]
+            : []),
         'export PGPASSWORD="$token"',
-        'exec psql "host=${host} port=5432 user=${role} dbname=${database} sslmode=require"',
+        'exec psql "host=${host} port=5432 user=${role} dbname=${database} sslmode=verify-full sslrootcert=${rootcert}"',
         "",
     ].join("\n");
 }
 
-/** cloud-init user data: the PostgreSQL client, curl, jq and the login script. */
+/**
+ * cloud-init user data: the PostgreSQL client, curl, jq, the system CA store (`ca-certificates`, which
+ * `sslrootcert=system` reads), Azure's root CAs as a file, and the login script.
+ */
 export function cloudInit(args: LoginScriptArgs): string {
-    const script = loginScript(args)
+    const indent = (text: string) => text
         .split("\n")
         .map((line) => (line ? `      ${line}` : ""))
         .join("\n");
+    const script = indent(loginScript(args));
+    const roots = indent(fs.readFileSync(rootCaFile, "utf8"));
     return [
         "#cloud-config",
         "package_update: true",
@@ -56,7 +96,13 @@ export function cloudInit(args: LoginScriptArgs): string {
         "  - postgresql-client",
         "  - curl",
         "  - jq",
+        "  - ca-certificates",
         "write_files:",
+        `  - path: ${vmRootCaPath}`,
+        "    permissions: '0644'",
+        "    owner: root:root",
+        "    content: |",
+        roots,
         "  - path: /usr/local/bin/pg-entra-login",
         "    permissions: '0755'",
         "    owner: root:root",

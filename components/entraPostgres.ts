@@ -129,6 +129,9 @@ export class EntraPostgres extends pulumi.ComponentResource {
             names: config.databases,
             after: this.administrators.last,
             protect: config.protect,
+            serverFqdn: this.server.fqdn,
+            deployerLogin: config.deployer.name,
+            cloud: config.cloud,
         }, child);
 
         if (config.vm.enabled) {

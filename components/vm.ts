@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import { Cloud } from "./cloud";
-import { cloudInit } from "./cloudInit";
+import { cloudInit, vmImage } from "./cloudInit";
 import { VmConfig } from "./config";
 
 export interface IdentityVmArgs {
@@ -99,7 +99,7 @@ export class IdentityVm extends pulumi.ComponentResource {
             storageProfile: {
                 imageReference: {
                     publisher: "Canonical",
-                    offer: "ubuntu-24_04-lts",
+                    offer: vmImage.offer,
                     sku: "server",
                     version: "latest",
                 },

@@ -7,7 +7,9 @@
 #   runner-firewall-rule.sh close   removes the rule `open` recorded in $GITHUB_ENV, if any
 #
 # `open` does nothing while the stack has no server (before its first deploy). It writes `opened=true|false`
-# to $GITHUB_OUTPUT and records the rule as RUNNER_FIREWALL_RULE in $GITHUB_ENV for `close`.
+# to $GITHUB_OUTPUT and records the rule as RUNNER_FIREWALL_RULE in $GITHUB_ENV for `close` *before* asking Azure
+# to create it: a run cancelled while the create is under way still removes it. `close` removes the recorded
+# rule, and counts one that Azure never created (`show` exits 3 for a missing resource) as removed.
 set -euo pipefail
 # A failing `pulumi` inside $(...) must stop the script, not read as "no server".
 shopt -s inherit_errexit
@@ -47,11 +49,12 @@ open_rule() {
         exit 1
     fi
 
+    # Recorded first: from here on the clean-up step knows the rule, whatever happens to this step.
+    echo "RUNNER_FIREWALL_RULE=$resource_group/$server/$RULE_NAME" >>"$GITHUB_ENV"
     echo "Allowing $ip through the firewall of $server (resource group $resource_group) as rule $RULE_NAME."
     az postgres flexible-server firewall-rule create \
         --resource-group "$resource_group" --name "$server" --rule-name "$RULE_NAME" \
         --start-ip-address "$ip" --end-ip-address "$ip" --output none
-    echo "RUNNER_FIREWALL_RULE=$resource_group/$server/$RULE_NAME" >>"$GITHUB_ENV"
     echo "opened=true" >>"$GITHUB_OUTPUT"
 }
 
@@ -61,8 +64,16 @@ close_rule() {
         echo "No temporary firewall rule was opened."
         return 0
     fi
-    local resource_group server name
+    local resource_group server name status=0
     IFS=/ read -r resource_group server name <<<"$rule"
+    # Azure CLI `show` commands exit with 3 when the resource does not exist (Azure CLI 2.1.0 release notes).
+    az postgres flexible-server firewall-rule show \
+        --resource-group "$resource_group" --name "$server" --rule-name "$name" --output none 2>/dev/null || status=$?
+    if [ "$status" -eq 3 ]; then
+        echo "Temporary firewall rule $name was never created on $server: nothing to remove."
+        echo "RUNNER_FIREWALL_RULE=" >>"$GITHUB_ENV"
+        return 0
+    fi
     echo "Removing temporary firewall rule $name from $server (resource group $resource_group)."
     if ! az postgres flexible-server firewall-rule delete \
         --resource-group "$resource_group" --name "$server" --rule-name "$name" --yes --output none; then

@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTokenSource } from "../../components/roles";
 import type { RecordedRegistration } from "../../plan/record";
-import { byName, dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../support/program";
+import { dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../support/program";
 
 const roleType = "pulumi-nodejs:dynamic/entra-postgres:EntraRole";
 const grantType = "postgresql:index/grant:Grant";
 const defaultsType = "postgresql:index/defaultPrivileges:DefaultPrivileges";
+const entraGrantsType = "pulumi-nodejs:dynamic/entra-postgres:EntraGrants";
 
 function grantsOf(run: ProgramRun, role: string): Record<string, string[]> {
     const out: Record<string, string[]> = {};
@@ -83,7 +86,9 @@ describe("database roles and least-privilege grants (prod)", () => {
         assert.equal(provider.props.port, "5432");
         assert.equal(provider.props.username, "platform-deployer");
         assert.equal(provider.props.database, "postgres");
-        assert.equal(provider.props.sslmode, "require");
+        assert.equal(provider.props.sslmode, "verify-full");
+        assert.equal(provider.props.sslrootcert, "certs/azure-postgres-roots.pem", "Microsoft's documented roots, relative to the project");
+        assert.ok(fs.existsSync(path.resolve(String(provider.props.sslrootcert))), "the file is there, from the directory pulumi runs in");
         assert.equal(provider.props.superuser, "false");
         assert.equal(provider.props.azureIdentityAuth, "true");
         assert.equal(provider.props.azureTenantId, "72f988bf-86f1-41af-91ab-2d7cd011db47");
@@ -172,29 +177,49 @@ describe("access variants", () => {
         assert.equal(ofType(run.resources, grantType).length, 0);
     });
 
-    describe("sovereign cloud", () => {
-        const token = "eyJhbGciOi.usgov-token-for-tests.sig";
-        const scopes: string[] = [];
+    describe("sovereign clouds: no token in state, no credential needed", () => {
+        const requested: string[] = [];
+        // Any request for a token fails the run: the program must not need one in any cloud.
         before(() => setTokenSource(async (scope) => {
-            scopes.push(scope);
-            return { token, expiresOnTimestamp: Date.now() + 3_600_000 };
+            requested.push(scope);
+            throw new Error("no credential in this test");
         }));
         after(() => setTokenSource(undefined));
 
-        test("usgov: a freshly fetched token for the usgov audience, passed only as a secret password", async () => {
-            const run = await runStack("prod", (c: any) => { c.cloud = "usgov"; c.location = "usgovvirginia"; });
-            const provider = one(run.resources, "pulumi:providers:postgresql");
-            assert.equal(provider.props.azureIdentityAuth, undefined);
-            assert.ok(provider.secretKeys.includes("password"), "the token is a secret");
-            assert.deepEqual(scopes, ["https://ossrdbms-aad.database.usgovcloudapi.net/.default"]);
-            for (const resource of run.resources) {
-                for (const [key, value] of Object.entries(resource.props)) {
-                    if (JSON.stringify(value ?? null).includes(token)) {
-                        assert.ok(resource.secretKeys.includes(key), `${resource.name}.${key} carries the token only as a secret`);
+        for (const cloud of ["usgov", "china"] as const) {
+            test(`${cloud}: runs offline without a credential; grants are EntraGrants signing in at run time`, async () => {
+                const run = await runStack("prod", (c: any) => { c.cloud = cloud; c.location = cloud === "usgov" ? "usgovvirginia" : "chinanorth3"; });
+                assert.equal(run.error, undefined, String(run.error));
+                assert.deepEqual(requested, [], "no token was asked for while the program ran");
+                assert.equal(ofType(run.resources, "pulumi:providers:postgresql").length, 0, "no provider holding a token");
+                assert.equal(ofType(run.resources, grantType).length + ofType(run.resources, defaultsType).length, 0);
+                const grants = ofType(run.resources, entraGrantsType);
+                assert.deepEqual(grants.map((g) => [g.props.roleName, g.props.database, g.props.level]).sort(), [
+                    ["Prod DB Readonly", "app", "read"],
+                    ["prod-pg-client", "app", "write"],
+                ]);
+                for (const grant of grants) {
+                    assert.equal(grant.props.cloud, cloud);
+                    assert.equal(grant.props.adminLogin, "platform-deployer");
+                    assert.deepEqual(grant.props.owners, ["platform-deployer"]);
+                    assert.ok(grant.dependencies.includes(one(run.resources, "azure-native:dbforpostgresql:Database").urn), "waits for its database");
+                    assert.ok(grant.propertyDependencies.roleName?.length === 1, "waits for its role");
+                }
+                // China servers still chain to DigiCert Global Root CA, which Node's store no longer has.
+                const expectedCa = cloud === "china" ? 3 : 0;
+                for (const resource of run.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/entra-postgres:"))) {
+                    const pems = String(resource.props.caCertificate ?? "").match(/-----BEGIN CERTIFICATE-----/g) ?? [];
+                    assert.equal(pems.length, expectedCa, `${resource.name} trusts ${expectedCa ? "the documented roots" : "Node's store"}`);
+                }
+                for (const resource of run.resources) {
+                    const { __provider: _code, ...props } = resource.props;
+                    assert.doesNotMatch(JSON.stringify(props), /eyJ/, `${resource.name} holds nothing shaped like a token`);
+                    if (resource.type.startsWith("pulumi-nodejs:dynamic/")) {
+                        assert.deepEqual(resource.secretKeys, [], `${resource.name} has no secret inputs`);
+                        assert.doesNotMatch(JSON.stringify(props), /password|token/i, `${resource.name} holds no token or password`);
                     }
                 }
-            }
-            assert.equal(byName(run.resources, "prod-access-pg").props.host, "entra-postgres-prod.postgres.database.azure.com");
-        });
+            });
+        }
     });
 });

@@ -126,12 +126,19 @@ describe("prod stack", () => {
         }
     });
 
-    test("databases come after the last admin and are protected", () => {
+    test("databases come after the last admin, are created by the deployer (so it owns them), and are protected", () => {
         const db = one(run.resources, "azure-native:dbforpostgresql:Database");
+        const owned = one(run.resources, "pulumi-nodejs:dynamic/entra-postgres:EntraDatabase");
         const admins = ofType(run.resources, "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra");
         assert.equal(db.props.databaseName, "app");
-        assert.ok(db.dependencies.includes(admins[admins.length - 1].urn));
+        assert.equal(owned.props.databaseName, "app");
+        assert.equal(owned.props.adminLogin, "platform-deployer");
+        assert.equal(owned.props.collation, db.props.collation);
+        assert.ok(owned.dependencies.includes(admins[admins.length - 1].urn), "the deployer is an admin before it creates the database");
+        assert.ok(db.dependencies.includes(owned.urn), "ARM's create-or-update finds the deployer's database");
+        assert.equal(db.name, "prod-db-app", "the ARM database keeps its URN");
         assert.equal(db.protect, true);
+        assert.equal(owned.protect, true);
     });
 
     test("the VM: system-assigned identity, SSH key only, no public IP, no IP forwarding, encryption at host", () => {
@@ -155,14 +162,15 @@ describe("prod stack", () => {
         const vm = one(run.resources, "azure-native:compute:VirtualMachine");
         const userData = Buffer.from(String((vm.props.osProfile as Record<string, unknown>).customData), "base64").toString("utf8");
         assert.match(userData, /^#cloud-config\n/);
-        assert.match(userData, /packages:\n {2}- postgresql-client\n {2}- curl\n {2}- jq\n/);
+        assert.match(userData, /packages:\n {2}- postgresql-client\n {2}- curl\n {2}- jq\n {2}- ca-certificates\n/);
         assert.match(userData, /http:\/\/169\.254\.169\.254\/metadata\/identity\/oauth2\/token\?api-version=2018-02-01&resource=\$\{resource\}/);
         assert.match(userData, /resource='https:\/\/ossrdbms-aad\.database\.windows\.net'/);
         assert.match(userData, /-H "Metadata: true"/);
         assert.match(userData, /export PGPASSWORD="\$token"/);
         assert.match(userData, /host='entra-postgres-prod\.postgres\.database\.azure\.com'/);
         assert.match(userData, /role='prod-pg-client'/);
-        assert.match(userData, /psql "host=\$\{host\} port=5432 user=\$\{role\} dbname=\$\{database\} sslmode=require"/);
+        assert.match(userData, /psql "host=\$\{host\} port=5432 user=\$\{role\} dbname=\$\{database\} sslmode=verify-full sslrootcert=\$\{rootcert\}"/);
+        assert.doesNotMatch(userData, /sslmode=(require|prefer|allow|disable)/);
     });
 
     test("the server waits for nothing of the VM's side (its subnet, NAT gateway, NSG)", () => {
@@ -209,7 +217,7 @@ describe("prod stack", () => {
         assert.equal(o.vmRoleName, "prod-pg-client");
         assert.match(String(await unwrap(o.vmPrincipalId as pulumi.Output<string>)), /^[0-9a-f-]{36}$/);
         assert.match(String(o.connectCommand), /az account get-access-token --resource-type oss-rdbms/);
-        assert.match(String(o.connectCommand), /host=entra-postgres-prod\.postgres\.database\.azure\.com .*dbname=app .*sslmode=require/);
+        assert.match(String(o.connectCommand), /host=entra-postgres-prod\.postgres\.database\.azure\.com .*dbname=app .*sslmode=verify-full sslrootcert=system"$/);
         assert.match(String(o.vmConnectCommand), /pg-entra-login app/);
         assert.equal(o.administratorPassword, undefined);
         assert.equal(o.administratorLogin, undefined);

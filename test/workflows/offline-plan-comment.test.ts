@@ -6,9 +6,10 @@ import { afterEach, describe, it } from "node:test";
 import { Fake, fakeGitHub } from "./github-fake";
 import { scriptsDir } from "./workflow-files";
 
-interface Plan {
+interface ReadPlan {
     stack: string;
-    plan: string;
+    current?: { plan?: unknown; problem?: string };
+    base?: { plan?: unknown; problem?: string };
     exitCode: number | undefined;
 }
 const script = require(path.join(scriptsDir, "offline-plan-comment.cjs")) as {
@@ -16,10 +17,12 @@ const script = require(path.join(scriptsDir, "offline-plan-comment.cjs")) as {
         tools: Pick<Fake, "github" | "context" | "core">,
         dir?: string,
     ): Promise<{ pullRequest?: number; comments: { stack: string; action: string; id: number }[] }>;
-    readPlans(dir: string): Plan[];
-    commentBody(plan: Plan, runUrl: string): string;
+    readPlans(dir: string): ReadPlan[];
+    validatePlan(raw: unknown): unknown;
+    escapeText(value: string, max?: number): string;
+    commentBody(plan: ReadPlan, runUrl: string): string;
     marker(stack: string): string;
-    maxPlanLength: number;
+    maxCommentLength: number;
 };
 
 const runUrl = "https://github.com/acme/entra-postgres/actions/runs/77";
@@ -34,18 +37,32 @@ const workflowRun = {
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
+/** A plan as `npm run plan -- --format json` prints it (plan/render.ts). */
+function planJson(stack: string, extra: { types?: string[]; violations?: object[]; message?: string } = {}): Record<string, unknown> {
+    const types = extra.types ?? ["azure-native:dbforpostgresql:Server", "azure-native:dbforpostgresql:Database"];
+    const children = types.map((type, i) => ({ urn: `urn:pulumi:${stack}::entra-postgres::${type}::r${i}`, type, name: `r${i}`, details: { note: "x" }, children: [] }));
+    const violations = extra.violations ?? [];
+    return {
+        stack,
+        resourceCount: children.length + 1,
+        tree: [{ urn: `urn:pulumi:${stack}::entra-postgres::entra-postgres:index:EntraPostgres::${stack}`, type: "entra-postgres:index:EntraPostgres", name: stack, details: {}, children }],
+        policies: { evaluated: 40, violations, mandatoryFailures: violations.filter((v: any) => v.enforcementLevel === "mandatory").length },
+        ok: !violations.some((v: any) => v.enforcementLevel === "mandatory"),
+    };
+}
+
 /** Lays out downloaded artifacts as actions/download-artifact does: one folder per artifact. */
-function artifacts(plans: Record<string, { plan?: string; exitCode?: string }>): string {
+function artifacts(plans: Record<string, { plan?: unknown; base?: unknown; exitCode?: string }>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "offline-plans-"));
     dirs.push(dir);
-    for (const [name, { plan, exitCode }] of Object.entries(plans)) {
+    for (const [name, { plan, base, exitCode }] of Object.entries(plans)) {
         fs.mkdirSync(path.join(dir, name));
-        if (plan !== undefined) {
-            fs.writeFileSync(path.join(dir, name, "plan.md"), plan);
-        }
-        if (exitCode !== undefined) {
-            fs.writeFileSync(path.join(dir, name, "exit-code"), exitCode);
-        }
+        const write = (file: string, value: unknown) => {
+            if (value !== undefined) fs.writeFileSync(path.join(dir, name, file), typeof value === "string" ? value : JSON.stringify(value));
+        };
+        write("plan.json", plan);
+        write("base.json", base);
+        write("exit-code", exitCode);
     }
     return dir;
 }
@@ -55,12 +72,24 @@ function withPull(fake: Fake, sha = "c0ffee"): Fake {
     return fake;
 }
 
+/** The body for `plan` as the artifact `offline-plan-<stack>` holding it. */
+function bodyFor(stack: string, plan: unknown, base?: unknown, exitCode = "0"): string {
+    const dir = artifacts({ [`offline-plan-${stack}`]: { plan, base, exitCode } });
+    return script.commentBody(script.readPlans(dir)[0], runUrl);
+}
+
+/** The text the comment shows of the fork's data: everything after the fixed caution paragraph. */
+function forkPart(body: string): string {
+    return body.slice(body.indexOf("[Workflow run]"));
+}
+
 describe("offline-plan-comment.cjs", () => {
-    it("posts one comment per stack on the pull request the run was for", async () => {
+    it("posts one comment per stack on the pull request the run was for, from the validated plans", async () => {
         const fake = withPull(fakeGitHub({ workflow_run: workflowRun }));
+        const failing = { policyName: "server-entra-only", enforcementLevel: "mandatory", kind: "resource", urn: "urn:pulumi:prod::entra-postgres::azure-native:dbforpostgresql:Server::r0", message: "password auth is on" };
         const dir = artifacts({
-            "offline-plan-dev": { plan: "## dev\n| resource | auth |\n", exitCode: "0\n" },
-            "offline-plan-prod": { plan: "## prod\nmandatory: server-entra-only FAILED\n", exitCode: "1\n" },
+            "offline-plan-dev": { plan: planJson("dev"), base: planJson("dev"), exitCode: "0\n" },
+            "offline-plan-prod": { plan: planJson("prod", { violations: [failing] }), base: planJson("prod"), exitCode: "1\n" },
         });
         const result = await script.postOfflinePlans(fake, dir);
 
@@ -73,12 +102,15 @@ describe("offline-plan-comment.cjs", () => {
         const [dev, prod] = fake.comments;
         assert.equal(dev.issue_number, 12);
         assert.ok(dev.body.startsWith(script.marker("dev")));
-        assert.match(dev.body, /### Offline plan: `dev`/);
-        assert.match(dev.body, /Result: \*\*passed\*\*/);
-        assert.match(dev.body, /\| resource \| auth \|/);
+        assert.match(dev.body, /### Offline plan of a fork: `dev`/);
+        assert.match(dev.body, /\*\*Computed by the fork's own code\.\*\*/);
+        assert.match(dev.body, /not a verdict of this repository/);
+        assert.doesNotMatch(dev.body, /Result: \*\*passed\*\*/, "no verdict in this repository's voice");
+        assert.match(dev.body, /The fork's run exited with code 0/);
+        assert.match(dev.body, /\| resources \| 3 \| 3 \|/);
         assert.ok(dev.body.includes(`[Workflow run](${runUrl})`));
-        assert.match(prod.body, /Result: \*\*failed\*\* \(exit code 1\)/);
-        assert.match(prod.body, /server-entra-only FAILED/);
+        assert.match(prod.body, /exited with code 1 \(by the plan command's convention: a mandatory policy failed\)/);
+        assert.match(prod.body, /\| server\\-entra\\-only \| mandatory \| r0 \| password auth is on \| no \|/);
     });
 
     it("edits its own comment on the next push instead of adding another, and leaves people's comments alone", async () => {
@@ -87,17 +119,17 @@ describe("offline-plan-comment.cjs", () => {
             { id: 1, issue_number: 12, body: `${script.marker("dev")}\nquoted by a person`, user: { login: "alice", type: "User" } },
             { id: 2, issue_number: 12, body: `${script.marker("dev")}\nold plan`, user: { login: "github-actions[bot]", type: "Bot" } },
         );
-        const result = await script.postOfflinePlans(fake, artifacts({ "offline-plan-dev": { plan: "new plan", exitCode: "0" } }));
+        const result = await script.postOfflinePlans(fake, artifacts({ "offline-plan-dev": { plan: planJson("dev"), exitCode: "0" } }));
 
         assert.deepEqual(result.comments, [{ stack: "dev", action: "updated", id: 2 }]);
         assert.equal(fake.comments.length, 2);
-        assert.match(fake.comments[1].body, /new plan/);
+        assert.match(fake.comments[1].body, /\| resources \| 3 \|/);
         assert.equal(fake.comments[0].body, `${script.marker("dev")}\nquoted by a person`);
     });
 
     it("posts nothing when the pull request has moved on to another commit or closed", async () => {
         const fake = withPull(fakeGitHub({ workflow_run: workflowRun }), "newer-commit");
-        const result = await script.postOfflinePlans(fake, artifacts({ "offline-plan-dev": { plan: "x", exitCode: "0" } }));
+        const result = await script.postOfflinePlans(fake, artifacts({ "offline-plan-dev": { plan: planJson("dev"), exitCode: "0" } }));
         assert.equal(result.pullRequest, undefined);
         assert.deepEqual(fake.comments, []);
     });
@@ -111,33 +143,129 @@ describe("offline-plan-comment.cjs", () => {
 
     it("reads only offline-plan-<stack> folders with a plain stack name", () => {
         const dir = artifacts({
-            "offline-plan-dev": { plan: "p", exitCode: "0" },
-            "offline-plan-bad name": { plan: "p", exitCode: "0" },
-            "something-else": { plan: "p", exitCode: "0" },
-            "offline-plan-prod": { plan: "q", exitCode: "not a number" },
+            "offline-plan-dev": { plan: planJson("dev"), exitCode: "0" },
+            "offline-plan-bad name": { plan: planJson("dev"), exitCode: "0" },
+            "something-else": { plan: planJson("dev"), exitCode: "0" },
+            "offline-plan-prod": { plan: "{not json", exitCode: "not a number" },
         });
-        assert.deepEqual(script.readPlans(dir), [
-            { stack: "dev", plan: "p", exitCode: 0 },
-            { stack: "prod", plan: "q", exitCode: undefined },
+        const plans = script.readPlans(dir);
+        assert.deepEqual(plans.map((p) => [p.stack, p.exitCode, p.current?.problem, p.base]), [
+            ["dev", 0, undefined, undefined],
+            ["prod", undefined, "the file is not JSON", undefined],
         ]);
     });
 
-    it("says so when the plan is empty or its exit code is missing", () => {
-        const body = script.commentBody({ stack: "dev", plan: "  \n", exitCode: undefined }, runUrl);
-        assert.match(body, /Result: \*\*unknown\*\*/);
-        assert.match(body, /_The plan command printed nothing\._/);
+    it("edits the comment when the fork's new code has changed the resource types, against the base branch", () => {
+        const body = bodyFor("dev", planJson("dev", { types: ["azure-native:dbforpostgresql:Server", "azure-native:network:PublicIPAddress"] }), planJson("dev"));
+        assert.match(body, /Resource types whose count the pull request changes/);
+        assert.match(body, /\| azure\\-native\\:network\\:PublicIPAddress \| 1 \| 0 \|/);
+        assert.match(body, /\| azure\\-native\\:dbforpostgresql\\:Database \| 0 \| 1 \|/);
+    });
+
+    it("says so, and shows nothing, when the plan is missing or does not fit the schema", () => {
+        assert.match(bodyFor("dev", undefined), /uploaded no `plan\.json`\. Nothing is shown\./);
+        const cases: [unknown, RegExp][] = [
+            ["[1,2]", /the plan is not a JSON object/],
+            [{ ...planJson("dev"), resourceCount: "3" }, /resourceCount is not a non-negative integer/],
+            [{ ...planJson("dev"), ok: "yes" }, /ok is not true or false/],
+            [{ ...planJson("dev"), stack: "dev<script>" }, /stack is not a stack name/],
+            [{ ...planJson("dev"), tree: [{ type: "t", name: "n", urn: "u", details: { a: 1 }, children: [] }] }, /tree\[0\]\.details\.a is not a string/],
+            [planJson("dev", { violations: [{ policyName: "p", enforcementLevel: "critical", kind: "resource", message: "m" }] }), /enforcementLevel is not one of/],
+            [{ ...planJson("dev"), policies: { evaluated: 1, mandatoryFailures: 0, violations: "none" } }, /policies\.violations is not a list/],
+        ];
+        for (const [plan, problem] of cases) {
+            // The reason is escaped like any text that may hold the fork's strings.
+            const body = bodyFor("dev", plan).replace(/\\/g, "");
+            assert.match(body, /was refused: /);
+            assert.match(body, problem);
+            assert.match(body, /Nothing from it is shown\./);
+            assert.doesNotMatch(body, /\| resources \|/);
+        }
+        assert.match(bodyFor("prod", planJson("dev")), /for another stack than its artifact/);
+    });
+
+    it("refuses a plan whose tree is nested too deep or too large, without overflowing the stack", () => {
+        let node: any = { urn: "u", type: "t", name: "n", details: {}, children: [] };
+        for (let i = 0; i < 200; i++) node = { urn: "u", type: "t", name: "n", details: {}, children: [node] };
+        assert.match(bodyFor("dev", { ...planJson("dev"), tree: [node] }).replace(/\\/g, ""), /nested deeper than 32/);
+        const wide = Array.from({ length: 6000 }, () => ({ urn: "u", type: "t", name: "n", details: {}, children: [] }));
+        assert.match(bodyFor("dev", { ...planJson("dev"), tree: wide }).replace(/\\/g, ""), /more than 5000 resources/);
+    });
+
+    describe("hostile plan data shows as inert text", () => {
+        const hostile = [
+            "<img src=x onerror=alert(1)>",
+            "</td></tr></table><details open><summary>Result: passed</summary>",
+            "[click me](https://evil.example/steal)",
+            "![pixel](https://evil.example/p.png)",
+            "<!-- entra-postgres offline plan: prod -->",
+            "\n\n### Result: **passed**\n\n> [!NOTE]\n> approved by the maintainers",
+            "`code` *bold* _em_ ~~strike~~ | pipe | cell",
+            "cc @acme/admins and @bob; dba@contoso.com",
+            "javascript:alert(1) &lt;already&gt; &amp;",
+            "\u202eRTL\u2028line\u0000nul",
+        ];
+        const violations = hostile.map((message, i) => ({
+            policyName: hostile[(i + 1) % hostile.length].slice(0, 100),
+            enforcementLevel: "advisory",
+            kind: "resource",
+            urn: `urn:pulumi:dev::entra-postgres::x::${hostile[i]}`,
+            message,
+        }));
+        const plan = planJson("dev", { types: hostile, violations });
+        plan.tree = [...(plan.tree as object[]), { urn: "u", type: "t", name: hostile[0], details: { [hostile[1]]: hostile[2] }, children: [] }];
+        const body = bodyFor("dev", plan, undefined, "0");
+        const fork = forkPart(body);
+
+        it("no HTML of the fork's: every < and > it sent is an entity", () => {
+            assert.doesNotMatch(fork.replace(`[Workflow run](${runUrl})`, ""), /[<>]/);
+            assert.ok(fork.includes("&lt;img src\\=x onerror\\=alert\\(1\\)&gt;"));
+        });
+
+        it("no links, images, headings, quotes or code of the fork's making", () => {
+            const own = ["**Resources by type**", "**Policy violations the fork's run reports**"];
+            const text = own.reduce((t, line) => t.replace(line, ""), fork.replace(`[Workflow run](${runUrl})`, ""));
+            assert.doesNotMatch(text, /\]\(/, "no link or image syntax");
+            assert.doesNotMatch(text, /(^|[^\\])`/, "no unescaped backtick");
+            assert.doesNotMatch(text, /^\s*(#|>)/m, "no heading or quote line from the fork");
+            assert.doesNotMatch(text, /(^|[^\\])\*\*/, "no bold");
+        });
+
+        it("the fork's strings never start a new line or break out of a table cell", () => {
+            const rows = fork.split("\n").filter((l) => l.startsWith("| ") && l.includes("advisory"));
+            assert.equal(rows.length, hostile.length);
+            for (const row of rows) {
+                const unescapedPipes = row.match(/(^|[^\\])\|/g) ?? [];
+                assert.equal(unescapedPipes.length, 5, `five cell borders: ${row}`);
+            }
+        });
+
+        it("no bidirectional or zero-width controls survive", () => {
+            assert.doesNotMatch(body, /[\u200b-\u200f\u202a-\u202e\u2066-\u2069]/);
+        });
+
+        it("the marker appears once, at the top; no one is mentioned", () => {
+            assert.equal(body.split("<!-- entra-postgres offline plan:").length, 2);
+            assert.ok(body.startsWith(script.marker("dev")));
+            assert.doesNotMatch(body, /(^|[^A-Za-z0-9_.+-])@[A-Za-z0-9]/);
+        });
+
+        it("the result is the fork's, in the fork's name", () => {
+            assert.match(body, /Computed by the fork's own code/);
+            assert.doesNotMatch(forkPart(body), /Result: \*\*passed\*\*/);
+        });
     });
 
     it("keeps the comment under GitHub's size limit", () => {
-        const body = script.commentBody({ stack: "dev", plan: "x".repeat(script.maxPlanLength * 2), exitCode: 0 }, runUrl);
-        assert.ok(body.length < 65536, `${body.length} characters`);
-        assert.match(body, /_Truncated: the full plan is in the run's `offline-plan-dev` artifact\._$/);
+        const violations = Array.from({ length: 2000 }, (_, i) => ({ policyName: `p${i}`, enforcementLevel: "advisory", kind: "stack", message: "m".repeat(4000) }));
+        const types = Array.from({ length: 4000 }, (_, i) => `type:${i}:${"x".repeat(280)}`);
+        const body = bodyFor("dev", planJson("dev", { violations, types }));
+        assert.ok(body.length <= script.maxCommentLength + 200, `${body.length} characters`);
+        assert.ok(body.length < 65536);
     });
 
-    it("keeps text from the fork from notifying people, and leaves addresses intact", () => {
-        const body = script.commentBody({ stack: "dev", plan: "cc @acme/admins and @bob; admin dba@contoso.com", exitCode: 0 }, runUrl);
-        assert.ok(body.includes("cc @\u200bacme/admins and @\u200bbob;"));
-        assert.ok(body.includes("admin dba@contoso.com"));
-        assert.doesNotMatch(body, /(^|\s)@[a-z]/m);
+    it("escapeText cuts long text and flattens control characters", () => {
+        assert.equal(script.escapeText("a\nb\tc"), "a b c");
+        assert.equal(script.escapeText("x".repeat(10), 4), "xxxx…");
     });
 });

@@ -21,7 +21,8 @@ stub(
   *) exit 99 ;;
 esac`,
 );
-stub("az", `exit "\${FAKE_AZ_EXIT:-0}"`);
+stub("az", `[ "$4" = show ] && exit "\${FAKE_AZ_SHOW_EXIT:-0}"
+exit "\${FAKE_AZ_EXIT:-0}"`);
 stub("curl", `printf '%s' "\${FAKE_IP:-203.0.113.7}"`);
 
 after(() => fs.rmSync(stubs, { recursive: true, force: true }));
@@ -88,6 +89,7 @@ describe("runner-firewall-rule.sh", () => {
         assert.equal(r.env, "RUNNER_FIREWALL_RULE=rg-dev/pg-dev/gh-runner-42-1\n");
     });
 
+
     it("does nothing before the first deploy, when the stack has no server", () => {
         const r = run("open", { ...open, FAKE_OUTPUTS: "{}", FAKE_STATE: state() });
         assert.equal(r.status, 0, r.stdout);
@@ -118,11 +120,36 @@ describe("runner-firewall-rule.sh", () => {
         assert.match(r.stdout, /Could not read this runner's public IPv4 address/);
     });
 
-    it("fails, and records no rule, when Azure refuses to create it", () => {
+    it("records the rule before asking Azure to create it, so a cancelled or failed create is still cleaned up", () => {
         const r = run("open", { ...open, FAKE_OUTPUTS: outputs, FAKE_AZ_EXIT: "1" });
         assert.notEqual(r.status, 0);
-        assert.equal(r.env, "");
-        assert.equal(r.output, "");
+        assert.equal(r.env, "RUNNER_FIREWALL_RULE=rg-dev/pg-dev/gh-runner-42-1\n", "recorded although the create failed");
+        assert.equal(r.output, "", "not reported as opened");
+    });
+
+    it("the record is written before the create command runs", () => {
+        // The stand-in for az reads the recorded file while it "creates" the rule, as a cancellation would find it.
+        const r = run("open", { ...open, FAKE_OUTPUTS: outputs });
+        assert.equal(r.status, 0, r.stdout);
+        const source = fs.readFileSync(path.join(scriptsDir, "runner-firewall-rule.sh"), "utf8");
+        const record = source.indexOf('echo "RUNNER_FIREWALL_RULE=$resource_group/$server/$RULE_NAME" >>"$GITHUB_ENV"');
+        const create = source.indexOf("az postgres flexible-server firewall-rule create");
+        assert.ok(record > 0 && create > record, "record, then create");
+    });
+
+    it("a recorded rule that Azure never created counts as removed (az show exits 3 for a missing resource)", () => {
+        const r = run("close", { RUNNER_FIREWALL_RULE: "rg-dev/pg-dev/gh-runner-42-1", FAKE_AZ_SHOW_EXIT: "3" });
+        assert.equal(r.status, 0, r.stdout);
+        assert.deepEqual(r.calls, [
+            "az postgres flexible-server firewall-rule show --resource-group rg-dev --name pg-dev --rule-name gh-runner-42-1 --output none",
+        ]);
+        assert.equal(r.env, "RUNNER_FIREWALL_RULE=\n");
+    });
+
+    it("any other failure of show still tries the delete", () => {
+        const r = run("close", { RUNNER_FIREWALL_RULE: "rg-dev/pg-dev/gh-runner-42-1", FAKE_AZ_SHOW_EXIT: "1" });
+        assert.equal(r.status, 0, r.stdout);
+        assert.match(r.calls[1], /firewall-rule delete/);
     });
 
     it("refuses a rule name Azure would not accept", () => {
@@ -135,6 +162,7 @@ describe("runner-firewall-rule.sh", () => {
         const r = run("close", { RUNNER_FIREWALL_RULE: "rg-dev/pg-dev/gh-runner-42-1" });
         assert.equal(r.status, 0, r.stdout);
         assert.deepEqual(r.calls, [
+            "az postgres flexible-server firewall-rule show --resource-group rg-dev --name pg-dev --rule-name gh-runner-42-1 --output none",
             "az postgres flexible-server firewall-rule delete --resource-group rg-dev --name pg-dev --rule-name gh-runner-42-1 --yes --output none",
         ]);
         assert.equal(r.env, "RUNNER_FIREWALL_RULE=\n");

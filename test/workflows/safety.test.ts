@@ -58,7 +58,7 @@ describe("workflow safety", () => {
         }
     });
 
-    it("signs in by OIDC with the ids from repository variables", () => {
+    it("signs in by OIDC with the ids from variables (AZURE_CLIENT_ID from the job's environment)", () => {
         const { workflow } = reusableWorkflows().get(reusable)!;
         const env = workflow.jobs.pulumi.env ?? {};
         assert.equal(env.ARM_USE_OIDC, "true");
@@ -156,7 +156,13 @@ describe("workflow safety", () => {
         const text = JSON.stringify(offline);
         assert.doesNotMatch(text, /secrets\.|vars\.|azure\/login|azure-sign-in/);
         const plan = (offline.steps ?? []).find((s) => s.id === "plan");
-        assert.match(String(plan?.run), /npm run --silent plan -- --stack "\$STACK" --format markdown/);
+        // JSON, which the trusted comment workflow validates, against the base branch's plan.
+        assert.match(String(plan?.run), /npm run --silent plan -- --stack "\$STACK" --format json --base offline-plan\/base\.json >offline-plan\/plan\.json/);
+        const base = (offline.steps ?? []).find((s) => /base branch/.test(s.name ?? "") && s.run !== undefined);
+        assert.match(String(base?.run), /cd base\n/);
+        assert.match(String(base?.run), /--format json >\.\.\/offline-plan\/base\.json/);
+        const baseCheckout = (offline.steps ?? []).find((s) => /^actions\/checkout@/.test(s.uses ?? "") && s.with?.path === "base");
+        assert.equal(baseCheckout?.with?.ref, "${{ github.event.pull_request.base.sha }}");
         assert.ok(!("pull_request_target" in workflow.on), "pull_request_target would run fork code with a write token");
         for (const { file, workflow: w } of workflows) {
             assert.ok(!("pull_request_target" in w.on), file);
@@ -185,30 +191,32 @@ describe("workflow safety", () => {
         assert.ok(!transitiveNeeds(workflow.jobs, "dev").has("prod"));
     });
 
-    it("never runs two deploys, or two drift checks, of one stack at once, and never cancels one", () => {
-        const groups = new Map<string, string>();
-        const check = (where: string, job: Job, stackPart: string) => {
+    it("deploy and drift of one stack share one concurrency group, never cancelled; stacks do not share", () => {
+        const groupOf = (where: string, job: Job): string => {
             const c = job.concurrency;
             assert.ok(c !== undefined && typeof c === "object", `${where}: concurrency`);
             assert.equal(c["cancel-in-progress"], false, `${where}: cancel-in-progress`);
-            assert.ok(String(c.group).includes(stackPart), `${where}: group ${String(c.group)} is not per stack`);
-            assert.ok(!groups.has(String(c.group)), `${where} shares group ${String(c.group)} with ${groups.get(String(c.group))}`);
-            groups.set(String(c.group), where);
+            return String(c.group);
         };
         const deploy = loadWorkflow("deploy.yml").workflow;
+        const deployGroups = new Map<string, string>();
         for (const [id, job] of Object.entries(deploy.jobs).filter(([, j]) => j.uses === reusable)) {
-            check(`deploy.yml jobs.${id}`, job, String(job.with?.stack));
+            deployGroups.set(String(job.with?.stack), groupOf(`deploy.yml jobs.${id}`, job));
         }
-        assert.equal(groups.size, stackFiles().length);
-        const drift = loadWorkflow("drift.yml").workflow;
-        check("drift.yml jobs.drift", drift.jobs.drift, "${{ matrix.stack }}");
+        assert.equal(deployGroups.size, stackFiles().length);
+        assert.equal(new Set(deployGroups.values()).size, deployGroups.size, "one group per stack");
+        const drift = loadWorkflow("drift.yml").workflow.jobs.drift;
+        const driftGroup = groupOf("drift.yml jobs.drift", drift);
+        for (const stack of (drift.strategy?.matrix?.stack as string[])) {
+            assert.equal(driftGroup.replace("${{ matrix.stack }}", stack), deployGroups.get(stack), `drift of ${stack} waits for its deploy and the other way round`);
+        }
     });
 
     it("the drift check fails on any change and reports it", () => {
         const { workflow } = reusableWorkflows().get(reusable)!;
         const action = (workflow.jobs.pulumi.steps ?? []).find((s) => s.id === "pulumi");
         assert.equal(action?.with?.["expect-no-changes"], "${{ inputs.operation == 'drift' }}");
-        assert.equal(action?.with?.refresh, true);
+        assert.equal(action?.with?.refresh, "${{ inputs.operation != 'preview' }}", "drift and up refresh");
         assert.equal(action?.with?.command, "${{ inputs.operation == 'up' && 'up' || 'preview' }}");
         const drift = loadWorkflow("drift.yml").workflow;
         assert.ok("schedule" in drift.on);
@@ -225,7 +233,7 @@ describe("workflow safety", () => {
         const pulumi = index((s) => s.id === "pulumi");
         const close = index((s) => /runner-firewall-rule\.sh close$/.test(s.run ?? ""));
         assert.ok(open >= 0 && pulumi > open && close > pulumi, "open, pulumi, close in that order");
-        assert.equal(steps[open].if, "needs.runner.outputs.access == 'public'");
+        assert.equal(steps[open].if, "needs.runner.outputs.access == 'public' && inputs.operation != 'preview'");
         assert.equal(steps[close].if, "always()");
         assert.equal(close, steps.length - 1, "the removal is the last step");
         const resignIn = steps[close - 1];
@@ -244,21 +252,88 @@ describe("workflow safety", () => {
         assert.match(pick, /private\) labels="\[\\"self-hosted\\",\\"entra-postgres-\$\{STACK\}\\"\]"/);
     });
 
-    it("pins every action to a major version or a commit", () => {
-        const refs = [
-            ...allSteps().filter((s) => s.step.uses !== undefined).map((s) => ({ where: s.where, uses: s.step.uses! })),
-            ...workflows.flatMap(({ file, workflow }) =>
-                Object.entries(workflow.jobs)
-                    .filter(([, j]) => j.uses !== undefined)
-                    .map(([id, j]) => ({ where: `${file} jobs.${id}`, uses: j.uses! })),
-            ),
-        ];
-        assert.ok(refs.length > 10);
-        for (const { where, uses } of refs) {
-            if (uses.startsWith("./")) {
-                continue;
+    it("pins every action to a full commit SHA, with its version in a comment", () => {
+        let pinned = 0;
+        for (const { file, text } of files) {
+            for (const line of text.split("\n")) {
+                const m = /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line);
+                if (!m || m[1].startsWith("./")) continue;
+                assert.match(m[1], /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/, `${file}: ${line.trim()}`);
+                assert.match(m[2], /^ # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()} names its version`);
+                pinned++;
             }
-            assert.match(uses, /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/, `${where}: ${uses}`);
+        }
+        assert.ok(pinned > 10);
+        // One version of each action everywhere.
+        const byAction = new Map<string, Set<string>>();
+        for (const { text } of files) {
+            for (const m of text.matchAll(/uses:\s*([\w.-]+\/[\w.-]+)@([0-9a-f]{40})/g)) {
+                byAction.set(m[1], (byAction.get(m[1]) ?? new Set()).add(m[2]));
+            }
+        }
+        for (const [action, shas] of byAction) assert.equal(shas.size, 1, `${action} is pinned to one commit`);
+    });
+
+    it("identities: previews run in the preview environment, deploys and drift checks in their stack's own", () => {
+        const calls: { where: string; job: Job }[] = [];
+        for (const { file, workflow } of workflows) {
+            for (const [id, job] of Object.entries(workflow.jobs).filter(([, j]) => j.uses === reusable)) {
+                calls.push({ where: `${file} jobs.${id}`, job });
+            }
+        }
+        assert.ok(calls.length >= 4);
+        for (const { where, job } of calls) {
+            const operation = String(job.with?.operation);
+            const environment = String(job.with?.environment);
+            if (operation === "preview") {
+                assert.equal(environment, "preview", where);
+            } else {
+                const stack = String(job.with?.stack);
+                assert.equal(environment, stack, `${where}: ${operation} runs in the stack's own environment`);
+            }
+        }
+        const { workflow, text } = reusableWorkflows().get(reusable)!;
+        assert.deepEqual((workflow.on.workflow_call as any).inputs.environment.required, true, "no job without an environment");
+        assert.equal(workflow.jobs.pulumi.environment, "${{ inputs.environment }}");
+        // The called workflow itself refuses an environment that does not match the operation.
+        const pick = String((workflow.jobs.runner.steps ?? []).find((s) => s.id === "network")?.run);
+        assert.match(pick, /preview\) expected=preview ;;/);
+        assert.match(pick, /up \| drift\) expected="\$STACK" ;;/);
+        assert.match(pick, /if \[ "\$ENVIRONMENT" != "\$expected" \]; then/);
+        assert.doesNotMatch(text, /AZURE_PREVIEW|AZURE_CLIENT_ID_/, "one variable name; each environment sets its own value");
+    });
+
+    it("drift checks run only from main", () => {
+        const drift = loadWorkflow("drift.yml").workflow.jobs.drift;
+        assert.equal(drift.if, "github.ref == 'refs/heads/main'");
+        assert.equal(drift.with?.environment, "${{ matrix.stack }}");
+    });
+
+    it("pull request previews neither refresh nor open the firewall, and run on a hosted runner", () => {
+        const { workflow } = reusableWorkflows().get(reusable)!;
+        const action = (workflow.jobs.pulumi.steps ?? []).find((s) => s.id === "pulumi");
+        assert.equal(action?.with?.refresh, "${{ inputs.operation != 'preview' }}");
+        const pick = String((workflow.jobs.runner.steps ?? []).find((s) => s.id === "network")?.run);
+        assert.match(pick, /if \[ "\$OPERATION" = preview \]; then\n\s+labels='\["ubuntu-latest"\]'\n\s*fi/);
+    });
+
+    it("secrets only in the steps that run the Pulumi CLI: never at job level, never in npm ci", () => {
+        for (const { file, workflow } of workflows) {
+            for (const [id, job] of Object.entries(workflow.jobs)) {
+                assert.doesNotMatch(JSON.stringify(job.env ?? {}), /secrets\./, `${file} jobs.${id}: secrets in the job's environment`);
+                for (const step of job.steps ?? []) {
+                    const usesSecrets = /secrets\./.test(JSON.stringify(step));
+                    if (/npm (ci|install)/.test(step.run ?? "")) {
+                        assert.equal(usesSecrets, false, `${file} jobs.${id}: ${step.name} installs packages with secrets`);
+                    }
+                    if (usesSecrets) {
+                        const runsPulumi = /^pulumi\/actions@/.test(step.uses ?? "") || /pulumi |runner-firewall-rule\.sh open/.test(step.run ?? "");
+                        assert.ok(runsPulumi, `${file} jobs.${id}: ${step.name} gets secrets but runs no Pulumi CLI`);
+                        assert.deepEqual(Object.keys(step.env ?? {}).filter((k) => /secrets\./.test(String(step.env![k]))).sort(),
+                            ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"], `${file} jobs.${id}: ${step.name}`);
+                    }
+                }
+            }
         }
     });
 

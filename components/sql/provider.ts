@@ -1,0 +1,341 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { PoolClient } from "pg";
+import { isCloud, supportedClouds, type Cloud } from "../roles/audiences";
+import { withServer, type ServerTarget } from "../roles/connection";
+import { permanentError, sqlState } from "../roles/errors";
+import {
+    createDatabaseStatement,
+    grantLevels,
+    grantStatements,
+    quoteIdent,
+    revokeStatements,
+    type GrantLevel,
+    type GrantSpec,
+} from "./statements";
+
+/**
+ * Dynamic providers for what the deployer does in SQL with its own Entra sign-in, exactly as `EntraRole` does
+ * (a fresh token from DefaultAzureCredential for the cloud's audience at every run, TLS verified): nothing
+ * secret is kept in state, and `pulumi refresh` or `destroy` hours later signs in afresh. Used for grants
+ * where the `@pulumi/postgresql` provider cannot get a token itself (its Azure sign-in asks only for the
+ * public cloud's audience), and for databases, which the deployer creates so that it owns them (README,
+ * "Database ownership").
+ */
+
+/** How to reach the server; the same for both resources. */
+interface ConnectionInputs {
+    serverFqdn: string;
+    adminLogin: string;
+    cloud: Cloud;
+    port: number;
+    /** PEM to trust instead of Node's store (tests; a server with another certificate). */
+    caCertificate?: string;
+}
+
+function connectionProblems(raw: Record<string, unknown>): string[] {
+    const problems: string[] = [];
+    const text = (key: string) => {
+        const v = raw[key];
+        if (typeof v !== "string" || v.trim() === "" || v !== v.trim()) problems.push(`${key} must be a non-empty string without surrounding spaces`);
+    };
+    text("serverFqdn");
+    text("adminLogin");
+    if (raw.cloud !== undefined && !isCloud(raw.cloud)) problems.push(`cloud must be one of ${supportedClouds.join(", ")}`);
+    if (raw.port !== undefined && !(Number.isInteger(raw.port) && (raw.port as number) > 0 && (raw.port as number) < 65536)) {
+        problems.push("port must be an integer from 1 to 65535");
+    }
+    if (raw.caCertificate !== undefined && !(typeof raw.caCertificate === "string" && raw.caCertificate.includes("-----BEGIN CERTIFICATE-----"))) {
+        problems.push("caCertificate must be PEM text");
+    }
+    return problems;
+}
+
+function connectionOf(raw: Record<string, unknown>): ConnectionInputs {
+    return {
+        serverFqdn: raw.serverFqdn as string,
+        adminLogin: raw.adminLogin as string,
+        cloud: (raw.cloud as Cloud | undefined) ?? "public",
+        port: (raw.port as number | undefined) ?? 5432,
+        caCertificate: raw.caCertificate as string | undefined,
+    };
+}
+
+function target(c: ConnectionInputs, database: string): ServerTarget {
+    // Always verified: these providers have no switch to turn verification off.
+    return { host: c.serverFqdn, port: c.port, user: c.adminLogin, database, cloud: c.cloud, caCertificate: c.caCertificate, verifyTls: true };
+}
+
+const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function checked(raw: Record<string, unknown>, extra: (raw: Record<string, unknown>) => string[]): pulumi.dynamic.CheckResult {
+    // Inputs not known yet (preview) are checked by create, once they are.
+    if (JSON.stringify(raw).includes(unknownValue)) return { inputs: raw, failures: [] };
+    const problems = [...connectionProblems(raw), ...extra(raw)];
+    return { inputs: raw, failures: problems.map((reason) => ({ property: reason.split(" ")[0], reason })) };
+}
+
+function requireValid(raw: Record<string, unknown>, extra: (raw: Record<string, unknown>) => string[]): void {
+    const problems = [...connectionProblems(raw), ...extra(raw)];
+    if (problems.length > 0) throw permanentError(`Invalid inputs: ${problems.join("; ")}.`);
+}
+
+// ---- grants -------------------------------------------------------------------------------------------------
+
+function grantProblems(raw: Record<string, unknown>): string[] {
+    const problems: string[] = [];
+    for (const key of ["database", "roleName"]) {
+        if (typeof raw[key] !== "string" || (raw[key] as string).length === 0) problems.push(`${key} must be a non-empty string`);
+    }
+    if (!Object.prototype.hasOwnProperty.call(grantLevels, String(raw.level))) problems.push(`level must be one of ${Object.keys(grantLevels).join(", ")}`);
+    if (!Array.isArray(raw.owners) || !raw.owners.every((o) => typeof o === "string" && o.length > 0)) problems.push("owners must be a list of role names");
+    return problems;
+}
+
+function specOf(raw: Record<string, unknown>): GrantSpec {
+    return { database: raw.database as string, roleName: raw.roleName as string, level: raw.level as GrantLevel, owners: [...(raw.owners as string[])] };
+}
+
+async function inTransaction(client: PoolClient, statements: string[]): Promise<void> {
+    await client.query("BEGIN");
+    try {
+        for (const statement of statements) await client.query(statement);
+        await client.query("COMMIT");
+    } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+    }
+}
+
+/**
+ * Whether `role` holds the level's privileges on the database and schema `public` by an explicit grant (the
+ * ACLs, not `has_*_privilege`, which PUBLIC's default CONNECT and USAGE would satisfy). A GRANT by a role that
+ * owns neither only warns ("no privileges were granted"), so this is how a grant that did nothing is caught.
+ */
+const aclCheck =
+    "select exists (select 1 from pg_catalog.pg_database d, aclexplode(d.datacl) a " +
+    "  where d.datname = $2 and a.grantee = r.oid and a.privilege_type = 'CONNECT') as database_ok, " +
+    "(select count(distinct a.privilege_type) from pg_catalog.pg_namespace n, aclexplode(n.nspacl) a " +
+    "  where n.nspname = 'public' and a.grantee = r.oid and a.privilege_type = any($3::text[])) = cardinality($3::text[]) as schema_ok " +
+    "from pg_catalog.pg_roles r where r.rolname = $1";
+
+async function grantsInPlace(client: PoolClient, spec: GrantSpec): Promise<{ roleExists: boolean; intact: boolean }> {
+    const { rows } = await client.query<{ database_ok: boolean; schema_ok: boolean }>(aclCheck, [spec.roleName, spec.database, grantLevels[spec.level].schema]);
+    if (rows.length === 0) return { roleExists: false, intact: false };
+    return { roleExists: true, intact: rows[0].database_ok && rows[0].schema_ok };
+}
+
+async function owners(client: PoolClient, database: string): Promise<{ database: string; schema: string }> {
+    const { rows } = await client.query<{ database: string; schema: string }>(
+        "select pg_catalog.pg_get_userbyid(d.datdba) as database, pg_catalog.pg_get_userbyid(n.nspowner) as schema " +
+            "from pg_catalog.pg_database d, pg_catalog.pg_namespace n where d.datname = $1 and n.nspname = 'public'",
+        [database],
+    );
+    return rows[0] ?? { database: "(unknown)", schema: "(unknown)" };
+}
+
+/** Gives `spec` (after `revoke`) and checks it took effect; rolls back and explains when it did not. */
+async function giveGrants(client: PoolClient, spec: GrantSpec, revoke: string[], adminLogin: string, server: string): Promise<void> {
+    await client.query("BEGIN");
+    try {
+        for (const statement of [...revoke, ...grantStatements(spec)]) await client.query(statement);
+        const state = await grantsInPlace(client, spec);
+        if (!state.intact) {
+            const owner = await owners(client, spec.database);
+            throw permanentError(
+                `The grants to "${spec.roleName}" on database "${spec.database}" (${server}) did not take effect: the deployer ` +
+                    `"${adminLogin}" neither owns the database (owner "${owner.database}") nor schema public (owner ` +
+                    `"${owner.schema}"), so PostgreSQL granted nothing. Let the stack create the database (it is then ` +
+                    `owned by the deployer), or have its owner run ALTER DATABASE ${quoteIdent(spec.database)} OWNER TO ` +
+                    `${quoteIdent(adminLogin)}. See the README, "Database ownership".`,
+            );
+        }
+        await client.query("COMMIT");
+    } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+    }
+}
+
+/** True when `err` says the database to connect to does not exist (SQLSTATE 3D000, as withServer reports it). */
+function databaseGone(err: unknown): boolean {
+    return sqlState(err) === "3D000" || /\[SQLSTATE 3D000\]/.test(String((err as { message?: unknown })?.message ?? ""));
+}
+
+/** Inputs that name another grant (a replacement revokes the old one first). */
+const grantReplaceKeys = ["serverFqdn", "database", "roleName", "cloud"] as const;
+
+/**
+ * `EntraGrants`: one role's access level in one database (CONNECT, schema `public`, its tables and sequences,
+ * and default privileges for objects the `owners` create), given and taken back in one transaction each.
+ */
+export const entraGrantsProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+        return checked(news, grantProblems);
+    },
+
+    async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+        const replaces = grantReplaceKeys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+        const changed = ["level", "owners", "adminLogin", "port", "caCertificate"].some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+        // `intact: false`: read found a privilege taken away out of band; the update gives it again.
+        return { changes: replaces.length > 0 || changed || olds.intact === false, replaces: [...replaces], deleteBeforeReplace: true };
+    },
+
+    async create(raw: Record<string, unknown>) {
+        requireValid(raw, grantProblems);
+        const spec = specOf(raw);
+        const c = connectionOf(raw);
+        await withServer(target(c, spec.database), `grant ${spec.level} on "${spec.database}" to "${spec.roleName}"`, (client) =>
+            giveGrants(client, spec, [], c.adminLogin, c.serverFqdn));
+        return { id: `${String(raw.serverFqdn).toLowerCase()}/${spec.database}/${spec.roleName}`, outs: { ...raw, intact: true } };
+    },
+
+    async read(id: string, props?: Record<string, unknown>) {
+        if (!props || grantProblems(props).length > 0 || connectionProblems(props).length > 0) {
+            throw permanentError(`EntraGrants "${id}" cannot be read from its id alone; declare it in the program.`);
+        }
+        const spec = specOf(props);
+        let state: { roleExists: boolean; intact: boolean };
+        try {
+            state = await withServer(target(connectionOf(props), spec.database), `read grants of "${spec.roleName}"`, (client) =>
+                grantsInPlace(client, spec));
+        } catch (err) {
+            // The database was dropped: its grants went with it.
+            if (databaseGone(err)) return {};
+            throw err;
+        }
+        if (!state.roleExists) return {};
+        // A privilege taken away out of band shows as a change, so the next `up` gives it again.
+        return { id, props: { ...props, intact: state.intact } };
+    },
+
+    async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+        requireValid(news, grantProblems);
+        const before = specOf(olds);
+        const after = specOf(news);
+        const revoke = grantProblems(olds).length === 0 ? revokeStatements(before) : [];
+        const c = connectionOf(news);
+        await withServer(target(c, after.database), `change grants of "${after.roleName}" on "${after.database}"`, (client) =>
+            giveGrants(client, after, revoke, c.adminLogin, c.serverFqdn));
+        return { outs: { ...news, intact: true } };
+    },
+
+    async delete(_id: string, props: Record<string, unknown>) {
+        const spec = specOf(props);
+        try {
+            await withServer(target(connectionOf(props), spec.database), `revoke grants of "${spec.roleName}" on "${spec.database}"`, async (client) => {
+                try {
+                    await inTransaction(client, revokeStatements(spec));
+                } catch (err) {
+                    // The role is gone: nothing is left to revoke.
+                    if (sqlState(err) === "42704") return;
+                    throw err;
+                }
+            });
+        } catch (err) {
+            // The database is gone, and its grants with it.
+            if (databaseGone(err)) return;
+            throw err;
+        }
+    },
+};
+
+// ---- databases ----------------------------------------------------------------------------------------------
+
+function databaseProblems(raw: Record<string, unknown>): string[] {
+    const problems: string[] = [];
+    if (typeof raw.databaseName !== "string" || raw.databaseName.length === 0) problems.push("databaseName must be a non-empty string");
+    if (typeof raw.collation !== "string" || !/^[A-Za-z0-9_.@-]+$/.test(raw.collation)) problems.push("collation must be a locale name such as en_US.utf8");
+    return problems;
+}
+
+interface DatabaseRow {
+    owner: string;
+    encoding: string;
+    collation: string;
+}
+
+async function lookupDatabase(client: PoolClient, name: string): Promise<DatabaseRow | undefined> {
+    const { rows } = await client.query<DatabaseRow>(
+        "select pg_catalog.pg_get_userbyid(datdba) as owner, pg_catalog.pg_encoding_to_char(encoding) as encoding, datcollate as collation " +
+            "from pg_catalog.pg_database where datname = $1",
+        [name],
+    );
+    return rows[0];
+}
+
+function notOwned(name: string, owner: string, deployer: string, server: string): Error {
+    return permanentError(
+        `Database "${name}" on ${server} exists and is owned by "${owner}", not by the deployer "${deployer}", so the ` +
+            `deployer cannot grant on it or set default privileges. Databases created through Azure Resource Manager are ` +
+            `owned by the password administrator (or azuresu), see the README's "Database ownership". Hand it over as ` +
+            `its owner: ALTER DATABASE ${quoteIdent(name)} OWNER TO ${quoteIdent(deployer)}; (the owner must be a member ` +
+            `of "${deployer}"), or let the stack create a database of another name.`,
+    );
+}
+
+/**
+ * `EntraDatabase`: a database created with `CREATE DATABASE` by the deployer, which therefore owns it (and,
+ * from PostgreSQL 15, schema `public` through `pg_database_owner`). An existing database the deployer owns is
+ * adopted; one owned by another role is refused with the fix. Deleting drops it (protect it in production).
+ */
+export const entraDatabaseProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+        return checked(news, databaseProblems);
+    },
+
+    async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+        const replaces = ["serverFqdn", "databaseName", "collation", "cloud"].filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+        const changed = ["adminLogin", "port", "caCertificate"].some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+        return { changes: replaces.length > 0 || changed, replaces, deleteBeforeReplace: true };
+    },
+
+    async create(raw: Record<string, unknown>) {
+        requireValid(raw, databaseProblems);
+        const c = connectionOf(raw);
+        const name = raw.databaseName as string;
+        const owner = await withServer(target(c, "postgres"), `create database "${name}"`, async (client) => {
+            const existing = await lookupDatabase(client, name);
+            if (!existing) {
+                try {
+                    await client.query(createDatabaseStatement(name, raw.collation as string));
+                } catch (err) {
+                    if (sqlState(err) !== "42P04") throw err; // created meanwhile: look again
+                }
+            }
+            return (await lookupDatabase(client, name))?.owner;
+        });
+        if (owner !== c.adminLogin) throw notOwned(name, String(owner), c.adminLogin, c.serverFqdn);
+        return { id: `${c.serverFqdn.toLowerCase()}/${name}`, outs: { ...raw, owner } };
+    },
+
+    async read(id: string, props?: Record<string, unknown>) {
+        if (!props || databaseProblems(props).length > 0 || connectionProblems(props).length > 0) {
+            throw permanentError(`EntraDatabase "${id}" cannot be read from its id alone; declare it in the program.`);
+        }
+        const found = await withServer(target(connectionOf(props), "postgres"), `read database "${props.databaseName}"`, (client) =>
+            lookupDatabase(client, props.databaseName as string));
+        return found ? { id, props: { ...props, owner: found.owner } } : {};
+    },
+
+    async update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
+        requireValid(news, databaseProblems);
+        const c = connectionOf(news);
+        const found = await withServer(target(c, "postgres"), `check database "${news.databaseName}"`, (client) =>
+            lookupDatabase(client, news.databaseName as string));
+        if (!found) throw permanentError(`Database "${news.databaseName}" is gone from ${c.serverFqdn}; run \`pulumi refresh\` so it is created again.`);
+        if (found.owner !== c.adminLogin) throw notOwned(news.databaseName as string, found.owner, c.adminLogin, c.serverFqdn);
+        return { outs: { ...news, owner: found.owner } };
+    },
+
+    async delete(_id: string, props: Record<string, unknown>) {
+        const name = props.databaseName as string;
+        await withServer(target(connectionOf(props), "postgres"), `drop database "${name}"`, async (client) => {
+            try {
+                await client.query(`DROP DATABASE ${quoteIdent(name)}`);
+            } catch (err) {
+                if (sqlState(err) === "3D000") return;
+                throw err;
+            }
+        });
+    },
+};
