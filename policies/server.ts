@@ -94,14 +94,18 @@ export const privateConnectivity: StackValidationPolicy = {
 
 export const geoRedundantBackup: ResourceValidationPolicy = {
     name: "postgres-geo-redundant-backup",
-    ...cite("PostgreSQL flexible servers keep geo-redundant backups (backup.geoRedundantBackup Enabled), so a regional outage does not lose the backups.", {
+    ...cite("PostgreSQL flexible servers keep geo-redundant backups (backup.geoRedundantBackup Enabled), so a regional outage does not lose the backups; read replicas (createMode Replica) are exempt.", {
         azurePolicy: [AZURE_POLICY.geoBackup],
         checkov: ["CKV_AZURE_136"],
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps: "Set backup.geoRedundantBackup to \"Enabled\" (only possible when the server is created).",
-    validateResource: onTypes<ServerInputs>([TYPES.server], (server, _args, report) => {
+    validateResource: onTypes<ServerInputs>([TYPES.server], (server, args, report) => {
+        // A read replica has no backups of its own (checkov CKV_AZURE_136 passes create_mode Replica).
+        if (ciEquals(server.createMode, "Replica")) {
+            return args.notApplicable("A read replica (createMode Replica) keeps no backups of its own.");
+        }
         const geo = setting<string>(server, "backup", "geoRedundantBackup");
         const value = effective(geo, SERVER_DEFAULTS.geoRedundantBackup);
         if (value !== undefined && !ciEquals(value, "Enabled")) {

@@ -48,13 +48,20 @@ describe("a deliberately bad program built from the components", () => {
     /**
      * The config parser refuses these mistakes before anything is declared, so this program skips it: an
      * Entra-only server with no admin, a hand-made firewall rule for the whole internet, and a private server
-     * whose subnet NSG has no AzureActiveDirectory rule. The pack is the second line of defence for code that
+     * whose subnet NSG denies all outbound traffic with no AzureActiveDirectory rule before it. The pack is the second line of defence for code that
      * uses the components directly.
      */
     async function record(stack: string) {
         const config = parseConfig(loadStackConfig("prod"), { project: "entra-postgres", stack });
         return recordProgram(() => {
-            const nsg = new network.NetworkSecurityGroup("bad-nsg", { resourceGroupName: "rg", location: "westeurope", securityRules: [] });
+            const nsg = new network.NetworkSecurityGroup("bad-nsg", {
+                resourceGroupName: "rg",
+                location: "westeurope",
+                securityRules: [{
+                    name: "deny-all-outbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*",
+                    sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
+                }],
+            });
             const vnet = new network.VirtualNetwork("bad-vnet", { resourceGroupName: "rg", location: "westeurope", addressSpace: { addressPrefixes: ["10.9.0.0/16"] } });
             const subnet = new network.Subnet("bad-subnet", {
                 resourceGroupName: "rg",

@@ -22,10 +22,16 @@ function badStack(): RecordedResource[] {
     }]));
 }
 
-/** A private stack whose server subnet NSG lost the Entra rule and whose route table lost the Entra route. */
+/**
+ * A private stack whose server subnet NSG denies all outbound traffic without the Entra rule, and whose route
+ * table sends the default route to an appliance without the Entra route.
+ */
 function privateWithoutEntraPath(): RecordedResource[] {
-    const stack = patch(buildStack(PROD), NAMES.serverNsg, (r) => (r.props.securityRules = []));
-    return patch(stack, NAMES.routeTable, (r) => (r.props.routes = []));
+    const stack = patch(buildStack(PROD), NAMES.serverNsg, (r) => (r.props.securityRules = [{
+        name: "deny-all-outbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*",
+        sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
+    }]));
+    return patch(stack, NAMES.routeTable, (r) => (r.props.routes = [{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.20.3.4" }]));
 }
 
 describe("shipped stacks", () => {

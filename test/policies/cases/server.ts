@@ -51,6 +51,8 @@ export const serverCases: CaseTable = {
         { title: "geo-redundant backup on", resources: server(prodServer), expect: "pass" },
         { title: "geo-redundant backup off (dev)", resources: dev, expect: "fail", message: /geoRedundantBackup is "Disabled"/ },
         { title: "backup not set: Azure's default is off", resources: withServer((p) => delete p.backup), expect: "fail", message: /not set/ },
+        { title: "a read replica is exempt (createMode Replica)", resources: withServer((p) => { p.createMode = "Replica"; p.backup = { geoRedundantBackup: "Disabled" }; }), expect: "not-applicable" },
+        { title: "a point-in-time restore is not a replica", resources: withServer((p) => { p.createMode = "PointInTimeRestore"; p.backup = { geoRedundantBackup: "Disabled" }; }), expect: "fail" },
     ],
     "postgres-backup-retention": [
         { title: "35 days against prod's 35", resources: server(prodServer), config: { minimumDays: 35 }, expect: "pass" },
