@@ -7,6 +7,7 @@ import {
     carriesPorts,
     coversPort,
     internetDestinations,
+    internetPrefixes,
     internetSources,
     isAllow,
     isInbound,
@@ -30,13 +31,17 @@ function declaredRules(args: ResourceValidationArgs): NsgRule[] {
 /** Well-known names of the sensitive ports, for messages. */
 const PORT_NAMES: Record<number, string> = { 22: "SSH", 3389: "RDP", 5432: "PostgreSQL" };
 
+function portNames(ports: readonly number[]): string {
+    return ports.map((p) => (PORT_NAMES[p] ? `${p} (${PORT_NAMES[p]})` : String(p))).join(", ");
+}
+
 interface SensitivePortsConfig {
     ports: number[];
 }
 
 export const noInternetInboundSensitivePorts: ResourceValidationPolicy = {
     name: "nsg-no-internet-inbound-sensitive-ports",
-    ...cite("No NSG rule allows inbound traffic from the internet (*, 0.0.0.0/0, Internet, Any) to SSH, RDP or PostgreSQL (configurable ports: 22, 3389, 5432).", {
+    ...cite("No NSG rule allows inbound traffic from the internet (*, 0.0.0.0/0, Internet, Any, or CIDRs that together cover every public address, in one rule or across the NSG's rules) to SSH, RDP or PostgreSQL (configurable ports: 22, 3389, 5432).", {
         cis: ["7.1", "7.2"],
         trivy: ["AVD-AZU-0048", "AVD-AZU-0050", "AVD-AZU-0074"],
     }),
@@ -55,15 +60,21 @@ export const noInternetInboundSensitivePorts: ResourceValidationPolicy = {
     },
     validateResource: onTypes<unknown>(RULE_TYPES, (_props, args, report) => {
         const { ports } = args.getConfig<SensitivePortsConfig>();
-        for (const rule of declaredRules(args)) {
-            if (!isInbound(rule) || !isAllow(rule) || !carriesPorts(rule)) {
-                continue;
-            }
+        const allows = declaredRules(args).filter((rule) => isInbound(rule) && isAllow(rule) && carriesPorts(rule));
+        const flagged = new Set<string>();
+        for (const rule of allows) {
             const from = internetSources(rule);
             const exposed = ports.filter((port) => coversPort(rule, port));
             if (from.length > 0 && exposed.length > 0) {
-                const named = exposed.map((p) => (PORT_NAMES[p] ? `${p} (${PORT_NAMES[p]})` : String(p))).join(", ");
-                report(`Rule "${rule.name}" allows inbound traffic from ${from.map((s) => `"${s}"`).join(", ")} to port ${named}: restrict its source to known ranges or use Bastion/VPN.`);
+                flagged.add(rule.name);
+                report(`Rule "${rule.name}" allows inbound traffic from ${from.map((s) => `"${s}"`).join(", ")} to port ${portNames(exposed)}: restrict its source to known ranges or use Bastion/VPN.`);
+            }
+        }
+        // Rules that each admit part of the internet can admit all of it together (0.0.0.0/1 in one, 128.0.0.0/1 in another).
+        for (const port of ports) {
+            const open = allows.filter((rule) => coversPort(rule, port) && !flagged.has(rule.name));
+            if (open.length > 1 && internetPrefixes(open.flatMap((rule) => rule.sources)).length > 0) {
+                report(`Rules ${open.map((r) => `"${r.name}"`).join(", ")} together allow inbound traffic from the whole internet to port ${portNames([port])}: restrict their sources to known ranges or use Bastion/VPN.`);
             }
         }
     }),
@@ -71,7 +82,7 @@ export const noInternetInboundSensitivePorts: ResourceValidationPolicy = {
 
 export const noInternetInbound: ResourceValidationPolicy = {
     name: "nsg-no-internet-inbound",
-    ...cite("No NSG rule allows inbound traffic from the whole internet (*, 0.0.0.0/0, Internet, Any) to any port.", {
+    ...cite("No NSG rule allows inbound traffic from the whole internet (*, 0.0.0.0/0, Internet, Any, or CIDRs that together cover every public address) to any port.", {
         cis: ["7.3", "7.4"],
         trivy: ["AVD-AZU-0047"],
     }),
@@ -90,7 +101,7 @@ export const noInternetInbound: ResourceValidationPolicy = {
 
 export const noUnrestrictedOutbound: ResourceValidationPolicy = {
     name: "nsg-no-unrestricted-outbound",
-    ...cite("No NSG rule allows outbound traffic to the whole internet (*, 0.0.0.0/0, Internet, Any); outbound allows name service tags or ranges, such as AzureActiveDirectory for Entra sign-in.", {
+    ...cite("No NSG rule allows outbound traffic to the whole internet (*, 0.0.0.0/0, Internet, Any, or CIDRs that together cover every public address); outbound allows name service tags or ranges, such as AzureActiveDirectory for Entra sign-in.", {
         trivy: ["AVD-AZU-0051"],
     }),
     enforcementLevel: "mandatory",

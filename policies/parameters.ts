@@ -5,9 +5,10 @@
  */
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { cite, withStack, type PackPolicy, type PolicySources } from "./lib/policy";
-import { effectiveParameter, isOn, isSetOn, majorVersion, origin } from "./lib/server-parameters";
+import { StackIndex } from "./lib/graph";
+import { effectiveParameter, isOn, isSetOn, majorVersion, origin, untiedConfigurations } from "./lib/server-parameters";
 import { AZURE_POLICY } from "./lib/sources";
-import { TYPES } from "./lib/types";
+import { TYPES, type ConfigurationInputs } from "./lib/types";
 
 interface ParameterRule<C extends object> {
     name: string;
@@ -32,8 +33,20 @@ function parameterPolicy<C extends object>(rule: ParameterRule<C>): StackValidat
         severity: rule.severity,
         remediationSteps: rule.remediationSteps,
         ...(rule.configSchema ? { configSchema: rule.configSchema } : {}),
-        validateStack: withStack(TYPES.server, (index, args, report) => {
+        validateStack: (args, report) => {
+            const index = new StackIndex(args.resources);
+            const untied = untiedConfigurations(index, rule.parameter);
+            if (index.servers().length === 0 && untied.length === 0) {
+                return args.notApplicable(`Policy only applies to stacks with resources of type '${TYPES.server}' or a Configuration of ${rule.parameter}`);
+            }
             const config = args.getConfig<C>();
+            for (const configuration of untied) {
+                const value = index.props<ConfigurationInputs>(configuration).value;
+                const problem = typeof value === "string" ? rule.check(value, config, undefined) : undefined;
+                if (problem !== undefined) {
+                    report(`Configuration ${configuration.name} sets ${rule.parameter} to "${value}" but cannot be tied to a server of the stack (its serverName is not known and the stack has ${index.servers().length} servers): ${problem} Give it the server's name through the server resource (serverName: server.name).`, configuration.urn);
+                }
+            }
             for (const server of index.servers()) {
                 const version = majorVersion(index, server);
                 if (rule.appliesTo && !rule.appliesTo(version)) {
@@ -48,7 +61,7 @@ function parameterPolicy<C extends object>(rule: ParameterRule<C>): StackValidat
                     report(`Server ${index.serverLabel(server)}: ${rule.parameter} is "${value.value}" (${origin(value, version)}): ${problem}`, value.urn ?? server.urn);
                 }
             }
-        }),
+        },
     };
 }
 
@@ -215,7 +228,7 @@ export const logLinePrefix = parameterPolicy<LogLinePrefixConfig>({
 
 export const connectionThrottling = parameterPolicy({
     name: "postgres-connection-throttling",
-    summary: "PostgreSQL flexible servers below version 18 throttle repeated failed logins per IP: connection_throttle.enable is on. Not applied from PostgreSQL 18, where the parameter is deprecated.",
+    summary: "PostgreSQL flexible servers below version 18 throttle repeated failed logins per IP: connection_throttle.enable is on. Not applied from PostgreSQL 18, where the parameter is deprecated; a server without a version is judged with the default every version that has the parameter shares (off).",
     sources: { azurePolicy: [AZURE_POLICY.connectionThrottling], cis: ["5.2.3"] },
     enforcementLevel: "mandatory",
     severity: "medium",

@@ -4,7 +4,7 @@
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { cite, onTypes, withStack, type PackPolicy } from "./lib/policy";
-import { effective, setting, type Setting } from "./lib/props";
+import { effective, hasKey, setting, type Setting } from "./lib/props";
 import { AZURE_POLICY } from "./lib/sources";
 import { ciEquals, show } from "./lib/text";
 import { TYPES, type ServerInputs } from "./lib/types";
@@ -75,7 +75,7 @@ export const publicNetworkAccessDisabled: ResourceValidationPolicy = {
 
 export const privateConnectivity: StackValidationPolicy = {
     name: "postgres-private-connectivity",
-    ...cite("PostgreSQL flexible servers are reached privately: VNet-integrated through a delegated subnet, or with a private endpoint in the stack.", {
+    ...cite("PostgreSQL flexible servers are reached privately: VNet-integrated through a delegated subnet with a private DNS zone (network.privateDnsZoneArmResourceId), or with a private endpoint in the stack.", {
         azurePolicy: [AZURE_POLICY.privateEndpoint],
         basis: "a delegated subnet counts as private connectivity",
     }),
@@ -84,7 +84,15 @@ export const privateConnectivity: StackValidationPolicy = {
     remediationSteps: "Deploy with private access (a subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers) or add a network.PrivateEndpoint whose private link service is the server.",
     validateStack: withStack(TYPES.server, (index, _args, report) => {
         for (const server of index.servers()) {
-            if (index.isVnetIntegrated(server) || index.privateEndpointsFor(server).length > 0) {
+            if (index.isVnetIntegrated(server)) {
+                const network = index.props<ServerInputs>(server).network;
+                const zoneLinked = index.deps(server, "network", TYPES.privateDnsZone).length > 0;
+                if (!hasKey(network, "privateDnsZoneArmResourceId") && !zoneLinked) {
+                    report(`Server ${index.serverLabel(server)} is VNet-integrated (network.delegatedSubnetResourceId) without network.privateDnsZoneArmResourceId: clients in the VNet cannot resolve its private address. Link a private DNS zone ending in .postgres.database.azure.com.`, server.urn);
+                }
+                continue;
+            }
+            if (index.privateEndpointsFor(server).length > 0) {
                 continue;
             }
             report(`Server ${index.serverLabel(server)} has neither a delegated subnet (network.delegatedSubnetResourceId) nor a private endpoint: use private access or add a private endpoint.`, server.urn);
@@ -143,7 +151,7 @@ export const backupRetention: ResourceValidationPolicy = {
 
 export const zoneRedundantHighAvailability: ResourceValidationPolicy = {
     name: "postgres-zone-redundant-ha",
-    ...cite("PostgreSQL flexible servers run with zone-redundant high availability (highAvailability.mode ZoneRedundant), a standby in another availability zone.", {
+    ...cite("PostgreSQL flexible servers run with zone-redundant high availability (highAvailability.mode ZoneRedundant), a standby in another availability zone, on a tier that supports it (GeneralPurpose or MemoryOptimized, not Burstable).", {
         azurePolicy: [AZURE_POLICY.zoneResilient],
         psrule: ["Azure.PostgreSQL.ZoneRedundantHA"],
     }),
@@ -153,11 +161,16 @@ export const zoneRedundantHighAvailability: ResourceValidationPolicy = {
     validateResource: onTypes<ServerInputs>([TYPES.server], (server, _args, report) => {
         const mode = setting<string>(server, "highAvailability", "mode");
         const value = effective(mode, SERVER_DEFAULTS.highAvailability);
+        const tier = setting<string>(server, "sku", "tier");
+        const burstable = tier.known && tier.declared && ciEquals(tier.value, "Burstable");
+        if (value !== undefined && ciEquals(value, "ZoneRedundant") && burstable) {
+            // PSRule Azure.PostgreSQL.ZoneRedundantHA asserts sku.tier in GeneralPurpose/MemoryOptimized; Azure refuses HA on Burstable.
+            report("highAvailability.mode is \"ZoneRedundant\" on a Burstable server, which cannot run high availability: use sku.tier GeneralPurpose or MemoryOptimized.");
+            return;
+        }
         if (value === undefined || ciEquals(value, "ZoneRedundant")) {
             return;
         }
-        const tier = setting<string>(server, "sku", "tier");
-        const burstable = tier.known && tier.declared && ciEquals(tier.value, "Burstable");
         report(`highAvailability.mode is ${stated(mode, SERVER_DEFAULTS.highAvailability)}: set it to "ZoneRedundant"` +
             (burstable ? " (Burstable servers cannot run high availability: use GeneralPurpose or MemoryOptimized)." : "."));
     }),
@@ -165,7 +178,7 @@ export const zoneRedundantHighAvailability: ResourceValidationPolicy = {
 
 export const customerManagedKey: ResourceValidationPolicy = {
     name: "postgres-customer-managed-key",
-    ...cite("PostgreSQL flexible servers encrypt data at rest with a customer-managed key from Key Vault (dataEncryption.type AzureKeyVault).", {
+    ...cite("PostgreSQL flexible servers encrypt data at rest with a customer-managed key from Key Vault (dataEncryption.type AzureKeyVault with a primaryKeyURI).", {
         azurePolicy: [AZURE_POLICY.customerManagedKey],
     }),
     enforcementLevel: "advisory",
@@ -176,6 +189,9 @@ export const customerManagedKey: ResourceValidationPolicy = {
         const value = effective(type, SERVER_DEFAULTS.dataEncryption);
         if (value !== undefined && !ciEquals(value, "AzureKeyVault")) {
             report(`dataEncryption.type is ${stated(type, SERVER_DEFAULTS.dataEncryption)}: data at rest uses a service-managed key; set "AzureKeyVault" with a key URI and identity if your data classification requires your own key.`);
+        } else if (value !== undefined && !hasKey(server.dataEncryption, "primaryKeyURI")) {
+            // Presence decides: the key URI is often another resource's output, unknown at preview.
+            report("dataEncryption.type is \"AzureKeyVault\" but dataEncryption.primaryKeyURI is not set: name the Key Vault key that encrypts the data.");
         }
     }),
 };

@@ -132,14 +132,26 @@ export function isDeny(rule: NsgRule): boolean {
     return ciEquals(rule.access, "deny");
 }
 
-/** The rule's source prefixes that admit the whole internet. */
-export function internetSources(rule: NsgRule): string[] {
-    return rule.sources.filter(isInternetPrefix);
+/**
+ * The prefixes of a list that admit the whole internet: a spelling of "anything", or else every CIDR of the
+ * list when together they leave no public address out (`0.0.0.0/1` + `128.0.0.0/1`); `[]` otherwise.
+ */
+export function internetPrefixes(prefixes: readonly string[]): string[] {
+    const spelled = prefixes.filter(isInternetPrefix);
+    if (spelled.length > 0) {
+        return spelled;
+    }
+    return coversInternet(prefixes) ? prefixes.filter((p) => parseCidr(p) !== undefined) : [];
 }
 
-/** The rule's destination prefixes that admit the whole internet. */
+/** The rule's source prefixes that admit the whole internet (alone or together). */
+export function internetSources(rule: NsgRule): string[] {
+    return internetPrefixes(rule.sources);
+}
+
+/** The rule's destination prefixes that admit the whole internet (alone or together). */
 export function internetDestinations(rule: NsgRule): string[] {
-    return rule.destinations.filter(isInternetPrefix);
+    return internetPrefixes(rule.destinations);
 }
 
 /** True when a destination prefix list includes the given service tag (case-insensitive). */

@@ -40,6 +40,7 @@ export const TYPES = {
     privateEndpoint: "azure-native:network:PrivateEndpoint",
     natGateway: "azure-native:network:NatGateway",
     publicIp: "azure-native:network:PublicIPAddress",
+    privateDnsZone: "azure-native:privatedns:PrivateZone",
     virtualMachine: "azure-native:compute:VirtualMachine",
     userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
     /** azure-native v3 token; `azure-native:insights:DiagnosticSetting` is its v2 alias, also accepted. */

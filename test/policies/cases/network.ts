@@ -21,6 +21,18 @@ export const networkCases: CaseTable = {
         { title: "a standalone SecurityRule resource", resources: [res(TYPES.securityRule, "ssh", { networkSecurityGroupName: U, ...inbound("Any", "*") })], expect: "fail" },
         { title: "HTTPS from the internet is not a sensitive port", resources: nsg(inbound("*", "443")), expect: "pass" },
         { title: "configured sensitive ports", resources: nsg(inbound("*", "443")), config: { ports: [443] }, expect: "fail", message: /port 443/ },
+        { title: "SSH from two halves of the address space in one rule", resources: nsg(inbound("", "22", { sourceAddressPrefix: undefined, sourceAddressPrefixes: ["0.0.0.0/1", "128.0.0.0/1"] })), expect: "fail", message: /"0\.0\.0\.0\/1", "128\.0\.0\.0\/1"/ },
+        {
+            title: "SSH from public ranges split across two rules",
+            resources: nsg(inbound("0.0.0.0/1", "22", { name: "low" }), inbound("128.0.0.0/1", "22", { name: "high", priority: 210 })),
+            expect: "fail", count: 1, message: /Rules "low", "high" together allow inbound traffic from the whole internet to port 22 \(SSH\)/,
+        },
+        {
+            title: "prefixes covering every public address but no private one",
+            resources: nsg(inbound("", "5432", { sourceAddressPrefix: undefined, sourceAddressPrefixes: ["1.0.0.0/8", "2.0.0.0/7", "4.0.0.0/6", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"] })),
+            expect: "fail",
+        },
+        { title: "SSH from one half of the address space only", resources: nsg(inbound("0.0.0.0/1", "22")), expect: "pass" },
         { title: "source unknown at preview: no decision", resources: nsg(inbound("", "22", { sourceAddressPrefix: U })), expect: "pass" },
     ],
     "nsg-no-internet-inbound": [
@@ -28,12 +40,14 @@ export const networkCases: CaseTable = {
         { title: "HTTPS from *", resources: nsg(inbound("*", "443")), expect: "fail", message: /allows inbound Tcp from "\*" to port 443/ },
         { title: "a list with the internet in it", resources: nsg(inbound("", "443", { sourceAddressPrefix: undefined, sourceAddressPrefixes: ["10.0.0.0/8", "0.0.0.0/0"] })), expect: "fail", message: /"0\.0\.0\.0\/0"/ },
         { title: "from the VNet", resources: nsg(inbound("VirtualNetwork", "443")), expect: "pass" },
+        { title: "HTTPS from 0.0.0.0/1 and 128.0.0.0/1", resources: nsg(inbound("", "443", { sourceAddressPrefix: undefined, sourceAddressPrefixes: ["0.0.0.0/1", "128.0.0.0/1"] })), expect: "fail" },
     ],
     "nsg-no-unrestricted-outbound": [
         { title: "outbound to the AzureActiveDirectory tag", resources: prod, expect: "pass" },
         { title: "outbound to Internet", resources: nsg(outbound("Internet")), expect: "fail", message: /outbound traffic to "Internet"/ },
         { title: "outbound to * as a standalone rule", resources: [res(TYPES.securityRule, "egress", outbound("*"))], expect: "fail" },
         { title: "outbound deny to the internet", resources: nsg(outbound("Internet", { access: "Deny" })), expect: "pass" },
+        { title: "outbound to 0.0.0.0/1 and 128.0.0.0/1", resources: nsg(outbound("", { destinationAddressPrefix: undefined, destinationAddressPrefixes: ["0.0.0.0/1", "128.0.0.0/1"] })), expect: "fail" },
     ],
     "subnet-nsg-required": [
         { title: "every program subnet has an NSG (ids unknown at preview)", resources: prod.filter((r) => r.type === TYPES.subnet), expect: "pass" },

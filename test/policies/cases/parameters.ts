@@ -45,7 +45,26 @@ export const parameterCases: CaseTable = {
             ],
             expect: "pass",
         },
-        { title: "stack without a server", resources: [res(TYPES.configuration, "p", { configurationName: "require_secure_transport", value: "off" })], expect: "not-applicable" },
+        { title: "stack without a server or a configuration of it", resources: [res(TYPES.configuration, "p", { configurationName: "log_checkpoints", value: "off" })], expect: "not-applicable" },
+        {
+            title: "a configuration that cannot be tied to a server (no server in the stack) is reported",
+            resources: [res(TYPES.configuration, "p", { configurationName: "require_secure_transport", value: "off" })],
+            expect: "fail", urn: urnOf(TYPES.configuration, "p"), message: /cannot be tied to a server of the stack/,
+        },
+        {
+            title: "a configuration with an unknown server name among two servers is reported",
+            resources: [
+                ...secure,
+                res(TYPES.server, "second", { serverName: "pg-second", version: "17" }),
+                res(TYPES.configuration, "loose", { serverName: U, configurationName: "require_secure_transport", value: "off" }),
+            ],
+            expect: "fail", urn: urnOf(TYPES.configuration, "loose"), message: /cannot be tied to a server of the stack \(its serverName is not known and the stack has 2 servers\)/,
+        },
+        {
+            title: "an untied configuration that complies is not reported",
+            resources: [...secure, res(TYPES.server, "second", { serverName: "pg-second", version: "17" }), res(TYPES.configuration, "loose", { serverName: U, configurationName: "require_secure_transport", value: "on" })],
+            expect: "pass",
+        },
     ],
     "postgres-tls-min-version": [
         { title: "TLSv1.2", resources: secure, expect: "pass" },
@@ -85,6 +104,12 @@ export const parameterCases: CaseTable = {
         { title: "declared on below 18", resources: secure, expect: "pass" },
         { title: "undeclared on 16: Azure's default is off", resources: secureBut({ "connection_throttle.enable": undefined }, "16"), expect: "fail", message: /connection_throttle\.enable is "off" \(Azure's default for PostgreSQL 16/ },
         { title: "not required from PostgreSQL 18", resources: secureBut({ "connection_throttle.enable": undefined }, "18"), expect: "pass" },
+        {
+            title: "version not set and undeclared: judged with the default every version that has it shares (off)",
+            resources: patch(secureBut({ "connection_throttle.enable": undefined }), NAMES.server, (r) => delete r.props.version),
+            expect: "fail", message: /connection_throttle\.enable is "off" \(Azure's default \(the server's version is not set\)/,
+        },
+        { title: "version not set, declared on", resources: patch(secure, NAMES.server, (r) => delete r.props.version), expect: "pass" },
         {
             title: "version unknown at preview and undeclared: no decision",
             resources: patch(secureBut({ "connection_throttle.enable": undefined }), NAMES.server, (r) => (r.props.version = U)),
