@@ -1,21 +1,25 @@
 /**
  * Policies on network security groups, subnets and routes.
  */
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { StackIndex } from "./lib/graph";
 import { isDefaultRoutePrefix } from "./lib/cidr";
 import {
     carriesPorts,
     coversPort,
     internetDestinations,
+    evaluateFlow,
     internetPrefixes,
     internetSources,
+    rangesOf,
+    type Endpoint,
     isAllow,
     isInbound,
     isOutbound,
     rulesOfResource,
     type NsgRule,
 } from "./lib/nsg";
-import { cite, onTypes, type PackPolicy } from "./lib/policy";
+import { cite, onTypes, withStack, type PackPolicy } from "./lib/policy";
 import { arrayOf, hasKey } from "./lib/props";
 import { AZURE_POLICY } from "./lib/sources";
 import { ciEquals, fold } from "./lib/text";
@@ -162,10 +166,70 @@ export const noDefaultRouteToInternet: ResourceValidationPolicy = {
 };
 
 /** Network policies, in pack order. */
+interface LateralConfig {
+    ports: number[];
+    require: "all" | "any";
+}
+
+/** The VNets (address spaces) an NSG filters: those of the stack's subnets associated with it. */
+function filteredRanges(index: StackIndex, nsg: PolicyResource) {
+    const prefixes = index.ofType(TYPES.subnet)
+        .filter((subnet) => index.nsgOfSubnet(subnet) === nsg)
+        .map((subnet) => index.vnetOfSubnet(subnet))
+        .filter((vnet): vnet is PolicyResource => vnet !== undefined)
+        .flatMap((vnet) => arrayOf<unknown>(index.props<VirtualNetworkInputs>(vnet).addressSpace?.addressPrefixes));
+    return rangesOf(prefixes);
+}
+
+export const lateralTraversal: StackValidationPolicy = {
+    name: "nsg-lateral-traversal",
+    ...cite("NSGs deny outbound management connections inside the virtual network: outbound TCP 22 (SSH) and 3389 (RDP) to VirtualNetwork is denied, evaluated as Azure does (rules by priority, then the default AllowVnetOutBound, which allows it). By default both ports must be denied; PSRule passes when either is (require: \"any\").", {
+        psrule: ["Azure.NSG.LateralTraversal"],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps: "Add an outbound rule: Deny, Tcp, destination VirtualNetwork, ports 22 and 3389, with a priority number below the rules that allow VNet traffic (jump hosts and Bastion subnets excepted).",
+    configSchema: {
+        properties: {
+            ports: {
+                type: "array",
+                items: { type: "integer", minimum: 0, maximum: 65535 },
+                minItems: 1,
+                default: [22, 3389],
+                description: "Management ports whose outbound traffic to the virtual network must be denied.",
+            },
+            require: {
+                type: "string",
+                enum: ["all", "any"],
+                default: "all",
+                description: "\"all\": every port must be denied; \"any\": one denied port suffices (PSRule's reading).",
+            },
+        },
+    },
+    validateStack: withStack(TYPES.nsg, (index, args, report) => {
+        const { ports, require } = args.getConfig<LateralConfig>();
+        for (const nsg of index.ofType(TYPES.nsg)) {
+            const rules = index.nsgRules(nsg);
+            const vnet: Endpoint = { tags: ["virtualnetwork"], ranges: filteredRanges(index, nsg) };
+            const verdicts = ports.map((port) => ({ port, verdict: evaluateFlow(rules, { direction: "Outbound", protocol: "Tcp", port, source: vnet, destination: vnet }) }));
+            if (verdicts.some((v) => v.verdict.access === "unknown")) {
+                continue;
+            }
+            const open = verdicts.filter((v) => v.verdict.access === "Allow");
+            const failed = require === "all" ? open.length > 0 : open.length === ports.length;
+            if (failed) {
+                const shown = open.map((v) => `${v.port} (${PORT_NAMES[v.port] ?? "port"}) through rule "${v.verdict.rule?.name}"`).join(", ");
+                report(`NSG ${nsg.name} lets outbound ${shown} reach the virtual network: a compromised VM can move laterally. Add an outbound deny to VirtualNetwork on ${open.map((v) => v.port).join(" and ")}.`, nsg.urn);
+            }
+        }
+    }),
+};
+
 export const networkPolicies: readonly PackPolicy[] = [
     noInternetInboundSensitivePorts,
     noInternetInbound,
     noUnrestrictedOutbound,
     subnetHasNsg,
     noDefaultRouteToInternet,
+    lateralTraversal,
 ];

@@ -8,6 +8,7 @@ import { cite, withStack, type PackPolicy, type PolicySources } from "./lib/poli
 import { StackIndex } from "./lib/graph";
 import { effectiveParameter, isOn, isSetOn, majorVersion, origin, untiedConfigurations } from "./lib/server-parameters";
 import { AZURE_POLICY } from "./lib/sources";
+import { ciEquals } from "./lib/text";
 import { TYPES, type ConfigurationInputs } from "./lib/types";
 
 interface ParameterRule<C extends object> {
@@ -238,6 +239,17 @@ export const connectionThrottling = parameterPolicy({
     check: mustBeOn("declare it \"on\" (servers below PostgreSQL 18)."),
 });
 
+export const passwordEncryption = parameterPolicy({
+    name: "postgres-password-encryption",
+    summary: "PostgreSQL flexible servers hash passwords with SCRAM: password_encryption is scram-sha-256 (Azure's default from PostgreSQL 14; md5 on 11 to 13), so a password set for a PostgreSQL login is never stored as an MD5 hash.",
+    sources: { basis: "Microsoft Learn, Azure Database for PostgreSQL server parameters: password_encryption (default md5 on 11-13, scram-sha-256 from 14)" },
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps: "Declare a Configuration password_encryption = \"scram-sha-256\" (server.parameters.password_encryption), then reset passwords set while it was md5.",
+    parameter: "password_encryption",
+    check: (value) => (ciEquals(value, "scram-sha-256") ? undefined : "declare it \"scram-sha-256\" so passwords are stored as SCRAM verifiers, not MD5 hashes."),
+});
+
 export const pgaudit: StackValidationPolicy = {
     name: "postgres-pgaudit",
     ...cite("PostgreSQL flexible servers audit with pgAudit: shared_preload_libraries loads pgaudit and pgaudit.log is not none.", {
@@ -275,5 +287,6 @@ export const parameterPolicies: readonly PackPolicy[] = [
     logFileRetention,
     logLinePrefix,
     connectionThrottling,
+    passwordEncryption,
     pgaudit,
 ];

@@ -196,6 +196,23 @@ export const customerManagedKey: ResourceValidationPolicy = {
     }),
 };
 
+export const customMaintenanceWindow: ResourceValidationPolicy = {
+    name: "postgres-maintenance-window",
+    ...cite("PostgreSQL flexible servers have a customer-controlled maintenance window (maintenanceWindow.customWindow Enabled with a day and start time), so planned maintenance restarts happen when you choose.", {
+        psrule: ["Azure.PostgreSQL.MaintenanceWindow"],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "low",
+    remediationSteps: "Set maintenanceWindow { customWindow: \"Enabled\", dayOfWeek, startHour, startMinute } (config server.maintenanceWindow).",
+    validateResource: onTypes<ServerInputs>([TYPES.server], (server, _args, report) => {
+        const custom = setting<string>(server, "maintenanceWindow", "customWindow");
+        const value = effective(custom, "Disabled");
+        if (value !== undefined && !ciEquals(value, "Enabled")) {
+            report(`maintenanceWindow.customWindow is ${stated(custom, "Disabled")}: Azure picks the maintenance time. Set customWindow "Enabled" with dayOfWeek, startHour and startMinute.`);
+        }
+    }),
+};
+
 /** Server policies, in pack order. */
 export const serverPolicies: readonly PackPolicy[] = [
     entraOnlyAuthentication,
@@ -205,4 +222,5 @@ export const serverPolicies: readonly PackPolicy[] = [
     backupRetention,
     zoneRedundantHighAvailability,
     customerManagedKey,
+    customMaintenanceWindow,
 ];

@@ -64,6 +64,10 @@ export const PARAMETER_DEFAULTS: Readonly<Record<string, ParameterDefault>> = {
         defaults: [{ value: "pg_cron,pg_stat_statements" }],
         source: "param-<version>-client-connection-defaults-shared-library-preloading: shared_preload_libraries, default `pg_cron,pg_stat_statements`",
     },
+    password_encryption: {
+        defaults: [{ value: "md5", toVersion: 13 }, { value: "scram-sha-256", fromVersion: 14 }],
+        source: "param-<version>-connections-authentication-authentication: password_encryption, default `md5` (11-13), `scram-sha-256` (14-18)",
+    },
     "pgaudit.log": {
         defaults: [{ value: "none" }],
         source: "param-<version>-customized-options: pgaudit.log, default `none`",

@@ -1,8 +1,15 @@
 import { TYPES } from "../../../policies/lib/types";
-import { NAMES, PROD, U, buildStack, propsOf } from "../fixtures";
-import { res, type CaseTable } from "../helpers";
+import { NAMES, PROD, U, buildStack, patch, propsOf } from "../fixtures";
+import { res, urnOf, type CaseTable } from "../helpers";
 
 const prod = buildStack(PROD);
+const denyMgmt = (ports: string[]) => ({
+    name: "deny-lateral", priority: 200, direction: "Outbound", access: "Deny", protocol: "Tcp",
+    sourceAddressPrefix: "VirtualNetwork", sourcePortRange: "*", destinationAddressPrefix: "VirtualNetwork", destinationPortRanges: ports,
+});
+/** prod with `rules` added to both NSGs (the server NSG keeps its AzureActiveDirectory rule). */
+const withNsgRules = (rules: Record<string, unknown>[]) =>
+    patch(patch(prod, NAMES.vmNsg, (r) => (r.props.securityRules = [...rules])), NAMES.serverNsg, (r) => (r.props.securityRules = [...(r.props.securityRules as unknown[]), ...rules]));
 const baseRule = { priority: 200, protocol: "Tcp", sourcePortRange: "*", destinationAddressPrefix: "*" };
 const nsg = (...securityRules: Record<string, unknown>[]) => [res(TYPES.nsg, "nsg", { resourceGroupName: U, securityRules })];
 const inbound = (source: string, port: string, extra: Record<string, unknown> = {}) =>
@@ -68,5 +75,16 @@ export const networkCases: CaseTable = {
         },
         { title: "standalone default route to a firewall", resources: [res(TYPES.route, "r", { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" })], expect: "pass" },
         { title: "standalone default route to the internet", resources: [res(TYPES.route, "r", { addressPrefix: "0.0.0.0/0", nextHopType: "internet" })], expect: "fail" },
+    ],
+    "nsg-lateral-traversal": [
+        { title: "NSGs without rules: the default AllowVnetOutBound lets SSH and RDP through", resources: prod, expect: "fail", urn: urnOf(TYPES.nsg, NAMES.vmNsg), message: /lets outbound 22 \(SSH\) through rule "AllowVnetOutBound", 3389 \(RDP\) through rule "AllowVnetOutBound"/ },
+        { title: "SSH and RDP denied to VirtualNetwork", resources: withNsgRules([denyMgmt(["22", "3389"])]), expect: "pass" },
+        { title: "SSH and RDP denied to *", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), destinationAddressPrefix: "*" }]), expect: "pass" },
+        { title: "only SSH denied", resources: withNsgRules([denyMgmt(["22"])]), expect: "fail", message: /lets outbound 3389 \(RDP\)/ },
+        { title: "only SSH denied, PSRule's reading (require any)", resources: withNsgRules([denyMgmt(["22"])]), config: { require: "any" }, expect: "pass" },
+        { title: "deny shadowed by an earlier allow", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), name: "allow", access: "Allow", priority: 100 }, denyMgmt(["22", "3389"])]), expect: "fail", message: /through rule "allow"/ },
+        { title: "deny to the VNet's address space as a CIDR", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), destinationAddressPrefix: "10.20.0.0/16" }]), expect: "pass" },
+        { title: "deny to part of the VNet only: no decision", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), destinationAddressPrefix: "10.20.2.0/24" }]), expect: "pass" },
+        { title: "a stack without NSGs", resources: [res(TYPES.subnet, "s", {})], expect: "not-applicable" },
     ],
 };

@@ -126,4 +126,10 @@ export const parameterCases: CaseTable = {
         { title: "program defaults: not loaded", resources: secure, expect: "fail", message: /does not load pgaudit.*pgaudit\.log is "none"/ },
         { title: "loaded but logging nothing", resources: secureBut({ shared_preload_libraries: "pgaudit", "pgaudit.log": "none" }), expect: "fail", message: /nothing is audited/ },
     ],
+    "postgres-password-encryption": [
+        { title: "undeclared on 17: Azure's default scram-sha-256", resources: secure, expect: "pass" },
+        { title: "undeclared on 13: Azure's default md5", resources: withParameters({ ...SECURE_PARAMETERS }, "13"), expect: "fail", message: /password_encryption is "md5" \(Azure's default for PostgreSQL 13/ },
+        { title: "declared md5 on 17", resources: secureBut({ password_encryption: "md5" }), expect: "fail", urn: paramUrn("password_encryption"), message: /declare it "scram-sha-256"/ },
+        { title: "declared SCRAM-SHA-256 on 13 (any case)", resources: withParameters({ ...SECURE_PARAMETERS, password_encryption: "SCRAM-SHA-256" }, "13"), expect: "pass" },
+    ],
 };

@@ -94,4 +94,11 @@ export const serverCases: CaseTable = {
         { title: "Key Vault without a key URI", resources: withServer((p) => (p.dataEncryption = { type: "AzureKeyVault", primaryUserAssignedIdentityId: U })), expect: "fail", message: /primaryKeyURI is not set/ },
         { title: "Key Vault with a key URI unknown at preview", resources: withServer((p) => (p.dataEncryption = { type: "AzureKeyVault", primaryKeyURI: U, primaryUserAssignedIdentityId: U })), expect: "pass" },
     ],
+    "postgres-maintenance-window": [
+        { title: "custom window (prod)", resources: server(prodServer), expect: "pass" },
+        { title: "system-managed window (dev)", resources: dev, expect: "fail", message: /maintenanceWindow\.customWindow is "Disabled"/ },
+        { title: "not set: Azure picks the time", resources: withServer((p) => delete p.maintenanceWindow), expect: "fail", message: /not set \(Azure's default "Disabled"\)/ },
+        { title: "case-insensitive", resources: withServer((p) => (p.maintenanceWindow = { customWindow: "enabled", dayOfWeek: 3, startHour: 1, startMinute: 0 })), expect: "pass" },
+        { title: "unknown at preview: no decision", resources: withServer((p) => (p.maintenanceWindow = { customWindow: U })), expect: "pass" },
+    ],
 };
