@@ -79,6 +79,7 @@ export const nicNoPublicIp: ResourceValidationPolicy = {
     name: "vm-nic-no-public-ip",
     ...cite("Network interfaces have no public IP address: no ipConfigurations[].publicIPAddress, and no publicIPAddressConfiguration on VM-managed NICs. Decided on presence, since the address id is unknown at preview.", {
         azurePolicy: [AZURE_POLICY.nicNoPublicIp],
+        checkov: ["CKV_AZURE_119"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",
@@ -106,6 +107,7 @@ export const nicIpForwardingDisabled: ResourceValidationPolicy = {
     name: "vm-nic-ip-forwarding-disabled",
     ...cite("Network interfaces do not forward traffic for other destinations: enableIPForwarding is not true.", {
         azurePolicy: [AZURE_POLICY.nicIpForwarding],
+        checkov: ["CKV_AZURE_118"],
     }),
     enforcementLevel: "mandatory",
     severity: "medium",

@@ -32,6 +32,7 @@ export const entraAdminProvisioned: StackValidationPolicy = {
     name: "entra-admin-provisioned",
     ...cite("Every PostgreSQL flexible server has Microsoft Entra authentication enabled and at least one Entra administrator (an AdministratorsMicrosoftEntra resource).", {
         azurePolicy: [AZURE_POLICY.entraAdmin],
+        psrule: ["Azure.PostgreSQL.AAD"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",

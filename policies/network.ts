@@ -47,6 +47,7 @@ export const noInternetInboundSensitivePorts: ResourceValidationPolicy = {
     name: "nsg-no-internet-inbound-sensitive-ports",
     ...cite("No NSG rule allows inbound traffic from the internet (*, 0.0.0.0/0, Internet, Any, or CIDRs that together cover every public address, in one rule or across the NSG's rules) to SSH, RDP or PostgreSQL (configurable ports: 22, 3389, 5432).", {
         cis: ["7.1", "7.2"],
+        checkov: ["CKV_AZURE_9", "CKV_AZURE_10"],
         trivy: ["AVD-AZU-0048", "AVD-AZU-0050", "AVD-AZU-0074"],
     }),
     enforcementLevel: "mandatory",
@@ -88,6 +89,7 @@ export const noInternetInbound: ResourceValidationPolicy = {
     name: "nsg-no-internet-inbound",
     ...cite("No NSG rule allows inbound traffic from the whole internet (*, 0.0.0.0/0, Internet, Any, or CIDRs that together cover every public address) to any port.", {
         cis: ["7.3", "7.4"],
+        checkov: ["CKV_AZURE_77", "CKV_AZURE_160"],
         trivy: ["AVD-AZU-0047"],
     }),
     enforcementLevel: "mandatory",
@@ -128,6 +130,7 @@ export const subnetHasNsg: ResourceValidationPolicy = {
     name: "subnet-nsg-required",
     ...cite("Every subnet is associated with a network security group (decided on presence: the NSG id is unknown at preview). Gateway, firewall and route server subnets are exempt.", {
         azurePolicy: [AZURE_POLICY.subnetNsg],
+        checkov: ["CKV2_AZURE_31"],
     }),
     enforcementLevel: "mandatory",
     severity: "medium",

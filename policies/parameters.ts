@@ -156,14 +156,14 @@ interface LogRetentionConfig {
 
 export const logFileRetention = parameterPolicy<LogRetentionConfig>({
     name: "postgres-log-retention-days",
-    summary: "PostgreSQL flexible servers keep server log files more than 3 days: logfiles.retention_days is at least the configured minimum (default 4; Azure's default is 3, the maximum 7).",
+    summary: "PostgreSQL flexible servers keep server log files long enough for an investigation: logfiles.retention_days is at least the configured minimum (default 7, Azure Policy's threshold, stricter than CIS's more than 3; Azure's default is 3, the maximum 7).",
     sources: { azurePolicy: [AZURE_POLICY.logFileRetention], cis: ["5.2.4"] },
     enforcementLevel: "mandatory",
     severity: "low",
     remediationSteps: "Declare a Configuration logfiles.retention_days between the configured minimum and 7.",
     configSchema: {
         properties: {
-            minimumDays: { type: "integer", minimum: 1, maximum: 7, default: 4, description: "Fewest days server log files are kept." },
+            minimumDays: { type: "integer", minimum: 1, maximum: 7, default: 7, description: "Fewest days server log files are kept (7: Azure Policy f5ed3f7a; 4: CIS 5.2.4's more than 3)." },
         },
     },
     parameter: "logfiles.retention_days",
@@ -250,15 +250,50 @@ export const passwordEncryption = parameterPolicy({
     check: (value) => (ciEquals(value, "scram-sha-256") ? undefined : "declare it \"scram-sha-256\" so passwords are stored as SCRAM verifiers, not MD5 hashes."),
 });
 
+interface PgauditConfig {
+    requiredClasses: string[];
+}
+
+/**
+ * The statement classes a `pgaudit.log` value audits: comma-separated, case-insensitive, `all` meaning every
+ * class and a leading `-` removing one (pgaudit's syntax, e.g. `all,-misc`).
+ */
+export function pgauditClasses(value: string): (cls: string) => boolean {
+    const items = value.split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "");
+    return (cls) => {
+        let on = false;
+        for (const item of items) {
+            if (item === "all" || item === cls) {
+                on = true;
+            } else if (item === `-${cls}`) {
+                on = false;
+            }
+        }
+        return on;
+    };
+}
+
 export const pgaudit: StackValidationPolicy = {
     name: "postgres-pgaudit",
-    ...cite("PostgreSQL flexible servers audit with pgAudit: shared_preload_libraries loads pgaudit and pgaudit.log is not none.", {
-        azurePolicy: [AZURE_POLICY.pgaudit],
+    ...cite("PostgreSQL flexible servers audit with pgAudit: shared_preload_libraries loads pgaudit and pgaudit.log audits the required statement classes (default role and ddl, what Azure Policy eadbb524 checks; an empty list accepts anything but none, Azure Policy 4eb5e667's reading).", {
+        azurePolicy: [AZURE_POLICY.pgaudit, AZURE_POLICY.pgauditPreload, AZURE_POLICY.pgauditLogClasses],
     }),
     enforcementLevel: "advisory",
     severity: "low",
-    remediationSteps: "Declare shared_preload_libraries including pgaudit (a restart) and pgaudit.log, e.g. \"ddl,role\"; create the extension in the databases to audit.",
-    validateStack: withStack(TYPES.server, (index, _args, report) => {
+    remediationSteps: "Declare shared_preload_libraries including pgaudit (a restart) and pgaudit.log, e.g. \"role,ddl,misc\"; create the extension in the databases to audit.",
+    configSchema: {
+        properties: {
+            requiredClasses: {
+                type: "array",
+                items: { type: "string", enum: ["read", "write", "function", "role", "ddl", "misc", "misc_set"] },
+                uniqueItems: true,
+                default: ["role", "ddl"],
+                description: "pgaudit.log classes that must be audited ([] accepts any value but none).",
+            },
+        },
+    },
+    validateStack: withStack(TYPES.server, (index, args, report) => {
+        const { requiredClasses } = args.getConfig<PgauditConfig>();
         for (const server of index.servers()) {
             const version = majorVersion(index, server);
             const libraries = effectiveParameter(index, server, "shared_preload_libraries");
@@ -267,11 +302,17 @@ export const pgaudit: StackValidationPolicy = {
             if (libraries.state === "known" && !libraries.value.split(",").some((l) => l.trim().toLowerCase() === "pgaudit")) {
                 problems.push(`shared_preload_libraries is "${libraries.value}" (${origin(libraries, version)}) and does not load pgaudit`);
             }
-            if (log.state === "known" && ["", "none"].includes(log.value.trim().toLowerCase())) {
-                problems.push(`pgaudit.log is "${log.value}" (${origin(log, version)}), so nothing is audited`);
+            if (log.state === "known") {
+                const audits = pgauditClasses(log.value);
+                const missing = requiredClasses.filter((c) => !audits(c));
+                if (["", "none"].includes(log.value.trim().toLowerCase())) {
+                    problems.push(`pgaudit.log is "${log.value}" (${origin(log, version)}), so nothing is audited`);
+                } else if (missing.length > 0) {
+                    problems.push(`pgaudit.log is "${log.value}" (${origin(log, version)}) and does not audit ${missing.join(", ")}`);
+                }
             }
             if (problems.length > 0) {
-                report(`Server ${index.serverLabel(server)}: ${problems.join("; ")}. Load pgaudit and set pgaudit.log where statements must be audited.`, server.urn);
+                report(`Server ${index.serverLabel(server)}: ${problems.join("; ")}. Load pgaudit and set pgaudit.log to at least ${requiredClasses.join(",") || "one class"}.`, server.urn);
             }
         }
     }),

@@ -28,6 +28,7 @@ export const entraOnlyAuthentication: ResourceValidationPolicy = {
     name: "postgres-entra-only-auth",
     ...cite("PostgreSQL flexible servers accept Microsoft Entra tokens only: authConfig.activeDirectoryAuth is Enabled and authConfig.passwordAuth is Disabled.", {
         azurePolicy: [AZURE_POLICY.entraOnly],
+        psrule: ["Azure.PostgreSQL.AADOnly"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",
@@ -76,8 +77,9 @@ export const publicNetworkAccessDisabled: ResourceValidationPolicy = {
 export const privateConnectivity: StackValidationPolicy = {
     name: "postgres-private-connectivity",
     ...cite("PostgreSQL flexible servers are reached privately: VNet-integrated through a delegated subnet with a private DNS zone (network.privateDnsZoneArmResourceId), or with a private endpoint in the stack.", {
-        azurePolicy: [AZURE_POLICY.privateEndpoint],
-        basis: "a delegated subnet counts as private connectivity",
+        azurePolicy: [AZURE_POLICY.privateEndpoint, AZURE_POLICY.publicNetworkAccess],
+        checkov: ["CKV2_AZURE_57"],
+        basis: "a delegated subnet counts as private connectivity; Azure Policy 5e1de0e3 fails a delegated subnet without a private DNS zone",
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
@@ -105,6 +107,7 @@ export const geoRedundantBackup: ResourceValidationPolicy = {
     ...cite("PostgreSQL flexible servers keep geo-redundant backups (backup.geoRedundantBackup Enabled), so a regional outage does not lose the backups; read replicas (createMode Replica) are exempt.", {
         azurePolicy: [AZURE_POLICY.geoBackup],
         checkov: ["CKV_AZURE_136"],
+        psrule: ["Azure.PostgreSQL.GeoRedundantBackup"],
     }),
     enforcementLevel: "mandatory",
     severity: "medium",

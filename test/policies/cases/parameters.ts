@@ -90,8 +90,8 @@ export const parameterCases: CaseTable = {
     "postgres-log-retention-days": [
         { title: "7 days", resources: secure, expect: "pass" },
         { title: "undeclared: Azure keeps 3 days", resources: secureBut({ "logfiles.retention_days": undefined }), expect: "fail", urn: SERVER_URN, message: /logfiles\.retention_days is "3" \(Azure's default for PostgreSQL 17/ },
-        { title: "4 days is more than 3", resources: secureBut({ "logfiles.retention_days": "4" }), expect: "pass" },
-        { title: "4 days against a configured 7", resources: secureBut({ "logfiles.retention_days": "4" }), config: { minimumDays: 7 }, expect: "fail" },
+        { title: "4 days against the default 7 (Azure Policy, stricter than CIS)", resources: secureBut({ "logfiles.retention_days": "4" }), expect: "fail", message: /keep log files at least 7 days/ },
+        { title: "4 days with the minimum relaxed to CIS's more than 3", resources: secureBut({ "logfiles.retention_days": "4" }), config: { minimumDays: 4 }, expect: "pass" },
     ],
     "postgres-log-line-prefix": [
         { title: "%u and %d present", resources: secure, expect: "pass" },
@@ -125,6 +125,10 @@ export const parameterCases: CaseTable = {
         { title: "loaded and logging", resources: secureBut({ shared_preload_libraries: "pg_cron,pg_stat_statements,PGAUDIT", "pgaudit.log": "ddl,role" }), expect: "pass" },
         { title: "program defaults: not loaded", resources: secure, expect: "fail", message: /does not load pgaudit.*pgaudit\.log is "none"/ },
         { title: "loaded but logging nothing", resources: secureBut({ shared_preload_libraries: "pgaudit", "pgaudit.log": "none" }), expect: "fail", message: /nothing is audited/ },
+        { title: "logging ddl only: role is missing (Azure Policy eadbb524)", resources: secureBut({ shared_preload_libraries: "pgaudit", "pgaudit.log": "ddl" }), expect: "fail", message: /does not audit role/ },
+        { title: "logging ddl only, relaxed to any class (Azure Policy 4eb5e667)", resources: secureBut({ shared_preload_libraries: "pgaudit", "pgaudit.log": "ddl" }), config: { requiredClasses: [] }, expect: "pass" },
+        { title: "all but misc covers role and ddl", resources: secureBut({ shared_preload_libraries: "pgaudit", "pgaudit.log": "ALL,-misc" }), expect: "pass" },
+        { title: "all but role", resources: secureBut({ shared_preload_libraries: "pgaudit", "pgaudit.log": "all,-role" }), expect: "fail", message: /does not audit role/ },
     ],
     "postgres-password-encryption": [
         { title: "undeclared on 17: Azure's default scram-sha-256", resources: secure, expect: "pass" },
