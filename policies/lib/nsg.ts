@@ -185,7 +185,7 @@ export interface Endpoint {
     readonly tags: readonly string[];
     /** True when the endpoint is somewhere on the public internet: CIDRs must cover all public space to match it. */
     readonly publicInternet?: boolean;
-    /** Known address ranges of the endpoint (a subnet's or VNet's prefixes), for CIDR prefixes. */
+    /** Known address ranges of the endpoint (a subnet's or VNet's prefixes), for CIDR prefixes; unknown when absent. */
     readonly ranges?: readonly Ipv4Range[];
 }
 
@@ -215,17 +215,18 @@ function prefixesMatch(prefixes: readonly string[], endpoint: Endpoint): Match {
     if (cidrs.length === 0) {
         return "no";
     }
-    if (endpoint.publicInternet && coversInternet(prefixes)) {
+    if (endpoint.publicInternet) {
+        // Somewhere on the internet, at addresses the pack does not list: only a full cover certainly matches.
+        return coversInternet(prefixes) ? "yes" : "no";
+    }
+    if (endpoint.ranges === undefined || endpoint.ranges.length === 0) {
+        return "unknown";
+    }
+    if (endpoint.ranges.every((r) => rangesCover(cidrs, r))) {
         return "yes";
     }
-    if (endpoint.ranges !== undefined && endpoint.ranges.length > 0) {
-        if (endpoint.ranges.every((r) => rangesCover(cidrs, r))) {
-            return "yes";
-        }
-        const overlaps = endpoint.ranges.some((r) => cidrs.some((c) => c.first <= r.last && r.first <= c.last));
-        return overlaps ? "unknown" : "no";
-    }
-    return "no";
+    const overlaps = endpoint.ranges.some((r) => cidrs.some((c) => c.first <= r.last && r.first <= c.last));
+    return overlaps ? "unknown" : "no";
 }
 
 function ruleMatches(rule: NsgRule, flow: Flow): Match {

@@ -96,6 +96,11 @@ export const entraCases: CaseTable = {
         { title: "a deny from another subnet's range does not apply to the server subnet", resources: serverNsgRules([{ ...denyAllOutbound, sourceAddressPrefix: "10.99.0.0/24" }]), expect: "pass" },
         { title: "a deny from a range covering the server subnet applies", resources: serverNsgRules([{ ...denyAllOutbound, sourceAddressPrefix: "10.20.0.0/16" }]), expect: "fail" },
         {
+            title: "a deny from a range while the subnet's prefix is unknown at preview: no decision",
+            resources: patch(serverNsgRules([{ ...denyAllOutbound, sourceAddressPrefix: "10.20.0.0/16" }]), NAMES.serverSubnet, (r) => (r.props.addressPrefix = U)),
+            expect: "pass",
+        },
+        {
             title: "a standalone SecurityRule attached to the NSG allows it before a deny-all",
             resources: [...serverNsgRules([denyAllOutbound]), res(TYPES.securityRule, "aad", { ...aadRule, networkSecurityGroupName: U }, { deps: { networkSecurityGroupName: [serverNsgUrn] } })],
             expect: "pass",

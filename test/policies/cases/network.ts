@@ -85,6 +85,8 @@ export const networkCases: CaseTable = {
         { title: "deny shadowed by an earlier allow", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), name: "allow", access: "Allow", priority: 100 }, denyMgmt(["22", "3389"])]), expect: "fail", message: /through rule "allow"/ },
         { title: "deny to the VNet's address space as a CIDR", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), destinationAddressPrefix: "10.20.0.0/16" }]), expect: "pass" },
         { title: "deny to part of the VNet only: no decision", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), destinationAddressPrefix: "10.20.2.0/24" }]), expect: "pass" },
+        { title: "a deny to a CIDR on an NSG of no known VNet: no decision", resources: [res(TYPES.nsg, "lonely", { securityRules: [{ ...denyMgmt(["22", "3389"]), destinationAddressPrefix: "10.0.0.0/8" }] })], expect: "pass" },
+        { title: "an NSG of no known VNet with no rules", resources: [res(TYPES.nsg, "lonely", { securityRules: [] })], expect: "fail" },
         { title: "a stack without NSGs", resources: [res(TYPES.subnet, "s", {})], expect: "not-applicable" },
     ],
 };
