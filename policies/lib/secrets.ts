@@ -1,8 +1,9 @@
 /**
  * Finding credentials in text a resource carries in the clear (VM custom data and user data), as checkov's
  * CKV_AZURE_45 does with its secret detectors: key material by its shape, and literal values assigned to
- * password-like names. A value taken from a variable (`"$token"`, `${secret}`, `$(curl ...)`) is not a
- * literal and is not reported.
+ * password-like names. A value taken from a variable (`"$token"`, `${secret}`, `$(curl ...)`), a YAML block
+ * (`chpasswd:` on its own line) or a boolean (cloud-init's `lock_passwd: false`) is not a literal and is not
+ * reported.
  */
 
 const PATTERNS: readonly [string, RegExp][] = [
@@ -12,7 +13,7 @@ const PATTERNS: readonly [string, RegExp][] = [
     ["an AWS access key id", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
     ["a literal password in a connection string", /\b(?:password|pwd)=(?![$'"\s;&])[^\s;'"&]{3,}/i],
     ["a literal password, secret or key assignment",
-        /\b[A-Za-z_]*(?:password|passwd|secret|api_?key|access_?key|client_?secret)[A-Za-z_]*\s*[:=]\s*["']?(?![$"'\s])[^\s"'$]{4,}/i],
+        /\b[A-Za-z_]*(?:password|passwd|secret|api_?key|access_?key|client_?secret)[A-Za-z_]*[ \t]*[:=][ \t]*["']?(?![$"'\s{[|>])(?!(?:true|false|yes|no|null|none|~)\b)[^\s"'$]{4,}/i],
 ];
 
 /** Descriptions of the credentials found in `text` (one per kind). */

@@ -60,6 +60,7 @@ export const computeCases: CaseTable = {
     ],
     "vm-no-secrets-in-custom-data": [
         { title: "the program's cloud-init (token from IMDS into PGPASSWORD)", resources: vm((p) => (p.osProfile.customData = b64('token="$(curl -sS -H "Metadata: true" http://169.254.169.254/x | jq -r .access_token)"\nexport PGPASSWORD="$token"\n'))), expect: "pass" },
+        { title: "cloud-init's own password switches are not secrets", resources: vm((p) => (p.osProfile.customData = b64("#cloud-config\nssh_pwauth: false\nusers:\n  - name: a\n    lock_passwd: true\nchpasswd:\n  expire: false\n"))), expect: "pass" },
         { title: "a literal password assignment", resources: vm((p) => (p.osProfile.customData = b64("#!/bin/sh\nexport DATABASE_PASSWORD=SomeSortOfPassword\n"))), expect: "fail", message: /osProfile\.customData contains a literal password/ },
         { title: "a password in a connection string", resources: vm((p) => (p.osProfile.customData = b64('psql "host=h dbname=d user=u password=hunter22"'))), expect: "fail", message: /contains a literal password/ },
         { title: "a private key", resources: vm((p) => (p.osProfile.customData = b64("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----\n"))), expect: "fail", message: /a private key/ },
