@@ -52,9 +52,10 @@ export function connectionStringProblems(text: string): string[] {
             problems.push(`${m[0].replace(/\/\/[^@/]*@/, "//…@")} without sslmode`);
         }
     }
-    // A key/value conninfo ("host=... dbname=...") without sslmode.
-    for (const m of text.matchAll(/["'](?=[^"'\n]*\bhost=)(?=[^"'\n]*\b(?:dbname|user)=)([^"'\n]*)["']/g)) {
-        if (!/\bsslmode=/i.test(m[1]) && !verifiedByEnv) {
+    // A quoted key/value conninfo ("host=... dbname=...", keywords separated by blanks, unlike a URL query) without sslmode.
+    for (const m of text.matchAll(/["']([^"'\n]*)["']/g)) {
+        const conninfo = /(?:^|\s)host=\S/.test(m[1]) && /(?:^|\s)(?:dbname|user)=\S/.test(m[1]);
+        if (conninfo && !/(?:^|\s)sslmode=/i.test(m[1]) && !verifiedByEnv) {
             problems.push(`"${m[1]}" without sslmode`);
         }
     }

@@ -20,6 +20,7 @@ export const connectionCases: CaseTable = {
         { title: "a provider without sslmode", resources: patch(verified, NAMES.pgProvider, (r) => delete r.props.sslmode), expect: "fail", message: /sslmode not set/ },
         { title: "a provider sslmode unknown at preview: no decision", resources: patch(verified, NAMES.pgProvider, (r) => (r.props.sslmode = U)), expect: "pass" },
         { title: "a conninfo without sslmode (libpq's default prefer)", resources: withCloudInit('psql "host=pg.example.com dbname=app user=vm"'), expect: "fail", message: /without sslmode/ },
+        { title: "a URL query with host= and user= is not a conninfo", resources: withCloudInit('curl "https://example.com/x?host=a&user=b"\n'), expect: "pass" },
         { title: "a conninfo without sslmode after PGSSLMODE=verify-full", resources: withCloudInit('export PGSSLMODE=verify-full\npsql "host=pg.example.com dbname=app user=vm"'), expect: "pass" },
         { title: "a postgres:// URI without sslmode", resources: withCloudInit("DATABASE_URL=postgresql://vm@pg.example.com:5432/app\n"), expect: "fail", message: /postgresql:\/\/…@pg\.example\.com:5432\/app without sslmode/ },
         { title: "a postgres:// URI with sslmode=verify-full", resources: withCloudInit("DATABASE_URL=postgresql://vm@pg.example.com:5432/app?sslmode=verify-full\n"), expect: "pass" },
