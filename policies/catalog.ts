@@ -4,6 +4,7 @@
  */
 import type { EnforcementLevel } from "@pulumi/policy";
 import { computePolicies } from "./compute";
+import { connectionPolicies } from "./connections";
 import { entraPolicies } from "./entra";
 import { firewallPolicies } from "./firewall";
 import { networkPolicies } from "./network";
@@ -26,4 +27,5 @@ export const allPolicies: readonly PackPolicy[] = [
     ...computePolicies,
     ...networkPolicies,
     ...entraPolicies,
+    ...connectionPolicies,
 ];

@@ -5,22 +5,15 @@
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { StackIndex } from "./lib/graph";
-import {
-    appliesToTcp,
-    coversPort,
-    hasServiceTag,
-    isAllow,
-    isDeny,
-    isOutbound,
-    type NsgRule,
-} from "./lib/nsg";
+import { evaluateFlow, rangesOf, type Endpoint, type Flow } from "./lib/nsg";
+import type { RouteEntry } from "./lib/graph";
 import { cite, onMatchingTypes, withStack, type PackPolicy } from "./lib/policy";
 import { adminPrincipalType, mayShareServer, principals, sameIdentity, serverOfRole, type AdminPrincipalType } from "./lib/principals";
-import { effective, setting } from "./lib/props";
+import { arrayOf, effective, setting } from "./lib/props";
 import { AZURE_POLICY } from "./lib/sources";
 import { ciEquals, fold, show } from "./lib/text";
-import { isInternetPrefix } from "./lib/cidr";
-import { TYPES, isEntraRoleType, type EntraAdminInputs, type EntraRoleInputs, type ServerInputs, type VirtualMachineInputs } from "./lib/types";
+import { coversInternet, parseCidr } from "./lib/cidr";
+import { TYPES, isEntraRoleType, type EntraAdminInputs, type EntraRoleInputs, type ServerInputs, type SubnetInputs, type VirtualMachineInputs } from "./lib/types";
 
 const SOURCE_DOC = "Microsoft Learn, \"Microsoft Entra authentication with Azure Database for PostgreSQL flexible server\"";
 
@@ -39,6 +32,7 @@ export const entraAdminProvisioned: StackValidationPolicy = {
     name: "entra-admin-provisioned",
     ...cite("Every PostgreSQL flexible server has Microsoft Entra authentication enabled and at least one Entra administrator (an AdministratorsMicrosoftEntra resource).", {
         azurePolicy: [AZURE_POLICY.entraAdmin],
+        psrule: ["Azure.PostgreSQL.AAD"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",
@@ -158,21 +152,26 @@ export const entraAdminNotOrdinaryRole: StackValidationPolicy = {
     },
 };
 
-/** Outbound rules that would block Entra traffic (TCP 443 to the AzureActiveDirectory tag) before `allow`. */
-function shadowingDeny(rules: readonly NsgRule[], allow: NsgRule): NsgRule | undefined {
-    return rules.find((r) => isOutbound(r) && isDeny(r) && appliesToTcp(r) && coversPort(r, 443) &&
-        r.priority !== undefined && allow.priority !== undefined && r.priority < allow.priority &&
-        r.destinations.some((d) => isInternetPrefix(d) || ciEquals(d, "AzureActiveDirectory", "AzureCloud")));
+/** The server subnet's own address ranges (an NSG source prefix must cover them to apply to the server). */
+function subnetRanges(index: StackIndex, subnet: PolicyResource): Endpoint {
+    const props = index.props<SubnetInputs>(subnet);
+    const prefixes = [props.addressPrefix, ...arrayOf<unknown>(props.addressPrefixes)];
+    return { tags: ["virtualnetwork"], ranges: rangesOf(prefixes) };
+}
+
+/** Outbound TCP 443 from the server subnet to Entra ID (the AzureActiveDirectory service tag, on the internet). */
+function entraFlow(source: Endpoint): Flow {
+    return { direction: "Outbound", protocol: "Tcp", port: 443, source, destination: { tags: ["azureactivedirectory"], publicInternet: true } };
 }
 
 export const privateAccessEntraOutbound: StackValidationPolicy = {
     name: "entra-private-access-aad-outbound",
-    ...cite("A VNet-integrated server's subnet NSG allows outbound TCP 443 to the AzureActiveDirectory service tag, not shadowed by a higher-priority deny; without it the server cannot reach Entra ID and every token login fails.", {
-        basis: `${SOURCE_DOC}, network requirements for private access`,
+    ...cite("A VNet-integrated server's subnet NSG lets outbound TCP 443 to the AzureActiveDirectory service tag through, evaluated as Azure does (rules by priority, then Azure's default rules, whose AllowInternetOutBound admits it); fails only when a rule denies it first, since then every token login fails.", {
+        basis: `${SOURCE_DOC}, network requirements for private access; Microsoft Learn "Network security groups", default security rules`,
     }),
     enforcementLevel: "mandatory",
     severity: "critical",
-    remediationSteps: "Add to the server subnet's NSG: Outbound, Allow, Tcp, destination AzureActiveDirectory, port 443, at a priority below any outbound deny.",
+    remediationSteps: "Add to the server subnet's NSG: Outbound, Allow, Tcp, destination AzureActiveDirectory, port 443, with a lower priority number than the outbound deny that blocks it.",
     validateStack: withStack(TYPES.server, (index, _args, report) => {
         for (const server of index.servers()) {
             const subnet = index.subnetOfServer(server);
@@ -181,29 +180,25 @@ export const privateAccessEntraOutbound: StackValidationPolicy = {
             }
             const nsg = index.nsgOfSubnet(subnet);
             if (nsg === undefined || nsg === "external") {
-                // No NSG: Azure's defaults allow outbound; an NSG outside the stack cannot be read.
+                // No NSG: nothing filters the traffic; an NSG outside the stack cannot be read.
                 continue;
             }
-            const rules = index.nsgRules(nsg);
-            const allows = rules.filter((r) => isOutbound(r) && isAllow(r) && appliesToTcp(r) && coversPort(r, 443) &&
-                hasServiceTag(r.destinations, "AzureActiveDirectory"));
-            const effectiveAllow = allows.find((r) => shadowingDeny(rules, r) === undefined);
-            if (effectiveAllow !== undefined || rules.some((r) => r.incomplete)) {
-                continue;
-            }
-            if (allows.length > 0) {
-                const deny = shadowingDeny(rules, allows[0]);
-                report(`Server ${index.serverLabel(server)}: NSG ${nsg.name} allows outbound to AzureActiveDirectory in rule "${allows[0].name}", but deny rule "${deny?.name}" has a higher priority (${deny?.priority} < ${allows[0].priority}) and blocks it: give the allow rule the lower number.`, nsg.urn);
-            } else {
-                report(`Server ${index.serverLabel(server)} uses private access, but NSG ${nsg.name} of its subnet has no outbound rule allowing TCP 443 to the AzureActiveDirectory service tag: Entra token logins will fail. Add one.`, nsg.urn);
+            const verdict = evaluateFlow(index.nsgRules(nsg), entraFlow(subnetRanges(index, subnet)));
+            if (verdict.access === "Deny") {
+                report(`Server ${index.serverLabel(server)} uses private access, but NSG ${nsg.name} of its subnet denies outbound TCP 443 to AzureActiveDirectory in rule "${verdict.rule.name}" (priority ${verdict.rule.priority}) before any rule allows it: Entra token logins will fail. Add an outbound allow to AzureActiveDirectory on 443 with a priority number below ${verdict.rule.priority}.`, nsg.urn);
             }
         }
     }),
 };
 
+/** A route's next hop sends traffic somewhere other than straight to the internet (an appliance, a gateway, nowhere). */
+function awayFromInternet(route: RouteEntry): boolean {
+    return route.nextHopType !== undefined && !ciEquals(route.nextHopType, "Internet");
+}
+
 export const privateAccessEntraRoute: StackValidationPolicy = {
     name: "entra-private-access-aad-route",
-    ...cite("When a VNet-integrated server's subnet has a route table, the table routes the AzureActiveDirectory service tag to next hop Internet, so Entra traffic is not sent to an appliance that drops it.", {
+    ...cite("When a VNet-integrated server's subnet has a route table that takes Entra traffic away from the internet (a 0.0.0.0/0 route, or prefixes together covering the public internet, or the AzureActiveDirectory tag, to a next hop other than Internet), the table also routes the AzureActiveDirectory service tag to next hop Internet; a table without such an override needs nothing.", {
         basis: `${SOURCE_DOC}, network requirements for private access with a route table`,
     }),
     enforcementLevel: "mandatory",
@@ -217,10 +212,19 @@ export const privateAccessEntraRoute: StackValidationPolicy = {
                 continue;
             }
             const routes = index.routes(table);
-            const ok = routes.some((r) => ciEquals(r.addressPrefix, "AzureActiveDirectory") && ciEquals(r.nextHopType, "Internet"));
-            const unknown = routes.some((r) => r.addressPrefix === undefined || r.nextHopType === undefined);
-            if (!ok && !unknown) {
-                report(`Server ${index.serverLabel(server)} uses private access and its subnet's route table ${table.name} has no route AzureActiveDirectory → Internet: add it, or Entra traffic follows the table's other routes.`, table.urn);
+            if (routes.some((r) => r.addressPrefix === undefined || r.nextHopType === undefined)) {
+                continue;
+            }
+            const entraRoutes = routes.filter((r) => ciEquals(r.addressPrefix, "AzureActiveDirectory"));
+            const direct = entraRoutes.some((r) => ciEquals(r.nextHopType, "Internet"));
+            const misdirected = entraRoutes.filter(awayFromInternet);
+            const overriding = routes.filter((r) => awayFromInternet(r) && parseCidr(r.addressPrefix) !== undefined);
+            const takenAway = coversInternet(overriding.map((r) => r.addressPrefix));
+            if (misdirected.length > 0) {
+                report(`Server ${index.serverLabel(server)} uses private access and route ${misdirected[0].name} of its subnet's route table ${table.name} sends AzureActiveDirectory to next hop ${misdirected[0].nextHopType}: route it to "Internet", or Entra token logins may fail.`, table.urn);
+            } else if (takenAway && !direct) {
+                const names = overriding.map((r) => `${r.name} (${r.addressPrefix} → ${r.nextHopType})`).join(", ");
+                report(`Server ${index.serverLabel(server)} uses private access and its subnet's route table ${table.name} takes internet traffic away from the Internet next hop (${names}) with no route AzureActiveDirectory → Internet: add it, or Entra traffic follows the override.`, table.urn);
             }
         }
     }),

@@ -23,7 +23,6 @@ export const noAzureServicesRule: ResourceValidationPolicy = {
     name: "postgres-firewall-no-azure-services-rule",
     ...cite("No 0.0.0.0-0.0.0.0 firewall rule: Azure reads it as \"allow public access from any Azure service\", which admits every tenant's Azure resources, not just yours.", {
         cis: ["5.2.5"],
-        psrule: ["Azure.PostgreSQL.AllowAzureAccess"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",
@@ -45,7 +44,6 @@ export const noInternetWideRange: ResourceValidationPolicy = {
     ...cite("Firewall rules admit a bounded set of client addresses: no rule spans more than a configurable number of addresses (default 256, a /24), and none spans the whole IPv4 internet.", {
         cis: ["5.2.5"],
         checkov: ["CKV2_AZURE_26"],
-        psrule: ["Azure.PostgreSQL.FirewallIPRange"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",

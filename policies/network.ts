@@ -1,20 +1,25 @@
 /**
  * Policies on network security groups, subnets and routes.
  */
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { StackIndex } from "./lib/graph";
 import { isDefaultRoutePrefix } from "./lib/cidr";
 import {
     carriesPorts,
     coversPort,
     internetDestinations,
+    evaluateFlow,
+    internetPrefixes,
     internetSources,
+    rangesOf,
+    type Endpoint,
     isAllow,
     isInbound,
     isOutbound,
     rulesOfResource,
     type NsgRule,
 } from "./lib/nsg";
-import { cite, onTypes, type PackPolicy } from "./lib/policy";
+import { cite, onTypes, withStack, type PackPolicy } from "./lib/policy";
 import { arrayOf, hasKey } from "./lib/props";
 import { AZURE_POLICY } from "./lib/sources";
 import { ciEquals, fold } from "./lib/text";
@@ -30,14 +35,19 @@ function declaredRules(args: ResourceValidationArgs): NsgRule[] {
 /** Well-known names of the sensitive ports, for messages. */
 const PORT_NAMES: Record<number, string> = { 22: "SSH", 3389: "RDP", 5432: "PostgreSQL" };
 
+function portNames(ports: readonly number[]): string {
+    return ports.map((p) => (PORT_NAMES[p] ? `${p} (${PORT_NAMES[p]})` : String(p))).join(", ");
+}
+
 interface SensitivePortsConfig {
     ports: number[];
 }
 
 export const noInternetInboundSensitivePorts: ResourceValidationPolicy = {
     name: "nsg-no-internet-inbound-sensitive-ports",
-    ...cite("No NSG rule allows inbound traffic from the internet (*, 0.0.0.0/0, Internet, Any) to SSH, RDP or PostgreSQL (configurable ports: 22, 3389, 5432).", {
+    ...cite("No NSG rule allows inbound traffic from the internet (*, 0.0.0.0/0, Internet, Any, or CIDRs that together cover every public address, in one rule or across the NSG's rules) to SSH, RDP or PostgreSQL (configurable ports: 22, 3389, 5432).", {
         cis: ["7.1", "7.2"],
+        checkov: ["CKV_AZURE_9", "CKV_AZURE_10"],
         trivy: ["AVD-AZU-0048", "AVD-AZU-0050", "AVD-AZU-0074"],
     }),
     enforcementLevel: "mandatory",
@@ -55,15 +65,21 @@ export const noInternetInboundSensitivePorts: ResourceValidationPolicy = {
     },
     validateResource: onTypes<unknown>(RULE_TYPES, (_props, args, report) => {
         const { ports } = args.getConfig<SensitivePortsConfig>();
-        for (const rule of declaredRules(args)) {
-            if (!isInbound(rule) || !isAllow(rule) || !carriesPorts(rule)) {
-                continue;
-            }
+        const allows = declaredRules(args).filter((rule) => isInbound(rule) && isAllow(rule) && carriesPorts(rule));
+        const flagged = new Set<string>();
+        for (const rule of allows) {
             const from = internetSources(rule);
             const exposed = ports.filter((port) => coversPort(rule, port));
             if (from.length > 0 && exposed.length > 0) {
-                const named = exposed.map((p) => (PORT_NAMES[p] ? `${p} (${PORT_NAMES[p]})` : String(p))).join(", ");
-                report(`Rule "${rule.name}" allows inbound traffic from ${from.map((s) => `"${s}"`).join(", ")} to port ${named}: restrict its source to known ranges or use Bastion/VPN.`);
+                flagged.add(rule.name);
+                report(`Rule "${rule.name}" allows inbound traffic from ${from.map((s) => `"${s}"`).join(", ")} to port ${portNames(exposed)}: restrict its source to known ranges or use Bastion/VPN.`);
+            }
+        }
+        // Rules that each admit part of the internet can admit all of it together (0.0.0.0/1 in one, 128.0.0.0/1 in another).
+        for (const port of ports) {
+            const open = allows.filter((rule) => coversPort(rule, port) && !flagged.has(rule.name));
+            if (open.length > 1 && internetPrefixes(open.flatMap((rule) => rule.sources)).length > 0) {
+                report(`Rules ${open.map((r) => `"${r.name}"`).join(", ")} together allow inbound traffic from the whole internet to port ${portNames([port])}: restrict their sources to known ranges or use Bastion/VPN.`);
             }
         }
     }),
@@ -71,8 +87,9 @@ export const noInternetInboundSensitivePorts: ResourceValidationPolicy = {
 
 export const noInternetInbound: ResourceValidationPolicy = {
     name: "nsg-no-internet-inbound",
-    ...cite("No NSG rule allows inbound traffic from the whole internet (*, 0.0.0.0/0, Internet, Any) to any port.", {
+    ...cite("No NSG rule allows inbound traffic from the whole internet (*, 0.0.0.0/0, Internet, Any, or CIDRs that together cover every public address) to any port.", {
         cis: ["7.3", "7.4"],
+        checkov: ["CKV_AZURE_77", "CKV_AZURE_160"],
         trivy: ["AVD-AZU-0047"],
     }),
     enforcementLevel: "mandatory",
@@ -90,7 +107,7 @@ export const noInternetInbound: ResourceValidationPolicy = {
 
 export const noUnrestrictedOutbound: ResourceValidationPolicy = {
     name: "nsg-no-unrestricted-outbound",
-    ...cite("No NSG rule allows outbound traffic to the whole internet (*, 0.0.0.0/0, Internet, Any); outbound allows name service tags or ranges, such as AzureActiveDirectory for Entra sign-in.", {
+    ...cite("No NSG rule allows outbound traffic to the whole internet (*, 0.0.0.0/0, Internet, Any, or CIDRs that together cover every public address); outbound allows name service tags or ranges, such as AzureActiveDirectory for Entra sign-in.", {
         trivy: ["AVD-AZU-0051"],
     }),
     enforcementLevel: "mandatory",
@@ -113,6 +130,7 @@ export const subnetHasNsg: ResourceValidationPolicy = {
     name: "subnet-nsg-required",
     ...cite("Every subnet is associated with a network security group (decided on presence: the NSG id is unknown at preview). Gateway, firewall and route server subnets are exempt.", {
         azurePolicy: [AZURE_POLICY.subnetNsg],
+        checkov: ["CKV2_AZURE_31"],
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
@@ -151,10 +169,70 @@ export const noDefaultRouteToInternet: ResourceValidationPolicy = {
 };
 
 /** Network policies, in pack order. */
+interface LateralConfig {
+    ports: number[];
+    require: "all" | "any";
+}
+
+/** The VNets (address spaces) an NSG filters: those of the stack's subnets associated with it. */
+function filteredRanges(index: StackIndex, nsg: PolicyResource) {
+    const prefixes = index.ofType(TYPES.subnet)
+        .filter((subnet) => index.nsgOfSubnet(subnet) === nsg)
+        .map((subnet) => index.vnetOfSubnet(subnet))
+        .filter((vnet): vnet is PolicyResource => vnet !== undefined)
+        .flatMap((vnet) => arrayOf<unknown>(index.props<VirtualNetworkInputs>(vnet).addressSpace?.addressPrefixes));
+    return rangesOf(prefixes);
+}
+
+export const lateralTraversal: StackValidationPolicy = {
+    name: "nsg-lateral-traversal",
+    ...cite("NSGs deny outbound management connections inside the virtual network: outbound TCP 22 (SSH) and 3389 (RDP) to VirtualNetwork is denied, evaluated as Azure does (rules by priority, then the default AllowVnetOutBound, which allows it). By default both ports must be denied; PSRule passes when either is (require: \"any\").", {
+        psrule: ["Azure.NSG.LateralTraversal"],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps: "Add an outbound rule: Deny, Tcp, destination VirtualNetwork, ports 22 and 3389, with a priority number below the rules that allow VNet traffic (jump hosts and Bastion subnets excepted).",
+    configSchema: {
+        properties: {
+            ports: {
+                type: "array",
+                items: { type: "integer", minimum: 0, maximum: 65535 },
+                minItems: 1,
+                default: [22, 3389],
+                description: "Management ports whose outbound traffic to the virtual network must be denied.",
+            },
+            require: {
+                type: "string",
+                enum: ["all", "any"],
+                default: "all",
+                description: "\"all\": every port must be denied; \"any\": one denied port suffices (PSRule's reading).",
+            },
+        },
+    },
+    validateStack: withStack(TYPES.nsg, (index, args, report) => {
+        const { ports, require } = args.getConfig<LateralConfig>();
+        for (const nsg of index.ofType(TYPES.nsg)) {
+            const rules = index.nsgRules(nsg);
+            const vnet: Endpoint = { tags: ["virtualnetwork"], ranges: filteredRanges(index, nsg) };
+            const verdicts = ports.map((port) => ({ port, verdict: evaluateFlow(rules, { direction: "Outbound", protocol: "Tcp", port, source: vnet, destination: vnet }) }));
+            if (verdicts.some((v) => v.verdict.access === "unknown")) {
+                continue;
+            }
+            const open = verdicts.filter((v) => v.verdict.access === "Allow");
+            const failed = require === "all" ? open.length > 0 : open.length === ports.length;
+            if (failed) {
+                const shown = open.map((v) => `${v.port} (${PORT_NAMES[v.port] ?? "port"}) through rule "${v.verdict.rule?.name}"`).join(", ");
+                report(`NSG ${nsg.name} lets outbound ${shown} reach the virtual network: a compromised VM can move laterally. Add an outbound deny to VirtualNetwork on ${open.map((v) => v.port).join(" and ")}.`, nsg.urn);
+            }
+        }
+    }),
+};
+
 export const networkPolicies: readonly PackPolicy[] = [
     noInternetInboundSensitivePorts,
     noInternetInbound,
     noUnrestrictedOutbound,
     subnetHasNsg,
     noDefaultRouteToInternet,
+    lateralTraversal,
 ];

@@ -5,9 +5,11 @@
  */
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { cite, withStack, type PackPolicy, type PolicySources } from "./lib/policy";
-import { effectiveParameter, isOn, isSetOn, majorVersion, origin } from "./lib/server-parameters";
+import { StackIndex } from "./lib/graph";
+import { effectiveParameter, isOn, isSetOn, majorVersion, origin, untiedConfigurations } from "./lib/server-parameters";
 import { AZURE_POLICY } from "./lib/sources";
-import { TYPES } from "./lib/types";
+import { ciEquals } from "./lib/text";
+import { TYPES, type ConfigurationInputs } from "./lib/types";
 
 interface ParameterRule<C extends object> {
     name: string;
@@ -32,8 +34,20 @@ function parameterPolicy<C extends object>(rule: ParameterRule<C>): StackValidat
         severity: rule.severity,
         remediationSteps: rule.remediationSteps,
         ...(rule.configSchema ? { configSchema: rule.configSchema } : {}),
-        validateStack: withStack(TYPES.server, (index, args, report) => {
+        validateStack: (args, report) => {
+            const index = new StackIndex(args.resources);
+            const untied = untiedConfigurations(index, rule.parameter);
+            if (index.servers().length === 0 && untied.length === 0) {
+                return args.notApplicable(`Policy only applies to stacks with resources of type '${TYPES.server}' or a Configuration of ${rule.parameter}`);
+            }
             const config = args.getConfig<C>();
+            for (const configuration of untied) {
+                const value = index.props<ConfigurationInputs>(configuration).value;
+                const problem = typeof value === "string" ? rule.check(value, config, undefined) : undefined;
+                if (problem !== undefined) {
+                    report(`Configuration ${configuration.name} sets ${rule.parameter} to "${value}" but cannot be tied to a server of the stack (its serverName is not known and the stack has ${index.servers().length} servers): ${problem} Give it the server's name through the server resource (serverName: server.name).`, configuration.urn);
+                }
+            }
             for (const server of index.servers()) {
                 const version = majorVersion(index, server);
                 if (rule.appliesTo && !rule.appliesTo(version)) {
@@ -48,7 +62,7 @@ function parameterPolicy<C extends object>(rule: ParameterRule<C>): StackValidat
                     report(`Server ${index.serverLabel(server)}: ${rule.parameter} is "${value.value}" (${origin(value, version)}): ${problem}`, value.urn ?? server.urn);
                 }
             }
-        }),
+        },
     };
 }
 
@@ -142,14 +156,14 @@ interface LogRetentionConfig {
 
 export const logFileRetention = parameterPolicy<LogRetentionConfig>({
     name: "postgres-log-retention-days",
-    summary: "PostgreSQL flexible servers keep server log files more than 3 days: logfiles.retention_days is at least the configured minimum (default 4; Azure's default is 3, the maximum 7).",
+    summary: "PostgreSQL flexible servers keep server log files long enough for an investigation: logfiles.retention_days is at least the configured minimum (default 7, Azure Policy's threshold, stricter than CIS's more than 3; Azure's default is 3, the maximum 7).",
     sources: { azurePolicy: [AZURE_POLICY.logFileRetention], cis: ["5.2.4"] },
     enforcementLevel: "mandatory",
     severity: "low",
     remediationSteps: "Declare a Configuration logfiles.retention_days between the configured minimum and 7.",
     configSchema: {
         properties: {
-            minimumDays: { type: "integer", minimum: 1, maximum: 7, default: 4, description: "Fewest days server log files are kept." },
+            minimumDays: { type: "integer", minimum: 1, maximum: 7, default: 7, description: "Fewest days server log files are kept (7: Azure Policy f5ed3f7a; 4: CIS 5.2.4's more than 3)." },
         },
     },
     parameter: "logfiles.retention_days",
@@ -215,7 +229,7 @@ export const logLinePrefix = parameterPolicy<LogLinePrefixConfig>({
 
 export const connectionThrottling = parameterPolicy({
     name: "postgres-connection-throttling",
-    summary: "PostgreSQL flexible servers below version 18 throttle repeated failed logins per IP: connection_throttle.enable is on. Not applied from PostgreSQL 18, where the parameter is deprecated.",
+    summary: "PostgreSQL flexible servers below version 18 throttle repeated failed logins per IP: connection_throttle.enable is on. Not applied from PostgreSQL 18, where the parameter is deprecated; a server without a version is judged with the default every version that has the parameter shares (off).",
     sources: { azurePolicy: [AZURE_POLICY.connectionThrottling], cis: ["5.2.3"] },
     enforcementLevel: "mandatory",
     severity: "medium",
@@ -225,15 +239,61 @@ export const connectionThrottling = parameterPolicy({
     check: mustBeOn("declare it \"on\" (servers below PostgreSQL 18)."),
 });
 
+export const passwordEncryption = parameterPolicy({
+    name: "postgres-password-encryption",
+    summary: "PostgreSQL flexible servers hash passwords with SCRAM: password_encryption is scram-sha-256 (Azure's default from PostgreSQL 14; md5 on 11 to 13), so a password set for a PostgreSQL login is never stored as an MD5 hash.",
+    sources: { basis: "Microsoft Learn, Azure Database for PostgreSQL server parameters: password_encryption (default md5 on 11-13, scram-sha-256 from 14)" },
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps: "Declare a Configuration password_encryption = \"scram-sha-256\" (server.parameters.password_encryption), then reset passwords set while it was md5.",
+    parameter: "password_encryption",
+    check: (value) => (ciEquals(value, "scram-sha-256") ? undefined : "declare it \"scram-sha-256\" so passwords are stored as SCRAM verifiers, not MD5 hashes."),
+});
+
+interface PgauditConfig {
+    requiredClasses: string[];
+}
+
+/**
+ * The statement classes a `pgaudit.log` value audits: comma-separated, case-insensitive, `all` meaning every
+ * class and a leading `-` removing one (pgaudit's syntax, e.g. `all,-misc`).
+ */
+export function pgauditClasses(value: string): (cls: string) => boolean {
+    const items = value.split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "");
+    return (cls) => {
+        let on = false;
+        for (const item of items) {
+            if (item === "all" || item === cls) {
+                on = true;
+            } else if (item === `-${cls}`) {
+                on = false;
+            }
+        }
+        return on;
+    };
+}
+
 export const pgaudit: StackValidationPolicy = {
     name: "postgres-pgaudit",
-    ...cite("PostgreSQL flexible servers audit with pgAudit: shared_preload_libraries loads pgaudit and pgaudit.log is not none.", {
-        azurePolicy: [AZURE_POLICY.pgaudit],
+    ...cite("PostgreSQL flexible servers audit with pgAudit: shared_preload_libraries loads pgaudit and pgaudit.log audits the required statement classes (default role and ddl, what Azure Policy eadbb524 checks; an empty list accepts anything but none, Azure Policy 4eb5e667's reading).", {
+        azurePolicy: [AZURE_POLICY.pgaudit, AZURE_POLICY.pgauditPreload, AZURE_POLICY.pgauditLogClasses],
     }),
     enforcementLevel: "advisory",
     severity: "low",
-    remediationSteps: "Declare shared_preload_libraries including pgaudit (a restart) and pgaudit.log, e.g. \"ddl,role\"; create the extension in the databases to audit.",
-    validateStack: withStack(TYPES.server, (index, _args, report) => {
+    remediationSteps: "Declare shared_preload_libraries including pgaudit (a restart) and pgaudit.log, e.g. \"role,ddl,misc\"; create the extension in the databases to audit.",
+    configSchema: {
+        properties: {
+            requiredClasses: {
+                type: "array",
+                items: { type: "string", enum: ["read", "write", "function", "role", "ddl", "misc", "misc_set"] },
+                uniqueItems: true,
+                default: ["role", "ddl"],
+                description: "pgaudit.log classes that must be audited ([] accepts any value but none).",
+            },
+        },
+    },
+    validateStack: withStack(TYPES.server, (index, args, report) => {
+        const { requiredClasses } = args.getConfig<PgauditConfig>();
         for (const server of index.servers()) {
             const version = majorVersion(index, server);
             const libraries = effectiveParameter(index, server, "shared_preload_libraries");
@@ -242,11 +302,17 @@ export const pgaudit: StackValidationPolicy = {
             if (libraries.state === "known" && !libraries.value.split(",").some((l) => l.trim().toLowerCase() === "pgaudit")) {
                 problems.push(`shared_preload_libraries is "${libraries.value}" (${origin(libraries, version)}) and does not load pgaudit`);
             }
-            if (log.state === "known" && ["", "none"].includes(log.value.trim().toLowerCase())) {
-                problems.push(`pgaudit.log is "${log.value}" (${origin(log, version)}), so nothing is audited`);
+            if (log.state === "known") {
+                const audits = pgauditClasses(log.value);
+                const missing = requiredClasses.filter((c) => !audits(c));
+                if (["", "none"].includes(log.value.trim().toLowerCase())) {
+                    problems.push(`pgaudit.log is "${log.value}" (${origin(log, version)}), so nothing is audited`);
+                } else if (missing.length > 0) {
+                    problems.push(`pgaudit.log is "${log.value}" (${origin(log, version)}) and does not audit ${missing.join(", ")}`);
+                }
             }
             if (problems.length > 0) {
-                report(`Server ${index.serverLabel(server)}: ${problems.join("; ")}. Load pgaudit and set pgaudit.log where statements must be audited.`, server.urn);
+                report(`Server ${index.serverLabel(server)}: ${problems.join("; ")}. Load pgaudit and set pgaudit.log to at least ${requiredClasses.join(",") || "one class"}.`, server.urn);
             }
         }
     }),
@@ -262,5 +328,6 @@ export const parameterPolicies: readonly PackPolicy[] = [
     logFileRetention,
     logLinePrefix,
     connectionThrottling,
+    passwordEncryption,
     pgaudit,
 ];

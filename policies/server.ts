@@ -4,7 +4,7 @@
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { cite, onTypes, withStack, type PackPolicy } from "./lib/policy";
-import { effective, setting, type Setting } from "./lib/props";
+import { effective, hasKey, setting, type Setting } from "./lib/props";
 import { AZURE_POLICY } from "./lib/sources";
 import { ciEquals, show } from "./lib/text";
 import { TYPES, type ServerInputs } from "./lib/types";
@@ -28,6 +28,7 @@ export const entraOnlyAuthentication: ResourceValidationPolicy = {
     name: "postgres-entra-only-auth",
     ...cite("PostgreSQL flexible servers accept Microsoft Entra tokens only: authConfig.activeDirectoryAuth is Enabled and authConfig.passwordAuth is Disabled.", {
         azurePolicy: [AZURE_POLICY.entraOnly],
+        psrule: ["Azure.PostgreSQL.AADOnly"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",
@@ -75,16 +76,25 @@ export const publicNetworkAccessDisabled: ResourceValidationPolicy = {
 
 export const privateConnectivity: StackValidationPolicy = {
     name: "postgres-private-connectivity",
-    ...cite("PostgreSQL flexible servers are reached privately: VNet-integrated through a delegated subnet, or with a private endpoint in the stack.", {
-        azurePolicy: [AZURE_POLICY.privateEndpoint],
-        basis: "a delegated subnet counts as private connectivity",
+    ...cite("PostgreSQL flexible servers are reached privately: VNet-integrated through a delegated subnet with a private DNS zone (network.privateDnsZoneArmResourceId), or with a private endpoint in the stack.", {
+        azurePolicy: [AZURE_POLICY.privateEndpoint, AZURE_POLICY.publicNetworkAccess],
+        checkov: ["CKV2_AZURE_57"],
+        basis: "a delegated subnet counts as private connectivity; Azure Policy 5e1de0e3 fails a delegated subnet without a private DNS zone",
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps: "Deploy with private access (a subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers) or add a network.PrivateEndpoint whose private link service is the server.",
     validateStack: withStack(TYPES.server, (index, _args, report) => {
         for (const server of index.servers()) {
-            if (index.isVnetIntegrated(server) || index.privateEndpointsFor(server).length > 0) {
+            if (index.isVnetIntegrated(server)) {
+                const network = index.props<ServerInputs>(server).network;
+                const zoneLinked = index.deps(server, "network", TYPES.privateDnsZone).length > 0;
+                if (!hasKey(network, "privateDnsZoneArmResourceId") && !zoneLinked) {
+                    report(`Server ${index.serverLabel(server)} is VNet-integrated (network.delegatedSubnetResourceId) without network.privateDnsZoneArmResourceId: clients in the VNet cannot resolve its private address. Link a private DNS zone ending in .postgres.database.azure.com.`, server.urn);
+                }
+                continue;
+            }
+            if (index.privateEndpointsFor(server).length > 0) {
                 continue;
             }
             report(`Server ${index.serverLabel(server)} has neither a delegated subnet (network.delegatedSubnetResourceId) nor a private endpoint: use private access or add a private endpoint.`, server.urn);
@@ -94,14 +104,19 @@ export const privateConnectivity: StackValidationPolicy = {
 
 export const geoRedundantBackup: ResourceValidationPolicy = {
     name: "postgres-geo-redundant-backup",
-    ...cite("PostgreSQL flexible servers keep geo-redundant backups (backup.geoRedundantBackup Enabled), so a regional outage does not lose the backups.", {
+    ...cite("PostgreSQL flexible servers keep geo-redundant backups (backup.geoRedundantBackup Enabled), so a regional outage does not lose the backups; read replicas (createMode Replica) are exempt.", {
         azurePolicy: [AZURE_POLICY.geoBackup],
         checkov: ["CKV_AZURE_136"],
+        psrule: ["Azure.PostgreSQL.GeoRedundantBackup"],
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps: "Set backup.geoRedundantBackup to \"Enabled\" (only possible when the server is created).",
-    validateResource: onTypes<ServerInputs>([TYPES.server], (server, _args, report) => {
+    validateResource: onTypes<ServerInputs>([TYPES.server], (server, args, report) => {
+        // A read replica has no backups of its own (checkov CKV_AZURE_136 passes create_mode Replica).
+        if (ciEquals(server.createMode, "Replica")) {
+            return args.notApplicable("A read replica (createMode Replica) keeps no backups of its own.");
+        }
         const geo = setting<string>(server, "backup", "geoRedundantBackup");
         const value = effective(geo, SERVER_DEFAULTS.geoRedundantBackup);
         if (value !== undefined && !ciEquals(value, "Enabled")) {
@@ -139,7 +154,7 @@ export const backupRetention: ResourceValidationPolicy = {
 
 export const zoneRedundantHighAvailability: ResourceValidationPolicy = {
     name: "postgres-zone-redundant-ha",
-    ...cite("PostgreSQL flexible servers run with zone-redundant high availability (highAvailability.mode ZoneRedundant), a standby in another availability zone.", {
+    ...cite("PostgreSQL flexible servers run with zone-redundant high availability (highAvailability.mode ZoneRedundant), a standby in another availability zone, on a tier that supports it (GeneralPurpose or MemoryOptimized, not Burstable).", {
         azurePolicy: [AZURE_POLICY.zoneResilient],
         psrule: ["Azure.PostgreSQL.ZoneRedundantHA"],
     }),
@@ -149,11 +164,16 @@ export const zoneRedundantHighAvailability: ResourceValidationPolicy = {
     validateResource: onTypes<ServerInputs>([TYPES.server], (server, _args, report) => {
         const mode = setting<string>(server, "highAvailability", "mode");
         const value = effective(mode, SERVER_DEFAULTS.highAvailability);
+        const tier = setting<string>(server, "sku", "tier");
+        const burstable = tier.known && tier.declared && ciEquals(tier.value, "Burstable");
+        if (value !== undefined && ciEquals(value, "ZoneRedundant") && burstable) {
+            // PSRule Azure.PostgreSQL.ZoneRedundantHA asserts sku.tier in GeneralPurpose/MemoryOptimized; Azure refuses HA on Burstable.
+            report("highAvailability.mode is \"ZoneRedundant\" on a Burstable server, which cannot run high availability: use sku.tier GeneralPurpose or MemoryOptimized.");
+            return;
+        }
         if (value === undefined || ciEquals(value, "ZoneRedundant")) {
             return;
         }
-        const tier = setting<string>(server, "sku", "tier");
-        const burstable = tier.known && tier.declared && ciEquals(tier.value, "Burstable");
         report(`highAvailability.mode is ${stated(mode, SERVER_DEFAULTS.highAvailability)}: set it to "ZoneRedundant"` +
             (burstable ? " (Burstable servers cannot run high availability: use GeneralPurpose or MemoryOptimized)." : "."));
     }),
@@ -161,7 +181,7 @@ export const zoneRedundantHighAvailability: ResourceValidationPolicy = {
 
 export const customerManagedKey: ResourceValidationPolicy = {
     name: "postgres-customer-managed-key",
-    ...cite("PostgreSQL flexible servers encrypt data at rest with a customer-managed key from Key Vault (dataEncryption.type AzureKeyVault).", {
+    ...cite("PostgreSQL flexible servers encrypt data at rest with a customer-managed key from Key Vault (dataEncryption.type AzureKeyVault with a primaryKeyURI).", {
         azurePolicy: [AZURE_POLICY.customerManagedKey],
     }),
     enforcementLevel: "advisory",
@@ -172,6 +192,26 @@ export const customerManagedKey: ResourceValidationPolicy = {
         const value = effective(type, SERVER_DEFAULTS.dataEncryption);
         if (value !== undefined && !ciEquals(value, "AzureKeyVault")) {
             report(`dataEncryption.type is ${stated(type, SERVER_DEFAULTS.dataEncryption)}: data at rest uses a service-managed key; set "AzureKeyVault" with a key URI and identity if your data classification requires your own key.`);
+        } else if (value !== undefined && !hasKey(server.dataEncryption, "primaryKeyURI")) {
+            // Presence decides: the key URI is often another resource's output, unknown at preview.
+            report("dataEncryption.type is \"AzureKeyVault\" but dataEncryption.primaryKeyURI is not set: name the Key Vault key that encrypts the data.");
+        }
+    }),
+};
+
+export const customMaintenanceWindow: ResourceValidationPolicy = {
+    name: "postgres-maintenance-window",
+    ...cite("PostgreSQL flexible servers have a customer-controlled maintenance window (maintenanceWindow.customWindow Enabled with a day and start time), so planned maintenance restarts happen when you choose.", {
+        psrule: ["Azure.PostgreSQL.MaintenanceWindow"],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "low",
+    remediationSteps: "Set maintenanceWindow { customWindow: \"Enabled\", dayOfWeek, startHour, startMinute } (config server.maintenanceWindow).",
+    validateResource: onTypes<ServerInputs>([TYPES.server], (server, _args, report) => {
+        const custom = setting<string>(server, "maintenanceWindow", "customWindow");
+        const value = effective(custom, "Disabled");
+        if (value !== undefined && !ciEquals(value, "Enabled")) {
+            report(`maintenanceWindow.customWindow is ${stated(custom, "Disabled")}: Azure picks the maintenance time. Set customWindow "Enabled" with dayOfWeek, startHour and startMinute.`);
         }
     }),
 };
@@ -185,4 +225,5 @@ export const serverPolicies: readonly PackPolicy[] = [
     backupRetention,
     zoneRedundantHighAvailability,
     customerManagedKey,
+    customMaintenanceWindow,
 ];

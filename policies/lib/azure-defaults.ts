@@ -64,6 +64,10 @@ export const PARAMETER_DEFAULTS: Readonly<Record<string, ParameterDefault>> = {
         defaults: [{ value: "pg_cron,pg_stat_statements" }],
         source: "param-<version>-client-connection-defaults-shared-library-preloading: shared_preload_libraries, default `pg_cron,pg_stat_statements`",
     },
+    password_encryption: {
+        defaults: [{ value: "md5", toVersion: 13 }, { value: "scram-sha-256", fromVersion: 14 }],
+        source: "param-<version>-connections-authentication-authentication: password_encryption, default `md5` (11-13), `scram-sha-256` (14-18)",
+    },
     "pgaudit.log": {
         defaults: [{ value: "none" }],
         source: "param-<version>-customized-options: pgaudit.log, default `none`",
@@ -84,7 +88,7 @@ function defaultAt(entry: ParameterDefault, version: number): string | undefined
  * Azure's default for `parameter` on `version` (major). With the version unknown, the default is still
  * known when every offered version shares it. Parameters not in the table have no known default.
  */
-export function azureDefault(parameter: string, version: number | undefined): DefaultValue {
+export function azureDefault(parameter: string, version: number | undefined, versionDeclared = true): DefaultValue {
     const entry = PARAMETER_DEFAULTS[parameter.toLowerCase()];
     if (entry === undefined) {
         return { known: false };
@@ -92,6 +96,10 @@ export function azureDefault(parameter: string, version: number | undefined): De
     if (version !== undefined) {
         return { known: true, value: defaultAt(entry, version) };
     }
-    const values = new Set(MAJOR_VERSIONS.map((v) => defaultAt(entry, v)));
+    const all = MAJOR_VERSIONS.map((v) => defaultAt(entry, v));
+    // No version declared: Azure picks one, and the server gets the parameter's default wherever it exists.
+    // Judged with the value every version that has the parameter shares (which version Azure picks is not
+    // pinned down by a source the pack cites), so an undeclared version cannot hide a weak default.
+    const values = new Set(versionDeclared ? all : all.filter((v) => v !== undefined));
     return values.size === 1 ? { known: true, value: [...values][0] } : { known: false };
 }

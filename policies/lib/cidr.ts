@@ -64,3 +64,59 @@ export function isInternetPrefix(prefix: unknown): boolean {
 export function isDefaultRoutePrefix(prefix: unknown): boolean {
     return typeof prefix === "string" && ["0.0.0.0/0", "::/0"].includes(prefix.trim());
 }
+
+/**
+ * IPv4 ranges that are not public internet addresses (RFC 6890 special-purpose blocks: "this network",
+ * private, shared, loopback, link-local, documentation, benchmarking, multicast and reserved). A set of
+ * prefixes "covers the internet" when, together with these, it leaves no address out.
+ */
+export const NON_PUBLIC_IPV4: readonly string[] = [
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+    "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+    "224.0.0.0/4", "240.0.0.0/4",
+];
+
+const NON_PUBLIC_RANGES: readonly Ipv4Range[] = NON_PUBLIC_IPV4.map((p) => parseCidr(p)!);
+
+/** The ranges merged into sorted, non-overlapping, non-adjacent ranges. */
+export function mergeRanges(ranges: readonly Ipv4Range[]): Ipv4Range[] {
+    const sorted = [...ranges].sort((a, b) => a.first - b.first);
+    const merged: Ipv4Range[] = [];
+    for (const r of sorted) {
+        const last = merged[merged.length - 1];
+        if (last !== undefined && r.first <= last.last + 1) {
+            merged[merged.length - 1] = { first: last.first, last: Math.max(last.last, r.last) };
+        } else {
+            merged.push({ ...r });
+        }
+    }
+    return merged;
+}
+
+/** True when `ranges` together contain every address of `target`. */
+export function rangesCover(ranges: readonly Ipv4Range[], target: Ipv4Range): boolean {
+    let next = target.first;
+    for (const r of mergeRanges(ranges)) {
+        if (r.first > next) {
+            break;
+        }
+        next = Math.max(next, r.last + 1);
+        if (next > target.last) {
+            return true;
+        }
+    }
+    return next > target.last;
+}
+
+/**
+ * True when the address prefixes (NSG or route prefixes; service tags other than the internet spellings are
+ * ignored) together admit the whole public IPv4 internet: one spelling of "anything" (`*`, `Internet`,
+ * `0.0.0.0/0`), or CIDRs such as `0.0.0.0/1` + `128.0.0.0/1` that leave out no public address.
+ */
+export function coversInternet(prefixes: readonly unknown[]): boolean {
+    if (prefixes.some(isInternetPrefix)) {
+        return true;
+    }
+    const ranges = prefixes.map(parseCidr).filter((r): r is Ipv4Range => r !== undefined);
+    return ranges.length > 0 && rangesCover([...ranges, ...NON_PUBLIC_RANGES], { first: 0, last: 2 ** 32 - 1 });
+}

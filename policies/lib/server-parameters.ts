@@ -48,7 +48,7 @@ export function effectiveParameter(index: StackIndex, server: PolicyResource, pa
             return { state: "unknown" };
         }
     }
-    const fallback = azureDefault(parameter, majorVersion(index, server));
+    const fallback = azureDefault(parameter, majorVersion(index, server), hasKey(index.props<ServerInputs>(server), "version"));
     if (!fallback.known) {
         return { state: "unknown" };
     }
@@ -72,5 +72,18 @@ export function isSetOn(value: string): boolean {
 export function origin(p: { source: "declared" | "default" }, version: number | undefined): string {
     return p.source === "declared"
         ? "declared by a Configuration"
-        : `Azure's default${version === undefined ? "" : ` for PostgreSQL ${version}`}, no Configuration declares it`;
+        : `Azure's default${version === undefined ? " (the server's version is not set)" : ` for PostgreSQL ${version}`}, no Configuration declares it`;
+}
+
+/**
+ * Configurations of `parameter` that cannot be tied to any server of the stack: their server name is not
+ * known (or not set) and the stack does not have exactly one server. Configurations naming a server outside
+ * the stack are tied to that server and not returned.
+ */
+export function untiedConfigurations(index: StackIndex, parameter: string): PolicyResource[] {
+    return index.ofType(TYPES.configuration).filter((c) => {
+        const props = index.props<ConfigurationInputs>(c);
+        return fold(props.configurationName) === parameter.toLowerCase() &&
+            typeof props.serverName !== "string" && index.serverFor(c) === undefined;
+    });
 }

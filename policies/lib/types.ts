@@ -40,7 +40,13 @@ export const TYPES = {
     privateEndpoint: "azure-native:network:PrivateEndpoint",
     natGateway: "azure-native:network:NatGateway",
     publicIp: "azure-native:network:PublicIPAddress",
+    privateDnsZone: "azure-native:privatedns:PrivateZone",
     virtualMachine: "azure-native:compute:VirtualMachine",
+    virtualMachineExtension: "azure-native:compute:VirtualMachineExtension",
+    /** Azure Backup's protection of one item (a VM) in a Recovery Services vault. */
+    protectedItem: "azure-native:recoveryservices:ProtectedItem",
+    /** An explicit provider of the PostgreSQL Pulumi package (`@pulumi/postgresql` Provider). */
+    postgresqlProvider: "pulumi:providers:postgresql",
     userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
     /** azure-native v3 token; `azure-native:insights:DiagnosticSetting` is its v2 alias, also accepted. */
     diagnosticSetting: "azure-native:monitor:DiagnosticSetting",

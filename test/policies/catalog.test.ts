@@ -6,6 +6,7 @@ import { describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { allPolicies, isResourcePolicy, isStackPolicy, loadPolicyConfig, resolvePolicyConfig } from "../../policies/evaluate";
 import { computeCases } from "./cases/compute";
+import { connectionCases } from "./cases/connections";
 import { entraCases } from "./cases/entra";
 import { firewallCases } from "./cases/firewall";
 import { networkCases } from "./cases/network";
@@ -16,7 +17,7 @@ import type { CaseTable } from "./helpers";
 
 const root = path.resolve(__dirname, "../..");
 const policiesDir = path.join(root, "policies");
-const tables: CaseTable[] = [serverCases, parameterCases, firewallCases, observabilityCases, computeCases, networkCases, entraCases];
+const tables: CaseTable[] = [serverCases, parameterCases, firewallCases, observabilityCases, computeCases, networkCases, entraCases, connectionCases];
 
 describe("policy metadata", () => {
     test("names are unique kebab-case, and none is the reserved `all`", () => {
@@ -75,10 +76,11 @@ describe("stack configs", () => {
         });
     }
 
-    test("prod is mandatory except the opt-in rules, and restricts admins to groups and service principals", () => {
+    test("prod is mandatory except the opt-in rules and what the program does not do yet, and restricts admins to groups and service principals", () => {
         const prod = resolvePolicyConfig(allPolicies, loadPolicyConfig("prod"));
         const advisory = [...prod].filter(([, r]) => r.enforcementLevel !== "mandatory").map(([n]) => n).sort();
-        assert.deepEqual(advisory, ["postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit"]);
+        assert.deepEqual(advisory, ["nsg-lateral-traversal", "postgres-client-verifies-server-certificate", "postgres-customer-managed-key",
+            "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions"]);
         assert.deepEqual(prod.get("entra-admin-principal-types")!.properties.allowedPrincipalTypes, ["Group", "ServicePrincipal"]);
         assert.equal(prod.get("postgres-backup-retention")!.properties.minimumDays, 35);
     });

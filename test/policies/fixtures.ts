@@ -36,6 +36,10 @@ export interface StackSpec {
     /** A role for the VM's identity. */
     vmRole: boolean;
     serverName: string;
+    /** sslmode of the grants provider and the VM's login command. */
+    sslmode: string;
+    /** A customer-controlled maintenance window. */
+    maintenanceWindow: boolean;
 }
 
 /** The program's secure server parameters. */
@@ -71,6 +75,8 @@ export const PROD: StackSpec = {
     encryptionAtHost: true,
     vmRole: true,
     serverName: "pg-entra-prod",
+    sslmode: "require",
+    maintenanceWindow: true,
 };
 
 export const DEV: StackSpec = {
@@ -88,6 +94,7 @@ export const DEV: StackSpec = {
     diagnostics: false,
     encryptionAtHost: false,
     serverName: "pg-entra-dev",
+    maintenanceWindow: false,
 };
 
 /** Logical names of the resources {@link buildStack} creates, for patching. */
@@ -110,6 +117,7 @@ export const NAMES = {
     nic: "client-nic",
     vm: "client-vm",
     vmRole: "client-role",
+    pgProvider: "access-pg",
 } as const;
 
 export const SERVER_URN = urnOf(TYPES.server, NAMES.server);
@@ -190,7 +198,7 @@ export function buildStack(overrides: Partial<StackSpec> = {}): RecordedResource
         ...(mixed ? { administratorLogin: "pgadmin", administratorLoginPassword: U } : {}),
         highAvailability: { mode: spec.highAvailability },
         backup: { backupRetentionDays: spec.backupRetentionDays, geoRedundantBackup: spec.geoRedundantBackup ? "Enabled" : "Disabled" },
-        maintenanceWindow: { customWindow: "Disabled" },
+        maintenanceWindow: spec.maintenanceWindow ? { customWindow: "Enabled", dayOfWeek: 0, startHour: 2, startMinute: 0 } : { customWindow: "Disabled" },
         network: spec.access === "private"
             ? { publicNetworkAccess: "Disabled", delegatedSubnetResourceId: U, privateDnsZoneArmResourceId: U }
             : { publicNetworkAccess: "Enabled" },
@@ -244,18 +252,27 @@ export function buildStack(overrides: Partial<StackSpec> = {}): RecordedResource
             resourceGroupName: U, location: "westeurope", enableIPForwarding: false,
             ipConfigurations: [{ name: "primary", primary: true, subnet: { id: U }, privateIPAllocationMethod: "Dynamic" }],
         }, { deps: { ...inRg, ipConfigurations: [u(TYPES.subnet, NAMES.vmSubnet)] } }));
-        const cloudInit = `#cloud-config\nwrite_files:\n- path: /usr/local/bin/pg-login\n  content: psql "host=${spec.serverName}.postgres.database.azure.com user=client-vm"\n`;
+        const cloudInit = `#cloud-config\nwrite_files:\n- path: /usr/local/bin/pg-login\n  content: psql "host=${spec.serverName}.postgres.database.azure.com user=client-vm sslmode=${spec.sslmode}"\n`;
         out.push(res(TYPES.virtualMachine, NAMES.vm, {
             resourceGroupName: U, location: "westeurope", vmName: "client-vm",
             identity: { type: "SystemAssigned" },
             hardwareProfile: { vmSize: "Standard_B2s" },
             osProfile: {
                 computerName: "client-vm", adminUsername: "azureuser", customData: Buffer.from(cloudInit, "utf8").toString("base64"),
-                linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: "ssh-ed25519 AAAA test" }] } },
+                linuxConfiguration: { disablePasswordAuthentication: true, provisionVMAgent: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: "ssh-ed25519 AAAA test" }] } },
             },
             securityProfile: { encryptionAtHost: spec.encryptionAtHost, securityType: "TrustedLaunch" },
+            storageProfile: {
+                imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
+                osDisk: { createOption: "FromImage", deleteOption: "Delete", managedDisk: { storageAccountType: "StandardSSD_LRS" } },
+            },
             networkProfile: { networkInterfaces: [{ id: U, primary: true, deleteOption: "Detach" }] },
         }, { deps: { ...inRg, networkProfile: [nic] } }));
+        // The access component's provider for grants, as the program declares it.
+        out.push(res(TYPES.postgresqlProvider, NAMES.pgProvider, {
+            host: U, port: "5432", database: "postgres", username: spec.admins[0]?.name ?? "pg-admins", sslmode: spec.sslmode,
+            superuser: "false", connectTimeout: "30", azureIdentityAuth: "true",
+        }, { deps: { host: [SERVER_URN] } }));
         if (spec.vmRole) {
             out.push(res(TYPES.entraRole, NAMES.vmRole, {
                 serverFqdn: U, adminLogin: spec.admins[0]?.name ?? "pg-admins", roleName: "client-vm", objectId: U,

@@ -162,8 +162,11 @@ describe("the pack served as the Pulumi CLI runs it", () => {
         ["prod stack, prod config", "prod", () => buildStack(PROD)],
         ["dev stack, dev config", "dev", () => buildStack(DEV)],
         ["dev stack, prod config", "prod", () => buildStack(DEV)],
-        ["Entra-only without admins and without the Entra egress rule", "prod", () =>
-            patch(without(buildStack(PROD), (r) => r.type === TYPES.entraAdmin), NAMES.serverNsg, (r) => (r.props.securityRules = []))],
+        ["Entra-only without admins, Entra egress denied by an outbound deny-all", "prod", () =>
+            patch(without(buildStack(PROD), (r) => r.type === TYPES.entraAdmin), NAMES.serverNsg, (r) => (r.props.securityRules = [{
+                name: "deny-all-outbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*",
+                sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
+            }]))],
     ];
     for (const [title, stack, build] of scenarios) {
         test(`matches the offline evaluator at preview: ${title}`, async () => {

@@ -11,6 +11,12 @@ import { runStack } from "../support/program";
  * The pack against the program itself: what the shipped stacks register under mocks goes through every
  * resource and stack policy, with each stack's own enforcement.
  */
+/**
+ * What prod gives up today, advisory in prod.json: the opt-in rules (customer-managed key, Defender, pgAudit),
+ * the VM backup, and what the program does not do yet (VM extension operations left allowed, no outbound
+ * SSH/RDP deny inside the VNet, sslmode require instead of verify-full for the grants provider and the VM login).
+ */
+const PROD_ADVISORIES = ["nsg-lateral-traversal", "postgres-client-verifies-server-certificate", "postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions"];
 const mandatory = (results: PolicyResult[]) => results.filter((r) => r.enforcementLevel === "mandatory");
 const names = (results: PolicyResult[]) => [...new Set(results.map((r) => r.policyName))].sort();
 
@@ -22,7 +28,18 @@ for (const preview of [true, false]) {
             assert.equal(run.error, undefined, String(run.error));
             const results = await evaluatePolicies(run.resources, { stack: "prod" });
             assert.deepEqual(mandatory(results), []);
-            assert.deepEqual(names(results), ["postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit"], "only the opt-in advisories remain");
+            assert.deepEqual(names(results), PROD_ADVISORIES, "only the opt-in advisories remain");
+        });
+
+        test("the program's sslmode require is reported, as an advisory until it verifies the server, on the grants provider and the VM login", async () => {
+            for (const stack of ["dev", "prod"]) {
+                const run = await runStack(stack, undefined, preview);
+                const tls = (await evaluatePolicies(run.resources, { stack })).filter((r) => r.policyName === "postgres-client-verifies-server-certificate");
+                assert.ok(tls.length >= 2, `${stack}: ${JSON.stringify(tls)}`);
+                assert.ok(tls.every((r) => r.enforcementLevel === "advisory"));
+                assert.ok(tls.some((r) => r.urn?.includes("pulumi:providers:postgresql") && /sslmode "require"/.test(r.message)), stack);
+                assert.ok(tls.some((r) => r.urn?.includes("compute:VirtualMachine") && /osProfile\.customData connects to PostgreSQL with sslmode=require/.test(r.message)), stack);
+            }
         });
 
         test("Pulumi.dev.yaml passes its own config, with advisories for what dev gives up", async () => {
@@ -48,13 +65,20 @@ describe("a deliberately bad program built from the components", () => {
     /**
      * The config parser refuses these mistakes before anything is declared, so this program skips it: an
      * Entra-only server with no admin, a hand-made firewall rule for the whole internet, and a private server
-     * whose subnet NSG has no AzureActiveDirectory rule. The pack is the second line of defence for code that
+     * whose subnet NSG denies all outbound traffic with no AzureActiveDirectory rule before it. The pack is the second line of defence for code that
      * uses the components directly.
      */
     async function record(stack: string) {
         const config = parseConfig(loadStackConfig("prod"), { project: "entra-postgres", stack });
         return recordProgram(() => {
-            const nsg = new network.NetworkSecurityGroup("bad-nsg", { resourceGroupName: "rg", location: "westeurope", securityRules: [] });
+            const nsg = new network.NetworkSecurityGroup("bad-nsg", {
+                resourceGroupName: "rg",
+                location: "westeurope",
+                securityRules: [{
+                    name: "deny-all-outbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*",
+                    sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
+                }],
+            });
             const vnet = new network.VirtualNetwork("bad-vnet", { resourceGroupName: "rg", location: "westeurope", addressSpace: { addressPrefixes: ["10.9.0.0/16"] } });
             const subnet = new network.Subnet("bad-subnet", {
                 resourceGroupName: "rg",

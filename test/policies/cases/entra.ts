@@ -10,6 +10,13 @@ const routeTableUrn = urnOf(TYPES.routeTable, NAMES.routeTable);
 const role = (name: string, props: Record<string, unknown>, deps: Record<string, string[]> = { serverFqdn: [SERVER_URN] }) =>
     res(TYPES.entraRole, name, { serverFqdn: U, adminLogin: "pg-admins", principalType: "user", isAdmin: false, isMfa: false, cloud: "AzureCloud", ...props }, { deps });
 const serverNsgRules = (rules: Record<string, unknown>[]) => patch(prod, NAMES.serverNsg, (r) => (r.props.securityRules = rules));
+const withRoutes = (routes: Record<string, unknown>[]) => patch(prod, NAMES.routeTable, (r) => (r.props.routes = routes));
+const toAppliance = (name: string, addressPrefix: string) => ({ name, addressPrefix, nextHopType: "VirtualAppliance", nextHopIpAddress: "10.20.3.4" });
+const aadRoute = { name: "aad", addressPrefix: "AzureActiveDirectory", nextHopType: "Internet" };
+const denyAllOutbound: Record<string, unknown> = {
+    name: "deny-all-outbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*",
+    sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
+};
 const aadRule = {
     name: "allow-aad", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp",
     sourceAddressPrefix: "VirtualNetwork", sourcePortRange: "*", destinationAddressPrefix: "AzureActiveDirectory", destinationPortRange: "443",
@@ -64,36 +71,80 @@ export const entraCases: CaseTable = {
     ],
     "entra-private-access-aad-outbound": [
         { title: "the program's AzureActiveDirectory rule", resources: prod, expect: "pass" },
-        { title: "no outbound rule", resources: serverNsgRules([]), expect: "fail", urn: serverNsgUrn, message: /no outbound rule allowing TCP 443 to the AzureActiveDirectory service tag/ },
-        { title: "rule for the wrong port", resources: serverNsgRules([{ ...aadRule, destinationPortRange: "80" }]), expect: "fail" },
-        { title: "tag in lower case, port in a range", resources: serverNsgRules([{ ...aadRule, destinationAddressPrefix: "azureactivedirectory", destinationPortRange: "400-500" }]), expect: "pass" },
+        { title: "no rules at all: Azure's default AllowInternetOutBound lets Entra traffic out", resources: serverNsgRules([]), expect: "pass" },
+        { title: "an allow for another port only: the defaults still admit 443", resources: serverNsgRules([{ ...aadRule, destinationPortRange: "80" }]), expect: "pass" },
+        {
+            title: "a deny-all outbound rule and no AzureActiveDirectory allow",
+            resources: serverNsgRules([denyAllOutbound]),
+            expect: "fail", urn: serverNsgUrn, message: /denies outbound TCP 443 to AzureActiveDirectory in rule "deny-all-outbound" \(priority 4000\)/,
+        },
+        { title: "a deny-all outbound rule after the AzureActiveDirectory allow", resources: serverNsgRules([aadRule, denyAllOutbound]), expect: "pass" },
+        { title: "tag in lower case, port in a range, before a deny-all", resources: serverNsgRules([{ ...aadRule, destinationAddressPrefix: "azureactivedirectory", destinationPortRange: "400-500" }, denyAllOutbound]), expect: "pass" },
+        { title: "an allow for the wrong port before a deny-all", resources: serverNsgRules([{ ...aadRule, destinationPortRange: "80" }, denyAllOutbound]), expect: "fail" },
         {
             title: "shadowed by a higher-priority deny to the internet",
             resources: serverNsgRules([aadRule, { ...aadRule, name: "deny-internet", priority: 90, access: "Deny", protocol: "*", destinationAddressPrefix: "Internet", destinationPortRange: "*" }]),
-            expect: "fail", message: /deny rule "deny-internet" has a higher priority \(90 < 100\)/,
+            expect: "fail", message: /rule "deny-internet" \(priority 90\)/,
         },
-        { title: "a deny after the allow does not shadow it", resources: serverNsgRules([aadRule, { ...aadRule, name: "deny-all", priority: 4000, access: "Deny", destinationAddressPrefix: "*", destinationPortRange: "*" }]), expect: "pass" },
         {
-            title: "a standalone SecurityRule attached to the NSG",
-            resources: [...serverNsgRules([]), res(TYPES.securityRule, "aad", { ...aadRule, networkSecurityGroupName: U }, { deps: { networkSecurityGroupName: [serverNsgUrn] } })],
+            title: "a deny to CIDRs that together cover the internet",
+            resources: serverNsgRules([{ ...denyAllOutbound, destinationAddressPrefix: undefined, destinationAddressPrefixes: ["0.0.0.0/1", "128.0.0.0/1"] }]),
+            expect: "fail",
+        },
+        { title: "a deny to one public range only is not a certain block", resources: serverNsgRules([{ ...denyAllOutbound, destinationAddressPrefix: "52.0.0.0/8" }]), expect: "pass" },
+        { title: "a UDP deny-all does not block TCP", resources: serverNsgRules([{ ...denyAllOutbound, protocol: "Udp" }]), expect: "pass" },
+        { title: "a deny from another subnet's range does not apply to the server subnet", resources: serverNsgRules([{ ...denyAllOutbound, sourceAddressPrefix: "10.99.0.0/24" }]), expect: "pass" },
+        { title: "a deny from a range covering the server subnet applies", resources: serverNsgRules([{ ...denyAllOutbound, sourceAddressPrefix: "10.20.0.0/16" }]), expect: "fail" },
+        {
+            title: "a deny from a range while the subnet's prefix is unknown at preview: no decision",
+            resources: patch(serverNsgRules([{ ...denyAllOutbound, sourceAddressPrefix: "10.20.0.0/16" }]), NAMES.serverSubnet, (r) => (r.props.addressPrefix = U)),
             expect: "pass",
         },
+        {
+            title: "a standalone SecurityRule attached to the NSG allows it before a deny-all",
+            resources: [...serverNsgRules([denyAllOutbound]), res(TYPES.securityRule, "aad", { ...aadRule, networkSecurityGroupName: U }, { deps: { networkSecurityGroupName: [serverNsgUrn] } })],
+            expect: "pass",
+        },
+        {
+            title: "a standalone deny-all SecurityRule attached to the NSG",
+            resources: [...serverNsgRules([]), res(TYPES.securityRule, "deny", { ...denyAllOutbound, networkSecurityGroupName: U }, { deps: { networkSecurityGroupName: [serverNsgUrn] } })],
+            expect: "fail", urn: serverNsgUrn,
+        },
         { title: "public server: nothing to check", resources: dev, expect: "pass" },
-        { title: "rule destination unknown at preview: no decision", resources: serverNsgRules([{ ...aadRule, destinationAddressPrefix: U }]), expect: "pass" },
+        { title: "a rule unknown at preview ahead of the deny: no decision", resources: serverNsgRules([{ ...aadRule, destinationAddressPrefix: U }, denyAllOutbound]), expect: "pass" },
     ],
     "entra-private-access-aad-route": [
         { title: "the program's AzureActiveDirectory → Internet route", resources: prod, expect: "pass" },
-        { title: "route table without it", resources: patch(prod, NAMES.routeTable, (r) => (r.props.routes = [{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }])), expect: "fail", urn: routeTableUrn, message: /no route AzureActiveDirectory → Internet/ },
-        { title: "route to the wrong next hop", resources: patch(prod, NAMES.routeTable, (r) => (r.props.routes = [{ name: "aad", addressPrefix: "AzureActiveDirectory", nextHopType: "VirtualAppliance" }])), expect: "fail" },
+        { title: "a table without any override needs no AzureActiveDirectory route", resources: withRoutes([]), expect: "pass" },
+        { title: "a table with only local routes", resources: withRoutes([{ name: "spoke", addressPrefix: "10.30.0.0/16", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }]), expect: "pass" },
+        {
+            title: "0.0.0.0/0 to an appliance without the AzureActiveDirectory route",
+            resources: withRoutes([toAppliance("default", "0.0.0.0/0")]),
+            expect: "fail", urn: routeTableUrn, message: /takes internet traffic away from the Internet next hop \(default \(0\.0\.0\.0\/0 → VirtualAppliance\)\) with no route AzureActiveDirectory → Internet/,
+        },
+        { title: "0.0.0.0/0 to an appliance with the AzureActiveDirectory route", resources: withRoutes([toAppliance("default", "0.0.0.0/0"), aadRoute]), expect: "pass" },
+        { title: "0.0.0.0/1 and 128.0.0.0/1 to an appliance", resources: withRoutes([toAppliance("low", "0.0.0.0/1"), toAppliance("high", "128.0.0.0/1")]), expect: "fail" },
+        { title: "a default route to None (dropped)", resources: withRoutes([{ name: "drop", addressPrefix: "0.0.0.0/0", nextHopType: "None" }]), expect: "fail" },
+        { title: "a default route to the Internet keeps Entra on the internet", resources: withRoutes([{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }]), expect: "pass" },
+        { title: "AzureActiveDirectory to an appliance", resources: withRoutes([{ name: "aad", addressPrefix: "AzureActiveDirectory", nextHopType: "VirtualAppliance" }]), expect: "fail", message: /sends AzureActiveDirectory to next hop VirtualAppliance/ },
         { title: "no route table on the subnet", resources: buildStack({ ...PROD, routeTable: false }), expect: "pass" },
         {
             title: "a standalone Route attached to the table",
             resources: [
-                ...patch(prod, NAMES.routeTable, (r) => (r.props.routes = [])),
+                ...withRoutes([toAppliance("default", "0.0.0.0/0")]),
                 res(TYPES.route, "aad", { routeTableName: U, addressPrefix: "AzureActiveDirectory", nextHopType: "Internet" }, { deps: { routeTableName: [routeTableUrn] } }),
             ],
             expect: "pass",
         },
+        {
+            title: "a standalone default Route to an appliance attached to the table",
+            resources: [
+                ...withRoutes([]),
+                res(TYPES.route, "default", { routeTableName: U, addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance" }, { deps: { routeTableName: [routeTableUrn] } }),
+            ],
+            expect: "fail",
+        },
+        { title: "a route unknown at preview: no decision", resources: withRoutes([toAppliance("default", "0.0.0.0/0"), { name: "x", addressPrefix: U, nextHopType: "Internet" }]), expect: "pass" },
     ],
     "entra-vm-identity-has-role": [
         { title: "the VM's role (objectId from the VM)", resources: prod, expect: "pass" },

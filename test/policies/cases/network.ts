@@ -1,8 +1,15 @@
 import { TYPES } from "../../../policies/lib/types";
-import { NAMES, PROD, U, buildStack, propsOf } from "../fixtures";
-import { res, type CaseTable } from "../helpers";
+import { NAMES, PROD, U, buildStack, patch, propsOf } from "../fixtures";
+import { res, urnOf, type CaseTable } from "../helpers";
 
 const prod = buildStack(PROD);
+const denyMgmt = (ports: string[]) => ({
+    name: "deny-lateral", priority: 200, direction: "Outbound", access: "Deny", protocol: "Tcp",
+    sourceAddressPrefix: "VirtualNetwork", sourcePortRange: "*", destinationAddressPrefix: "VirtualNetwork", destinationPortRanges: ports,
+});
+/** prod with `rules` added to both NSGs (the server NSG keeps its AzureActiveDirectory rule). */
+const withNsgRules = (rules: Record<string, unknown>[]) =>
+    patch(patch(prod, NAMES.vmNsg, (r) => (r.props.securityRules = [...rules])), NAMES.serverNsg, (r) => (r.props.securityRules = [...(r.props.securityRules as unknown[]), ...rules]));
 const baseRule = { priority: 200, protocol: "Tcp", sourcePortRange: "*", destinationAddressPrefix: "*" };
 const nsg = (...securityRules: Record<string, unknown>[]) => [res(TYPES.nsg, "nsg", { resourceGroupName: U, securityRules })];
 const inbound = (source: string, port: string, extra: Record<string, unknown> = {}) =>
@@ -21,6 +28,18 @@ export const networkCases: CaseTable = {
         { title: "a standalone SecurityRule resource", resources: [res(TYPES.securityRule, "ssh", { networkSecurityGroupName: U, ...inbound("Any", "*") })], expect: "fail" },
         { title: "HTTPS from the internet is not a sensitive port", resources: nsg(inbound("*", "443")), expect: "pass" },
         { title: "configured sensitive ports", resources: nsg(inbound("*", "443")), config: { ports: [443] }, expect: "fail", message: /port 443/ },
+        { title: "SSH from two halves of the address space in one rule", resources: nsg(inbound("", "22", { sourceAddressPrefix: undefined, sourceAddressPrefixes: ["0.0.0.0/1", "128.0.0.0/1"] })), expect: "fail", message: /"0\.0\.0\.0\/1", "128\.0\.0\.0\/1"/ },
+        {
+            title: "SSH from public ranges split across two rules",
+            resources: nsg(inbound("0.0.0.0/1", "22", { name: "low" }), inbound("128.0.0.0/1", "22", { name: "high", priority: 210 })),
+            expect: "fail", count: 1, message: /Rules "low", "high" together allow inbound traffic from the whole internet to port 22 \(SSH\)/,
+        },
+        {
+            title: "prefixes covering every public address but no private one",
+            resources: nsg(inbound("", "5432", { sourceAddressPrefix: undefined, sourceAddressPrefixes: ["1.0.0.0/8", "2.0.0.0/7", "4.0.0.0/6", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"] })),
+            expect: "fail",
+        },
+        { title: "SSH from one half of the address space only", resources: nsg(inbound("0.0.0.0/1", "22")), expect: "pass" },
         { title: "source unknown at preview: no decision", resources: nsg(inbound("", "22", { sourceAddressPrefix: U })), expect: "pass" },
     ],
     "nsg-no-internet-inbound": [
@@ -28,12 +47,14 @@ export const networkCases: CaseTable = {
         { title: "HTTPS from *", resources: nsg(inbound("*", "443")), expect: "fail", message: /allows inbound Tcp from "\*" to port 443/ },
         { title: "a list with the internet in it", resources: nsg(inbound("", "443", { sourceAddressPrefix: undefined, sourceAddressPrefixes: ["10.0.0.0/8", "0.0.0.0/0"] })), expect: "fail", message: /"0\.0\.0\.0\/0"/ },
         { title: "from the VNet", resources: nsg(inbound("VirtualNetwork", "443")), expect: "pass" },
+        { title: "HTTPS from 0.0.0.0/1 and 128.0.0.0/1", resources: nsg(inbound("", "443", { sourceAddressPrefix: undefined, sourceAddressPrefixes: ["0.0.0.0/1", "128.0.0.0/1"] })), expect: "fail" },
     ],
     "nsg-no-unrestricted-outbound": [
         { title: "outbound to the AzureActiveDirectory tag", resources: prod, expect: "pass" },
         { title: "outbound to Internet", resources: nsg(outbound("Internet")), expect: "fail", message: /outbound traffic to "Internet"/ },
         { title: "outbound to * as a standalone rule", resources: [res(TYPES.securityRule, "egress", outbound("*"))], expect: "fail" },
         { title: "outbound deny to the internet", resources: nsg(outbound("Internet", { access: "Deny" })), expect: "pass" },
+        { title: "outbound to 0.0.0.0/1 and 128.0.0.0/1", resources: nsg(outbound("", { destinationAddressPrefix: undefined, destinationAddressPrefixes: ["0.0.0.0/1", "128.0.0.0/1"] })), expect: "fail" },
     ],
     "subnet-nsg-required": [
         { title: "every program subnet has an NSG (ids unknown at preview)", resources: prod.filter((r) => r.type === TYPES.subnet), expect: "pass" },
@@ -54,5 +75,18 @@ export const networkCases: CaseTable = {
         },
         { title: "standalone default route to a firewall", resources: [res(TYPES.route, "r", { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" })], expect: "pass" },
         { title: "standalone default route to the internet", resources: [res(TYPES.route, "r", { addressPrefix: "0.0.0.0/0", nextHopType: "internet" })], expect: "fail" },
+    ],
+    "nsg-lateral-traversal": [
+        { title: "NSGs without rules: the default AllowVnetOutBound lets SSH and RDP through", resources: prod, expect: "fail", urn: urnOf(TYPES.nsg, NAMES.vmNsg), message: /lets outbound 22 \(SSH\) through rule "AllowVnetOutBound", 3389 \(RDP\) through rule "AllowVnetOutBound"/ },
+        { title: "SSH and RDP denied to VirtualNetwork", resources: withNsgRules([denyMgmt(["22", "3389"])]), expect: "pass" },
+        { title: "SSH and RDP denied to *", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), destinationAddressPrefix: "*" }]), expect: "pass" },
+        { title: "only SSH denied", resources: withNsgRules([denyMgmt(["22"])]), expect: "fail", message: /lets outbound 3389 \(RDP\)/ },
+        { title: "only SSH denied, PSRule's reading (require any)", resources: withNsgRules([denyMgmt(["22"])]), config: { require: "any" }, expect: "pass" },
+        { title: "deny shadowed by an earlier allow", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), name: "allow", access: "Allow", priority: 100 }, denyMgmt(["22", "3389"])]), expect: "fail", message: /through rule "allow"/ },
+        { title: "deny to the VNet's address space as a CIDR", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), destinationAddressPrefix: "10.20.0.0/16" }]), expect: "pass" },
+        { title: "deny to part of the VNet only: no decision", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), destinationAddressPrefix: "10.20.2.0/24" }]), expect: "pass" },
+        { title: "a deny to a CIDR on an NSG of no known VNet: no decision", resources: [res(TYPES.nsg, "lonely", { securityRules: [{ ...denyMgmt(["22", "3389"]), destinationAddressPrefix: "10.0.0.0/8" }] })], expect: "pass" },
+        { title: "an NSG of no known VNet with no rules", resources: [res(TYPES.nsg, "lonely", { securityRules: [] })], expect: "fail" },
+        { title: "a stack without NSGs", resources: [res(TYPES.subnet, "s", {})], expect: "not-applicable" },
     ],
 };

@@ -45,7 +45,26 @@ export const parameterCases: CaseTable = {
             ],
             expect: "pass",
         },
-        { title: "stack without a server", resources: [res(TYPES.configuration, "p", { configurationName: "require_secure_transport", value: "off" })], expect: "not-applicable" },
+        { title: "stack without a server or a configuration of it", resources: [res(TYPES.configuration, "p", { configurationName: "log_checkpoints", value: "off" })], expect: "not-applicable" },
+        {
+            title: "a configuration that cannot be tied to a server (no server in the stack) is reported",
+            resources: [res(TYPES.configuration, "p", { configurationName: "require_secure_transport", value: "off" })],
+            expect: "fail", urn: urnOf(TYPES.configuration, "p"), message: /cannot be tied to a server of the stack/,
+        },
+        {
+            title: "a configuration with an unknown server name among two servers is reported",
+            resources: [
+                ...secure,
+                res(TYPES.server, "second", { serverName: "pg-second", version: "17" }),
+                res(TYPES.configuration, "loose", { serverName: U, configurationName: "require_secure_transport", value: "off" }),
+            ],
+            expect: "fail", urn: urnOf(TYPES.configuration, "loose"), message: /cannot be tied to a server of the stack \(its serverName is not known and the stack has 2 servers\)/,
+        },
+        {
+            title: "an untied configuration that complies is not reported",
+            resources: [...secure, res(TYPES.server, "second", { serverName: "pg-second", version: "17" }), res(TYPES.configuration, "loose", { serverName: U, configurationName: "require_secure_transport", value: "on" })],
+            expect: "pass",
+        },
     ],
     "postgres-tls-min-version": [
         { title: "TLSv1.2", resources: secure, expect: "pass" },
@@ -71,8 +90,8 @@ export const parameterCases: CaseTable = {
     "postgres-log-retention-days": [
         { title: "7 days", resources: secure, expect: "pass" },
         { title: "undeclared: Azure keeps 3 days", resources: secureBut({ "logfiles.retention_days": undefined }), expect: "fail", urn: SERVER_URN, message: /logfiles\.retention_days is "3" \(Azure's default for PostgreSQL 17/ },
-        { title: "4 days is more than 3", resources: secureBut({ "logfiles.retention_days": "4" }), expect: "pass" },
-        { title: "4 days against a configured 7", resources: secureBut({ "logfiles.retention_days": "4" }), config: { minimumDays: 7 }, expect: "fail" },
+        { title: "4 days against the default 7 (Azure Policy, stricter than CIS)", resources: secureBut({ "logfiles.retention_days": "4" }), expect: "fail", message: /keep log files at least 7 days/ },
+        { title: "4 days with the minimum relaxed to CIS's more than 3", resources: secureBut({ "logfiles.retention_days": "4" }), config: { minimumDays: 4 }, expect: "pass" },
     ],
     "postgres-log-line-prefix": [
         { title: "%u and %d present", resources: secure, expect: "pass" },
@@ -85,6 +104,12 @@ export const parameterCases: CaseTable = {
         { title: "declared on below 18", resources: secure, expect: "pass" },
         { title: "undeclared on 16: Azure's default is off", resources: secureBut({ "connection_throttle.enable": undefined }, "16"), expect: "fail", message: /connection_throttle\.enable is "off" \(Azure's default for PostgreSQL 16/ },
         { title: "not required from PostgreSQL 18", resources: secureBut({ "connection_throttle.enable": undefined }, "18"), expect: "pass" },
+        {
+            title: "version not set and undeclared: judged with the default every version that has it shares (off)",
+            resources: patch(secureBut({ "connection_throttle.enable": undefined }), NAMES.server, (r) => delete r.props.version),
+            expect: "fail", message: /connection_throttle\.enable is "off" \(Azure's default \(the server's version is not set\)/,
+        },
+        { title: "version not set, declared on", resources: patch(secure, NAMES.server, (r) => delete r.props.version), expect: "pass" },
         {
             title: "version unknown at preview and undeclared: no decision",
             resources: patch(secureBut({ "connection_throttle.enable": undefined }), NAMES.server, (r) => (r.props.version = U)),
@@ -100,5 +125,15 @@ export const parameterCases: CaseTable = {
         { title: "loaded and logging", resources: secureBut({ shared_preload_libraries: "pg_cron,pg_stat_statements,PGAUDIT", "pgaudit.log": "ddl,role" }), expect: "pass" },
         { title: "program defaults: not loaded", resources: secure, expect: "fail", message: /does not load pgaudit.*pgaudit\.log is "none"/ },
         { title: "loaded but logging nothing", resources: secureBut({ shared_preload_libraries: "pgaudit", "pgaudit.log": "none" }), expect: "fail", message: /nothing is audited/ },
+        { title: "logging ddl only: role is missing (Azure Policy eadbb524)", resources: secureBut({ shared_preload_libraries: "pgaudit", "pgaudit.log": "ddl" }), expect: "fail", message: /does not audit role/ },
+        { title: "logging ddl only, relaxed to any class (Azure Policy 4eb5e667)", resources: secureBut({ shared_preload_libraries: "pgaudit", "pgaudit.log": "ddl" }), config: { requiredClasses: [] }, expect: "pass" },
+        { title: "all but misc covers role and ddl", resources: secureBut({ shared_preload_libraries: "pgaudit", "pgaudit.log": "ALL,-misc" }), expect: "pass" },
+        { title: "all but role", resources: secureBut({ shared_preload_libraries: "pgaudit", "pgaudit.log": "all,-role" }), expect: "fail", message: /does not audit role/ },
+    ],
+    "postgres-password-encryption": [
+        { title: "undeclared on 17: Azure's default scram-sha-256", resources: secure, expect: "pass" },
+        { title: "undeclared on 13: Azure's default md5", resources: withParameters({ ...SECURE_PARAMETERS }, "13"), expect: "fail", message: /password_encryption is "md5" \(Azure's default for PostgreSQL 13/ },
+        { title: "declared md5 on 17", resources: secureBut({ password_encryption: "md5" }), expect: "fail", urn: paramUrn("password_encryption"), message: /declare it "scram-sha-256"/ },
+        { title: "declared SCRAM-SHA-256 on 13 (any case)", resources: withParameters({ ...SECURE_PARAMETERS, password_encryption: "SCRAM-SHA-256" }, "13"), expect: "pass" },
     ],
 };

@@ -1,6 +1,6 @@
 import { TYPES } from "../../../policies/lib/types";
-import { DEV, NAMES, PROD, SERVER_URN, U, buildStack, propsOf } from "../fixtures";
-import { res, type CaseTable } from "../helpers";
+import { DEV, NAMES, PROD, SERVER_URN, U, buildStack, patch, propsOf } from "../fixtures";
+import { res, urnOf, type CaseTable } from "../helpers";
 
 const prod = buildStack(PROD);
 const dev = buildStack(DEV);
@@ -32,6 +32,22 @@ export const serverCases: CaseTable = {
         { title: "delegated subnet through the network dependency", resources: prod, expect: "pass" },
         { title: "public server without private endpoint", resources: dev, expect: "fail", urn: SERVER_URN, message: /neither a delegated subnet/ },
         {
+            title: "delegated subnet without a private DNS zone",
+            resources: patch(prod, NAMES.server, (r) => {
+                r.props.network = { publicNetworkAccess: "Disabled", delegatedSubnetResourceId: U };
+                r.propertyDependencies = { ...r.propertyDependencies, network: [urnOf(TYPES.subnet, NAMES.serverSubnet)] };
+            }),
+            expect: "fail", urn: SERVER_URN, message: /without network\.privateDnsZoneArmResourceId/,
+        },
+        {
+            title: "delegated subnet and a DNS zone id given as a string",
+            resources: patch(prod, NAMES.server, (r) => {
+                r.props.network = { publicNetworkAccess: "Disabled", delegatedSubnetResourceId: U, privateDnsZoneArmResourceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/pg.private.postgres.database.azure.com" };
+                r.propertyDependencies = { ...r.propertyDependencies, network: [urnOf(TYPES.subnet, NAMES.serverSubnet)] };
+            }),
+            expect: "pass",
+        },
+        {
             title: "public server with a private endpoint to it",
             resources: [...dev, res(TYPES.privateEndpoint, "pe", {
                 subnet: { id: U }, privateLinkServiceConnections: [{ name: "pg", privateLinkServiceId: U, groupIds: ["postgresqlServer"] }],
@@ -51,6 +67,8 @@ export const serverCases: CaseTable = {
         { title: "geo-redundant backup on", resources: server(prodServer), expect: "pass" },
         { title: "geo-redundant backup off (dev)", resources: dev, expect: "fail", message: /geoRedundantBackup is "Disabled"/ },
         { title: "backup not set: Azure's default is off", resources: withServer((p) => delete p.backup), expect: "fail", message: /not set/ },
+        { title: "a read replica is exempt (createMode Replica)", resources: withServer((p) => { p.createMode = "Replica"; p.backup = { geoRedundantBackup: "Disabled" }; }), expect: "not-applicable" },
+        { title: "a point-in-time restore is not a replica", resources: withServer((p) => { p.createMode = "PointInTimeRestore"; p.backup = { geoRedundantBackup: "Disabled" }; }), expect: "fail" },
     ],
     "postgres-backup-retention": [
         { title: "35 days against prod's 35", resources: server(prodServer), config: { minimumDays: 35 }, expect: "pass" },
@@ -63,9 +81,24 @@ export const serverCases: CaseTable = {
         { title: "zone-redundant", resources: server(prodServer), expect: "pass" },
         { title: "Burstable without HA (dev)", resources: dev, expect: "fail", message: /highAvailability\.mode is "Disabled".*Burstable servers cannot/ },
         { title: "same-zone HA is not zone-redundant", resources: withServer((p) => (p.highAvailability = { mode: "SameZone" })), expect: "fail", message: /"SameZone"/ },
+        {
+            title: "zone-redundant on Burstable: Azure refuses it",
+            resources: withServer((p) => (p.sku = { name: "Standard_B1ms", tier: "Burstable" })),
+            expect: "fail", count: 1, message: /"ZoneRedundant" on a Burstable server/,
+        },
+        { title: "zone-redundant on MemoryOptimized", resources: withServer((p) => (p.sku = { name: "Standard_E2ds_v5", tier: "MemoryOptimized" })), expect: "pass" },
     ],
     "postgres-customer-managed-key": [
         { title: "Key Vault key", resources: withServer((p) => (p.dataEncryption = { type: "AzureKeyVault", primaryKeyURI: "https://kv.vault.azure.net/keys/pg/1", primaryUserAssignedIdentityId: U })), expect: "pass" },
         { title: "service-managed key by default", resources: server(prodServer), expect: "fail", message: /dataEncryption\.type is not set/ },
+        { title: "Key Vault without a key URI", resources: withServer((p) => (p.dataEncryption = { type: "AzureKeyVault", primaryUserAssignedIdentityId: U })), expect: "fail", message: /primaryKeyURI is not set/ },
+        { title: "Key Vault with a key URI unknown at preview", resources: withServer((p) => (p.dataEncryption = { type: "AzureKeyVault", primaryKeyURI: U, primaryUserAssignedIdentityId: U })), expect: "pass" },
+    ],
+    "postgres-maintenance-window": [
+        { title: "custom window (prod)", resources: server(prodServer), expect: "pass" },
+        { title: "system-managed window (dev)", resources: dev, expect: "fail", message: /maintenanceWindow\.customWindow is "Disabled"/ },
+        { title: "not set: Azure picks the time", resources: withServer((p) => delete p.maintenanceWindow), expect: "fail", message: /not set \(Azure's default "Disabled"\)/ },
+        { title: "case-insensitive", resources: withServer((p) => (p.maintenanceWindow = { customWindow: "enabled", dayOfWeek: 3, startHour: 1, startMinute: 0 })), expect: "pass" },
+        { title: "unknown at preview: no decision", resources: withServer((p) => (p.maintenanceWindow = { customWindow: U })), expect: "pass" },
     ],
 };

@@ -1,0 +1,118 @@
+/**
+ * policies/sources.json is the record of every rule the pack cites: each citation (policy tag) must be in it
+ * with the display name the pack quotes, each entry must say where it was read (repository, path, commit) or
+ * why it could not be, and the README's coverage table must list every entry with its policies or the reason
+ * none covers it.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import { allPolicies } from "../../policies/evaluate";
+
+interface SourceRule {
+    source: "azure-policy" | "checkov" | "psrule" | "trivy" | "cis";
+    id: string;
+    displayName: string;
+    repository?: string;
+    path?: string;
+    commit?: string;
+    unverified?: string;
+    policies: string[];
+    notCovered?: string;
+    note?: string;
+}
+
+const root = path.resolve(__dirname, "../..");
+const data = JSON.parse(fs.readFileSync(path.join(root, "policies", "sources.json"), "utf8")) as { rules: SourceRule[] };
+const TAG_SOURCE: Record<string, SourceRule["source"]> = {
+    "azure-policy": "azure-policy", checkov: "checkov", psrule: "psrule", trivy: "trivy", "cis-azure-3.0": "cis",
+};
+/** The repository each rule set is read from. */
+const REPOSITORY: Record<SourceRule["source"], string | undefined> = {
+    "azure-policy": "Azure/azure-policy", checkov: "bridgecrewio/checkov", psrule: "Azure/PSRule.Rules.Azure", trivy: "aquasecurity/trivy-checks", cis: undefined,
+};
+const key = (source: string, id: string) => `${source}:${id}`;
+const byKey = new Map(data.rules.map((r) => [key(r.source, r.id), r]));
+
+/** The pack's citations as `source:id`, per policy. */
+function citations(policy: (typeof allPolicies)[number]): string[] {
+    return (policy.tags ?? []).map((tag) => {
+        const [prefix, ...rest] = tag.split(":");
+        const source = TAG_SOURCE[prefix];
+        assert.ok(source, `${policy.name}: tag ${tag} names no known rule set`);
+        return key(source, rest.join(":"));
+    });
+}
+
+describe("cited rules (policies/sources.json)", () => {
+    test("entries are unique and complete: where each was read, or why it could not be", () => {
+        assert.equal(byKey.size, data.rules.length, "duplicate entries");
+        for (const r of data.rules) {
+            const what = key(r.source, r.id);
+            assert.ok(r.displayName.trim().length > 0, `${what}: display name`);
+            if (r.unverified === undefined) {
+                assert.equal(r.repository, REPOSITORY[r.source], `${what}: repository`);
+                assert.ok(r.path && r.path.length > 0, `${what}: path`);
+                assert.match(r.commit ?? "", /^[0-9a-f]{40}$/, `${what}: commit`);
+            } else {
+                assert.ok(r.unverified.length > 20, `${what}: say why it could not be read`);
+                assert.equal(r.commit, undefined, `${what}: no commit for an unread source`);
+            }
+            assert.ok(r.policies.length > 0 || (r.notCovered ?? "").length > 20, `${what}: name its policies or say why none covers it`);
+            if (r.source === "azure-policy") {
+                assert.match(r.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, `${what}: full definition id`);
+            }
+        }
+    });
+
+    for (const policy of allPolicies) {
+        test(`${policy.name} cites only recorded rules, with their published display names`, () => {
+            for (const cited of citations(policy)) {
+                const entry = byKey.get(cited);
+                assert.ok(entry, `${policy.name} cites ${cited}, which policies/sources.json does not record`);
+                assert.ok(entry.policies.includes(policy.name), `${cited} does not list ${policy.name} among its policies`);
+                if (entry.source === "azure-policy") {
+                    assert.ok(policy.description.includes(`Azure Policy "${entry.displayName}" (${entry.id})`), `${policy.name}: quote ${entry.id} as "${entry.displayName}"`);
+                }
+            }
+        });
+    }
+
+    test("every policy an entry lists exists and cites it", () => {
+        const cited = new Map(allPolicies.map((p) => [p.name, citations(p)]));
+        for (const r of data.rules) {
+            for (const name of r.policies) {
+                assert.ok(cited.has(name), `${key(r.source, r.id)} lists unknown policy ${name}`);
+                assert.ok(cited.get(name)!.includes(key(r.source, r.id)), `${name} does not cite ${key(r.source, r.id)}`);
+            }
+        }
+    });
+
+    test("the Single Server PSRule rules are not cited", () => {
+        for (const id of ["Azure.PostgreSQL.AllowAzureAccess", "Azure.PostgreSQL.FirewallIPRange"]) {
+            assert.deepEqual(byKey.get(key("psrule", id))?.policies, [], id);
+        }
+    });
+});
+
+describe("README: anchor coverage table", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const start = readme.indexOf("### Coverage of the anchor rules");
+    const section = start < 0 ? "" : readme.slice(start, readme.indexOf("\n### ", start + 5));
+    const rows = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| ---") && !l.startsWith("| Rule set"));
+
+    test("has one row per recorded rule, with its policies or why none covers it", () => {
+        assert.ok(start >= 0, "README lacks the coverage section");
+        assert.equal(rows.length, data.rules.length, "one row per entry of policies/sources.json");
+        for (const r of data.rules) {
+            const row = rows.find((l) => l.split("|").map((c) => c.trim())[2] === `\`${r.id}\``);
+            assert.ok(row, `${key(r.source, r.id)} missing from the coverage table`);
+            const cells = row.split(/(?<!\\)\|/).map((c) => c.trim());
+            assert.equal(cells[1], r.source, `${r.id}: rule set`);
+            assert.equal(cells[3], r.displayName.trim().replace(/\|/g, "\\|"), `${r.id}: display name`);
+            const expected = r.policies.length > 0 ? r.policies.map((p) => `\`${p}\``).join(", ") : `not covered: ${r.notCovered}`;
+            assert.equal(cells[4], expected.replace(/\|/g, "\\|"), `${r.id}: policies`);
+        }
+    });
+});
