@@ -12,10 +12,13 @@ export interface EntraAdministratorsArgs {
     after: pulumi.Input<pulumi.Resource>[];
 }
 
-const principalTypes: Record<AdminType, dbforpostgresql.PrincipalType> = {
-    User: dbforpostgresql.PrincipalType.User,
-    Group: dbforpostgresql.PrincipalType.Group,
-    ServicePrincipal: dbforpostgresql.PrincipalType.ServicePrincipal,
+// The 2025-08-01 spec's PrincipalType values are `User`, `Group`, `ServicePrincipal` (Azure/azure-rest-api-specs
+// specification/postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01/AdministratorsMicrosoftEntra.json
+// at 0f9798aa2720ac3b2299c448917356c18389ec41); the SDK's enum spells them in lower camel case, so send the spec's.
+const principalTypes: Record<AdminType, string> = {
+    User: "User",
+    Group: "Group",
+    ServicePrincipal: "ServicePrincipal",
 };
 
 /**

@@ -111,8 +111,8 @@ describe("prod stack", () => {
     test("Entra admins: one per entry, with type, name and tenant, chained after every parameter write", () => {
         const admins = ofType(run.resources, "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra");
         assert.deepEqual(admins.map((a) => [a.props.principalName, a.props.principalType, a.props.objectId, a.props.tenantId]), [
-            ["platform-deployer", "servicePrincipal", "0c5d8e21-4a3b-4c7d-9e8f-1a2b3c4d5e11", "72f988bf-86f1-41af-91ab-2d7cd011db47"],
-            ["Prod DB Admins", "group", "1d6e9f32-5b4c-4d8e-af90-2b3c4d5e6f12", "72f988bf-86f1-41af-91ab-2d7cd011db47"],
+            ["platform-deployer", "ServicePrincipal", "0c5d8e21-4a3b-4c7d-9e8f-1a2b3c4d5e11", "72f988bf-86f1-41af-91ab-2d7cd011db47"],
+            ["Prod DB Admins", "Group", "1d6e9f32-5b4c-4d8e-af90-2b3c4d5e6f12", "72f988bf-86f1-41af-91ab-2d7cd011db47"],
         ]);
         const params = ofType(run.resources, "azure-native:dbforpostgresql:Configuration");
         assert.ok(admins[0].dependencies.includes(params[params.length - 1].urn), "first admin waits for the last parameter write");
