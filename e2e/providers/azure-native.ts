@@ -215,7 +215,7 @@ adaptProviderServer({
     },
 });
 
-const provider: pulumi.provider.Provider = {
+export const provider: pulumi.provider.Provider = {
     version: process.env.ENTRA_E2E_AZURE_NATIVE_VERSION ?? "3.28.0",
 
     async check(urn, olds, news) {
@@ -431,7 +431,9 @@ function pgFor(inputs: Record<string, any>): PgServerRecord {
     return record;
 }
 
-pulumi.provider.main(provider, process.argv.slice(2)).catch((e) => {
-    console.error(e);
-    process.exit(1);
-});
+if (require.main === module) {
+    pulumi.provider.main(provider, process.argv.slice(2)).catch((e) => {
+        console.error(e);
+        process.exit(1);
+    });
+}

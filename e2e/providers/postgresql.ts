@@ -7,6 +7,7 @@
  * - `sslmode`: `disable` is refused (the simulated server is TLS only anyway); `require` encrypts without
  *   verifying, as libpq does; `verify-ca` checks the chain; `verify-full` checks chain and host name.
  *   `sslrootcert` is a PEM file path, the PEM itself, or `system` (Node's trust store with NODE_EXTRA_CA_CERTS);
+ *   the e2e test CA (NODE_EXTRA_CA_CERTS) is trusted beside a configured root;
  * - `azureIdentityAuth` (+ `azureTenantId`): a Microsoft Entra token from DefaultAzureCredential for
  *   https://ossrdbms-aad.database.windows.net, as the real provider gets one from azidentity; otherwise `password`.
  *
@@ -39,7 +40,11 @@ function tls(config: Record<string, any>): false | import("tls").ConnectionOptio
     if (mode === "disable") throw new Error("postgresql provider: sslmode disable cannot reach a server that accepts TLS only.");
     if (mode === "require" || mode === "prefer" || mode === "allow") return { rejectUnauthorized: false };
     const root = config.sslrootcert as string | undefined;
-    const ca = !root || root === "system" ? undefined : root.includes("-----BEGIN") ? root : fs.readFileSync(root, "utf8");
+    const given = !root || root === "system" ? undefined : root.includes("-----BEGIN") ? root : fs.readFileSync(root, "utf8");
+    // The simulated servers' certificates come from the e2e test CA, which Node trusts through NODE_EXTRA_CA_CERTS;
+    // trust it beside a configured root too (the shipped root would be Azure's, which signs nothing here).
+    const extra = process.env.NODE_EXTRA_CA_CERTS ? fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, "utf8") : undefined;
+    const ca = given ? [given, ...(extra ? [extra] : [])] : undefined;
     return {
         rejectUnauthorized: true,
         ...(ca ? { ca } : {}),

@@ -76,11 +76,18 @@ export class World {
 
     /** Maps each FQDN to a loopback address of its own (a block removed by {@link World.close}). */
     addHosts(fqdns: string[]): Map<string, string> {
+        // Entries an interrupted run left behind (its simulation directory is gone) would shadow the new ones.
+        const lines = fs.readFileSync(hostsFile, "utf8").split("\n");
+        const stale = (l: string) => {
+            const m = /# entra-postgres e2e (\S+)$/.exec(l);
+            return m !== null && !fs.existsSync(path.join(os.tmpdir(), m[1]));
+        };
+        if (lines.some(stale)) fs.writeFileSync(hostsFile, lines.filter((l) => !stale(l)).join("\n"));
         const a = crypto.randomInt(16, 250);
         const b = crypto.randomInt(1, 250);
         const map = new Map(fqdns.map((f, i) => [f, `127.${a}.${b}.${i + 1}`]));
-        const lines = [...map].map(([f, ip]) => `${ip} ${f} ${this.marker}`);
-        fs.appendFileSync(hostsFile, `${lines.join("\n")}\n`);
+        const entries = [...map].map(([f, ip]) => `${ip} ${f} ${this.marker}`);
+        fs.appendFileSync(hostsFile, `${entries.join("\n")}\n`);
         return map;
     }
 
