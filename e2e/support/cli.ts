@@ -64,7 +64,7 @@ function buildableVersion(locked: string, log: (line: string) => void): string {
 
 function hostHash(): string {
     const hash = crypto.createHash("sha256");
-    for (const file of ["go.mod", "go.sum", "cmd/pulumi-language-nodejs/main.go", "bin/pulumi-resource-pulumi-nodejs", "bin/pulumi-analyzer-policy"]) {
+    for (const file of ["go.mod", "go.sum", "cmd/pulumi-language-nodejs/main.go", "launchers/pulumi-resource-pulumi-nodejs", "launchers/pulumi-analyzer-policy"]) {
         hash.update(file).update(fs.readFileSync(path.join(wrapper, file)));
     }
     return hash.digest("hex");
@@ -112,7 +112,7 @@ export function ensureCli(log: (line: string) => void = (l) => process.stderr.wr
             go(["build", "-o", `${host}.tmp`, "-ldflags", `-X main.version=${version}`, "./cmd/pulumi-language-nodejs"], workDir(), log);
             fs.renameSync(`${host}.tmp`, host);
             for (const launcher of ["pulumi-resource-pulumi-nodejs", "pulumi-analyzer-policy"]) {
-                fs.copyFileSync(path.join(wrapper, "bin", launcher), path.join(binDir, launcher));
+                fs.copyFileSync(path.join(wrapper, "launchers", launcher), path.join(binDir, launcher));
                 fs.chmodSync(path.join(binDir, launcher), 0o755);
             }
             fs.writeFileSync(stamp, `${hash}\n`);

@@ -55,7 +55,7 @@ export class World {
         const nodeDir = path.dirname(process.execPath);
         this.env = {
             ...process.env,
-            PATH: [cli.binDir, path.join(repoRoot, "e2e", "bin"), nodeDir, process.env.PATH ?? ""].join(path.delimiter),
+            PATH: [cli.binDir, path.join(repoRoot, "e2e", "path"), nodeDir, process.env.PATH ?? ""].join(path.delimiter),
             PULUMI_HOME: path.join(this.simDir, "pulumi-home"),
             PULUMI_BACKEND_URL: `file://${path.join(this.simDir, "backend")}`,
             PULUMI_CONFIG_PASSPHRASE: this.passphrase,
