@@ -1,0 +1,205 @@
+/**
+ * What the stand-in provider plugins share: the simulation directory, a JSON store that survives between CLI
+ * runs, secret and unknown values as the engine sends them, the provider configuration, and the signed-in
+ * Entra identity with the tokens it is issued.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+/** Directory of the simulated cloud (state, PostgreSQL data, test CA); set by the e2e harness. */
+export function simDir(): string {
+    const dir = process.env.ENTRA_E2E_SIM_DIR;
+    if (!dir) {
+        throw new Error("ENTRA_E2E_SIM_DIR is not set: the stand-in providers run only under the e2e harness (npm run test:e2e).");
+    }
+    return dir;
+}
+
+/** Property-map encodings of the Pulumi provider protocol (sdk/nodejs/runtime/rpc.ts). */
+const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+const specialSig = "4dabf18193072939515e22adb298388d";
+export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isSecret(v: unknown): v is { value: unknown } {
+    return typeof v === "object" && v !== null && (v as Record<string, unknown>)[specialSig] === secretSig;
+}
+
+export function secret<T>(value: T): unknown {
+    return { [specialSig]: secretSig, value };
+}
+
+/** The value with every secret wrapper removed (to use it, never to return it). */
+export function reveal(v: unknown): any {
+    if (isSecret(v)) return reveal(v.value);
+    if (Array.isArray(v)) return v.map(reveal);
+    if (v && typeof v === "object") {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)]));
+    }
+    return v;
+}
+
+export function containsUnknown(v: unknown): boolean {
+    if (v === unknownValue) return true;
+    if (Array.isArray(v)) return v.some(containsUnknown);
+    if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
+    return false;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+    return JSON.stringify(canonical(reveal(a))) === JSON.stringify(canonical(reveal(b)));
+}
+
+function canonical(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v && typeof v === "object") {
+        return Object.fromEntries(Object.keys(v).sort()
+            .filter((k) => (v as Record<string, unknown>)[k] !== undefined && (v as Record<string, unknown>)[k] !== null)
+            .map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+    }
+    return v;
+}
+
+/** A JSON file of records keyed by id, rewritten atomically after every change. */
+export class Store<T> {
+    private readonly file: string;
+    private data: Record<string, T>;
+
+    constructor(name: string) {
+        this.file = path.join(simDir(), `${name}.json`);
+        this.data = fs.existsSync(this.file) ? JSON.parse(fs.readFileSync(this.file, "utf8")) : {};
+    }
+
+    get(id: string): T | undefined {
+        return this.data[id];
+    }
+
+    all(): [string, T][] {
+        return Object.entries(this.data);
+    }
+
+    put(id: string, value: T): void {
+        this.data[id] = value;
+        this.save();
+    }
+
+    delete(id: string): void {
+        delete this.data[id];
+        this.save();
+    }
+
+    private save(): void {
+        const tmp = `${this.file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(this.data, null, 2));
+        fs.renameSync(tmp, this.file);
+    }
+}
+
+/** What a create or update would return, computed without doing it (`pulumi preview`). */
+export interface PreviewHooks {
+    /** Outputs of a create: the inputs and, unknown, what the service would compute. Default: the inputs. */
+    create?(urn: string, news: Record<string, unknown>): Record<string, unknown>;
+    /** Outputs of an update. Default: the old outputs overlaid with the new inputs. */
+    update?(urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Record<string, unknown>;
+}
+
+/**
+ * Adapts the gRPC service `@pulumi/pulumi`'s provider server registers, where its Provider interface falls short:
+ *
+ * - Configure: the provider configuration the engine sends is kept (the server does not hand it to the
+ *   provider object), and the provider declares `supportsPreview`, as the real providers do, so that a preview
+ *   shows computed outputs as unknown (not as absent, which would let the program act on them);
+ * - Create and Update with `preview` set answer from `hooks` instead of changing anything.
+ *
+ * Call before `pulumi.provider.main`. Returns the current provider configuration.
+ */
+export function adaptProviderServer(hooks: PreviewHooks = {}): () => Record<string, unknown> {
+    let config: Record<string, unknown> = {};
+    const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+    const load = (m: string) => require(require.resolve(m, { paths: [pulumiDir] }));
+    const grpc = load("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
+    const provproto = load("@pulumi/pulumi/proto/provider_pb");
+    const structproto = load("google-protobuf/google/protobuf/struct_pb");
+    const struct = (o: Record<string, unknown>) => structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(o)));
+    const addService = grpc.Server.prototype.addService;
+    grpc.Server.prototype.addService = function (this: unknown, service: unknown, impl: Record<string, any>) {
+        if (typeof impl?.configure === "function") {
+            const configure = impl.configure;
+            impl.configure = (call: any, callback: (err: unknown, resp: any) => void) => {
+                const args = call.request.getArgs()?.toJavaScript() ?? {};
+                const variables: Record<string, unknown> = {};
+                for (const [k, v] of call.request.getVariablesMap().entries()) {
+                    const key = String(k).split(":").pop()!;
+                    try {
+                        variables[key] = JSON.parse(String(v));
+                    } catch {
+                        variables[key] = v;
+                    }
+                }
+                config = { ...variables, ...args };
+                return configure.call(impl, call, (err: unknown, resp: any) => {
+                    resp?.setSupportspreview(true);
+                    callback(err, resp);
+                });
+            };
+            const create = impl.create;
+            impl.create = (call: any, callback: (err: unknown, resp: unknown) => void) => {
+                if (!call.request.getPreview()) return create.call(impl, call, callback);
+                const news = call.request.getProperties().toJavaScript();
+                const resp = new provproto.CreateResponse();
+                resp.setId("");
+                resp.setProperties(struct(hooks.create ? hooks.create(call.request.getUrn(), news) : news));
+                callback(null, resp);
+            };
+            const update = impl.update;
+            impl.update = (call: any, callback: (err: unknown, resp: unknown) => void) => {
+                if (!call.request.getPreview()) return update.call(impl, call, callback);
+                const olds = call.request.getOlds().toJavaScript();
+                const news = call.request.getNews().toJavaScript();
+                const resp = new provproto.UpdateResponse();
+                resp.setProperties(struct(hooks.update ? hooks.update(call.request.getUrn(), olds, news) : { ...olds, ...news }));
+                callback(null, resp);
+            };
+        }
+        return addService.call(this, service as any, impl as any);
+    } as typeof addService;
+    return () => config;
+}
+
+/** The resource type of a URN (the last segment of its type chain). */
+export function typeOf(urn: string): string {
+    return urn.split("::")[2].split("$").pop()!;
+}
+
+/** An error as Azure Resource Manager reports it: code and message, with the source of the behaviour. */
+export function azureError(status: number, code: string, message: string, source: string): Error {
+    return new Error(`Status=${status} Code="${code}" Message="${message}" (simulated; behaviour documented at ${source})`);
+}
+
+/** The identity `az` is signed in as; written by the harness. */
+export interface SignedIn {
+    tenantId: string;
+    subscriptionId: string;
+    objectId: string;
+    clientId: string;
+}
+
+export function signedIn(): SignedIn {
+    return JSON.parse(fs.readFileSync(path.join(simDir(), "signed-in.json"), "utf8"));
+}
+
+/**
+ * The access token Entra issues to `objectId` for `resource`: JWT-shaped, with the claims PostgreSQL's Entra
+ * login reads (aud, oid, tid), signed with the simulation's key. The simulated server's Entra administrator
+ * roles use it as their password, so a login succeeds only with the token of the right identity.
+ */
+export function tokenFor(objectId: string, resource: string, tenantId: string): string {
+    const key = fs.readFileSync(path.join(simDir(), "entra.key"));
+    const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const head = part({ alg: "HS256", typ: "JWT" });
+    const body = part({ aud: resource.replace(/\/\.default$/, ""), oid: objectId.toLowerCase(), tid: tenantId });
+    const sig = crypto.createHmac("sha256", key).update(`${head}.${body}`).digest("base64url");
+    return `${head}.${body}.${sig}`;
+}
+
+export const postgresTokenResource = "https://ossrdbms-aad.database.windows.net";

@@ -1,0 +1,97 @@
+/**
+ * The simulated Azure's documented behaviours, checked on the provider object directly (no CLI, no
+ * PostgreSQL): the end-to-end lifecycle only shows that the program avoids them.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import type * as pulumi from "@pulumi/pulumi";
+
+let dir: string;
+let provider: pulumi.provider.Provider;
+const rg = "rg-sim";
+const server = "sim-server";
+const urn = (type: string, name: string) => `urn:pulumi:sim::entra-postgres::${type}::${name}`;
+const serverUrn = urn("azure-native:dbforpostgresql:Server", "s");
+const paramUrn = urn("entra-postgres:server:FlexibleServer$azure-native:dbforpostgresql:Configuration", "p");
+const adminUrn = urn("azure-native:dbforpostgresql:AdministratorsMicrosoftEntra", "a");
+
+before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-e2e-sim-"));
+    process.env.ENTRA_E2E_SIM_DIR = dir;
+    process.env.ENTRA_E2E_SERVER_OPERATION_MS = "200";
+    fs.writeFileSync(path.join(dir, "signed-in.json"), JSON.stringify({
+        tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", subscriptionId: "00000000-0000-4000-8000-00000000e2e0",
+        objectId: "0c5d8e21-4a3b-4c7d-9e8f-1a2b3c4d5e11", clientId: "0c5d8e21-4a3b-4c7d-9e8f-1a2b3c4d5e11",
+    }));
+    // A server record whose PostgreSQL is never reached: the operations below fail before they would.
+    fs.writeFileSync(path.join(dir, "azure-resources.json"), JSON.stringify({
+        [`/subscriptions/00000000-0000-4000-8000-00000000e2e0/resourceGroups/${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${server}`]: {
+            type: "azure-native:dbforpostgresql:Server",
+            outputs: { resourceGroupName: rg, serverName: server, location: "westeurope", authConfig: { activeDirectoryAuth: "Enabled" } },
+        },
+    }));
+    // Loaded once the environment and state above are in place: the provider reads them when its module loads.
+    provider = (require("./providers/azure-native") as typeof import("./providers/azure-native")).provider;
+});
+
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("simulated Azure", () => {
+    test("two writes on one server at once: the second fails with 409 ServerBusy", async () => {
+        const param = (name: string) => ({ resourceGroupName: rg, serverName: server, configurationName: name, value: "on", source: "user-override" });
+        const results = await Promise.allSettled([
+            provider.create!(paramUrn, param("log_checkpoints")),
+            provider.create!(paramUrn, param("log_connections")),
+        ]);
+        assert.equal(results[0].status, "fulfilled");
+        assert.equal(results[1].status, "rejected");
+        assert.match(String((results[1] as PromiseRejectedResult).reason), /Status=409 Code="ServerBusy"/);
+    });
+
+    test("one write after the other succeeds", async () => {
+        const param = (name: string) => ({ resourceGroupName: rg, serverName: server, configurationName: name, value: "on", source: "user-override" });
+        await provider.create!(paramUrn, param("log_disconnections"));
+        await provider.create!(paramUrn, param("log_lock_waits"));
+    });
+
+    test("an Entra admin write while the server updates fails with AadAuthOperationCannotBePerformedWhenServerIsNotAccessible", async () => {
+        const id = `/subscriptions/00000000-0000-4000-8000-00000000e2e0/resourceGroups/${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${server}`;
+        const olds = { resourceGroupName: rg, serverName: server, location: "westeurope", tags: {} };
+        const update = provider.update!(id, serverUrn, olds, { ...olds, tags: { changed: "yes" } });
+        await new Promise((r) => setTimeout(r, 50));
+        const admin = provider.create!(adminUrn, {
+            resourceGroupName: rg, serverName: server, objectId: "1d6e9f32-5b4c-4d8e-af90-2b3c4d5e6f12",
+            principalName: "Prod DB Admins", principalType: "Group", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        });
+        await assert.rejects(admin, /AadAuthOperationCannotBePerformedWhenServerIsNotAccessible/);
+        await update;
+    });
+
+    test("principalType must be spelled as the 2025-08-01 spec spells it", async () => {
+        const inputs = (principalType: string) => ({ resourceGroupName: rg, serverName: server, objectId: "x", principalName: "p", principalType });
+        for (const ok of ["User", "Group", "ServicePrincipal"]) {
+            assert.deepEqual((await provider.check!(adminUrn, undefined, inputs(ok))).failures, []);
+        }
+        for (const bad of ["user", "group", "servicePrincipal"]) {
+            const { failures } = await provider.check!(adminUrn, undefined, inputs(bad));
+            assert.equal(failures?.[0]?.property, "principalType", bad);
+        }
+    });
+
+    test("read-only properties are refused as inputs", async () => {
+        const { failures } = await provider.check!(serverUrn, undefined, { resourceGroupName: rg, serverName: "x", fullyQualifiedDomainName: "x.example" });
+        assert.deepEqual(failures?.map((f) => f.property), ["fullyQualifiedDomainName"]);
+    });
+
+    test("ids are ARM resource ids; names are generated when absent and kept across checks", async () => {
+        const first = await provider.check!(urn("azure-native:resources:ResourceGroup", "prod-rg"), undefined, { location: "westeurope" });
+        assert.match(first.inputs.resourceGroupName, /^prod-rg[0-9a-f]{8}$/);
+        const again = await provider.check!(urn("azure-native:resources:ResourceGroup", "prod-rg"), first.inputs, { location: "westeurope" });
+        assert.equal(again.inputs.resourceGroupName, first.inputs.resourceGroupName);
+        const created = await provider.create!(urn("azure-native:resources:ResourceGroup", "prod-rg"), first.inputs);
+        assert.equal(created.id, `/subscriptions/00000000-0000-4000-8000-00000000e2e0/resourceGroups/${first.inputs.resourceGroupName}`);
+    });
+});

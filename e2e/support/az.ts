@@ -1,0 +1,46 @@
+/**
+ * Stand-in for the Azure CLI, so that `DefaultAzureCredential` (through its AzureCliCredential) gets tokens
+ * offline. Answers `az account get-access-token --output json --resource <r> [--tenant <t>]`, the command
+ * @azure/identity runs, with the JSON fields it reads (accessToken, expiresOn, expires_on), for the identity the
+ * harness signed in (signed-in.json in the simulation directory). A tenant other than the signed-in one fails,
+ * as it does for a real `az` not logged in to that tenant.
+ */
+import { postgresTokenResource, signedIn, tokenFor } from "../providers/common";
+
+function main(args: string[]): number {
+    const value = (flag: string): string | undefined => {
+        const i = args.indexOf(flag);
+        return i >= 0 ? args[i + 1] : undefined;
+    };
+    if (args[0] === "account" && args[1] === "get-access-token") {
+        const me = signedIn();
+        const tenant = value("--tenant");
+        if (tenant && tenant !== me.tenantId) {
+            process.stderr.write(`ERROR: AADSTS700016: no account signed in to tenant ${tenant}. Run az login --tenant ${tenant}.\n`);
+            return 1;
+        }
+        const resource = value("--resource") ?? value("--scope")?.replace(/\/\.default$/, "") ?? "https://management.azure.com";
+        if (resource !== postgresTokenResource) {
+            process.stderr.write(`ERROR: the e2e Azure CLI stand-in issues tokens for ${postgresTokenResource} only, not ${resource}.\n`);
+            return 1;
+        }
+        const expires = new Date(Date.now() + 60 * 60 * 1000);
+        process.stdout.write(JSON.stringify({
+            accessToken: tokenFor(me.objectId, resource, me.tenantId),
+            expiresOn: expires.toISOString().replace("T", " ").replace(/\.\d+Z$/, ".000000"),
+            expires_on: Math.floor(expires.getTime() / 1000),
+            subscription: me.subscriptionId,
+            tenant: me.tenantId,
+            tokenType: "Bearer",
+        }, null, 2) + "\n");
+        return 0;
+    }
+    if (args[0] === "--version" || args[0] === "version") {
+        process.stdout.write('{"azure-cli": "e2e stand-in"}\n');
+        return 0;
+    }
+    process.stderr.write(`ERROR: the e2e Azure CLI stand-in does not implement: az ${args.join(" ")}\n`);
+    return 2;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,184 @@
+/**
+ * The world the end-to-end tests run the real Pulumi CLI in: a simulation directory (simulated Azure state,
+ * PostgreSQL data, test CA, Entra signing key), /etc/hosts entries that make each server's Azure FQDN resolve
+ * to a loopback address of its own, a copy of the project per run, a local file backend with a passphrase,
+ * and the environment that puts the CLI, the stand-in plugins and the stand-in `az` on PATH.
+ */
+import * as childProcess from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { Client } from "pg";
+import { createCa } from "./pki";
+import { repoRoot, type Cli } from "./cli";
+import type { SignedIn } from "../providers/common";
+import type { PgServerRecord } from "../providers/pgserver";
+
+const hostsFile = process.env.ENTRA_E2E_HOSTS_FILE ?? "/etc/hosts";
+
+export interface RunResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+    /** stdout and stderr, for assertion messages. */
+    output: string;
+}
+
+export class World {
+    readonly simDir: string;
+    readonly projectDir: string;
+    readonly passphrase = crypto.randomBytes(18).toString("base64url");
+    private readonly marker: string;
+    private readonly env: NodeJS.ProcessEnv;
+
+    constructor(readonly cli: Cli) {
+        this.simDir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-e2e-"));
+        // The PostgreSQL servers run as `postgres` and must reach their data directories below this one.
+        fs.chmodSync(this.simDir, 0o755);
+        this.marker = `# entra-postgres e2e ${path.basename(this.simDir)}`;
+        const ca = createCa("entra-postgres e2e test CA");
+        fs.writeFileSync(path.join(this.simDir, "ca.crt"), ca.certPem);
+        fs.writeFileSync(path.join(this.simDir, "ca.key"), ca.keyPem, { mode: 0o600 });
+        fs.writeFileSync(path.join(this.simDir, "entra.key"), crypto.randomBytes(32), { mode: 0o600 });
+
+        this.projectDir = path.join(this.simDir, "project");
+        fs.mkdirSync(this.projectDir);
+        for (const entry of ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]) {
+            fs.copyFileSync(path.join(repoRoot, entry), path.join(this.projectDir, entry));
+        }
+        for (const entry of ["components", "node_modules"]) {
+            fs.symlinkSync(path.join(repoRoot, entry), path.join(this.projectDir, entry));
+        }
+
+        const nodeDir = path.dirname(process.execPath);
+        this.env = {
+            ...process.env,
+            PATH: [cli.binDir, path.join(repoRoot, "e2e", "path"), nodeDir, process.env.PATH ?? ""].join(path.delimiter),
+            PULUMI_HOME: path.join(this.simDir, "pulumi-home"),
+            PULUMI_BACKEND_URL: `file://${path.join(this.simDir, "backend")}`,
+            PULUMI_CONFIG_PASSPHRASE: this.passphrase,
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_SKIP_CONFIRMATIONS: "true",
+            // Type checking is `npm test`'s job (tsc); the program is only transpiled here.
+            PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+            NODE_EXTRA_CA_CERTS: path.join(this.simDir, "ca.crt"),
+            // DefaultAzureCredential asks the Azure CLI (the stand-in on PATH) and nothing else: no IMDS probe offline.
+            AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
+            ENTRA_E2E_SIM_DIR: this.simDir,
+        };
+        fs.mkdirSync(path.join(this.simDir, "backend"));
+        // Kept with the simulation directory (ENTRA_E2E_KEEP=1) to inspect a failed run's state by hand.
+        fs.writeFileSync(path.join(this.simDir, "passphrase"), this.passphrase, { mode: 0o600 });
+    }
+
+    /** Maps each FQDN to a loopback address of its own (a block removed by {@link World.close}). */
+    addHosts(fqdns: string[]): Map<string, string> {
+        // Entries an interrupted run left behind (its simulation directory is gone) would shadow the new ones.
+        const lines = fs.readFileSync(hostsFile, "utf8").split("\n");
+        const stale = (l: string) => {
+            const m = /# entra-postgres e2e (\S+)$/.exec(l);
+            return m !== null && !fs.existsSync(path.join(os.tmpdir(), m[1]));
+        };
+        if (lines.some(stale)) fs.writeFileSync(hostsFile, lines.filter((l) => !stale(l)).join("\n"));
+        const a = crypto.randomInt(16, 250);
+        const b = crypto.randomInt(1, 250);
+        const map = new Map(fqdns.map((f, i) => [f, `127.${a}.${b}.${i + 1}`]));
+        const entries = [...map].map(([f, ip]) => `${ip} ${f} ${this.marker}`);
+        fs.appendFileSync(hostsFile, `${entries.join("\n")}\n`);
+        return map;
+    }
+
+    private removeHosts(): void {
+        if (!fs.existsSync(hostsFile)) return;
+        const kept = fs.readFileSync(hostsFile, "utf8").split("\n").filter((l) => !l.endsWith(this.marker));
+        fs.writeFileSync(hostsFile, kept.join("\n"));
+    }
+
+    signIn(identity: SignedIn): void {
+        fs.writeFileSync(path.join(this.simDir, "signed-in.json"), JSON.stringify(identity));
+    }
+
+    /** The shipped stack file, as the test adjusts it. */
+    stackConfig(stack: string): any {
+        const file = path.join(this.projectDir, `Pulumi.${stack}.yaml`);
+        return YAML.parse(fs.readFileSync(fs.existsSync(file) ? file : path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
+    }
+
+    writeStackConfig(stack: string, config: any): void {
+        fs.writeFileSync(path.join(this.projectDir, `Pulumi.${stack}.yaml`), YAML.stringify(config));
+    }
+
+    /** Runs the CLI in the project copy; never throws on a non-zero exit. */
+    async pulumi(args: string[], opts: { timeoutMs?: number } = {}): Promise<RunResult> {
+        return new Promise((resolve, reject) => {
+            const child = childProcess.spawn(path.join(this.cli.binDir, "pulumi"), [...args, "--non-interactive", "--color", "never"], {
+                cwd: this.projectDir,
+                env: this.env,
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (d) => (stdout += d));
+            child.stderr.on("data", (d) => (stderr += d));
+            const timer = setTimeout(() => child.kill("SIGINT"), opts.timeoutMs ?? 300_000);
+            child.on("error", reject);
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                if (process.env.ENTRA_E2E_VERBOSE === "1") process.stderr.write(`$ pulumi ${args.join(" ")} (exit ${code})\n${stdout}${stderr}\n`);
+                resolve({ code: code ?? -1, stdout, stderr, output: `$ pulumi ${args.join(" ")}\n${stdout}${stderr}` });
+            });
+        });
+    }
+
+    resources(): [string, { type: string; outputs: Record<string, unknown> }][] {
+        const file = path.join(this.simDir, "azure-resources.json");
+        return fs.existsSync(file) ? Object.entries(JSON.parse(fs.readFileSync(file, "utf8"))) : [];
+    }
+
+    servers(): [string, PgServerRecord][] {
+        const file = path.join(this.simDir, "azure-postgres.json");
+        return fs.existsSync(file) ? Object.entries(JSON.parse(fs.readFileSync(file, "utf8"))) : [];
+    }
+
+    /** Runs SQL as the superuser of the simulated server named `serverName`. */
+    async sql<R = any>(serverName: string, query: string, params: unknown[] = [], database = "postgres"): Promise<R[]> {
+        const found = this.servers().find(([id]) => id.endsWith(`/flexibleServers/${serverName}`));
+        if (!found) throw new Error(`No simulated server ${serverName}.`);
+        const record = found[1];
+        const client = new Client({
+            host: record.fqdn,
+            port: record.port,
+            user: "postgres",
+            password: record.superuserPassword,
+            database,
+            ssl: { ca: fs.readFileSync(path.join(this.simDir, "ca.crt"), "utf8") },
+        });
+        await client.connect();
+        try {
+            return (await client.query(query, params)).rows as R[];
+        } finally {
+            await client.end();
+        }
+    }
+
+    /** Stops every PostgreSQL still running, removes the hosts entries and the simulation directory. */
+    async close(keep = false): Promise<void> {
+        for (const [, record] of this.servers()) {
+            try {
+                const pid = Number(fs.readFileSync(path.join(record.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+                process.kill(pid, "SIGINT");
+                for (let i = 0; i < 100; i++) {
+                    process.kill(pid, 0);
+                    await new Promise((r) => setTimeout(r, 100));
+                }
+            } catch {
+                // not running
+            }
+        }
+        this.removeHosts();
+        if (!keep) fs.rmSync(this.simDir, { recursive: true, force: true });
+    }
+}
