@@ -9,7 +9,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { allPolicies, evaluatePolicies, loadPolicyConfig } from "../policies/evaluate";
-import { setTokenSource } from "../components/roles";
+import { setTokenSource } from "../components/testing";
 import { listStacks, loadStackConfig, recordIndex } from "./record";
 import { buildPlan, Plan, renderJson, renderMarkdown, renderText } from "./render";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { setTokenSource } from "../../components/roles";
+import { setTokenSource } from "../../components/testing";
 import type { RecordedRegistration } from "../../plan/record";
 import { byName, dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../support/program";
 
