@@ -176,9 +176,7 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
     pulumi.runtime.setAllConfig(options.config, []);
     await pulumi.runtime.setMocks(azureMocks(preview), projectName, options.stack, preview);
 
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const settings = require("@pulumi/pulumi/runtime/settings");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const rpc = require("@pulumi/pulumi/runtime/rpc");
     const monitor = settings.getMonitor();
     const register = monitor.registerResource.bind(monitor);
@@ -249,7 +247,6 @@ function withoutUnknowns<T>(value: T, path: string, paths: string[]): T {
     return value;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pulumiUnknown: unknown = require("@pulumi/pulumi/output").unknown;
 
 /**

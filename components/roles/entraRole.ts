@@ -26,7 +26,6 @@ const packagedProvider: pulumi.dynamic.ResourceProvider = {
 function load(): pulumi.dynamic.ResourceProvider {
     // The literal, not providerModule: a captured module export would be serialized as a require of this file,
     // which package.json `exports` does not expose.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved at run time in the provider host, by design
     return (require("entra-postgres/provider") as { entraRoleProvider: pulumi.dynamic.ResourceProvider }).entraRoleProvider;
 }
 
