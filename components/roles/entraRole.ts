@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cloud } from "./audiences";
 import type { EntraPrincipalKind } from "./inputs";
@@ -32,24 +33,28 @@ function load(): pulumi.dynamic.ResourceProvider {
 let chosen: pulumi.dynamic.ResourceProvider | undefined;
 
 /**
- * The provider to hand to Pulumi: the stub when this module runs compiled (from `dist/`, i.e. the installed
- * package) and the program's directory resolves {@link providerModule} to this very copy of the provider;
- * otherwise (running from the TypeScript sources, or another copy would load) the provider itself, serialized
- * whole as before.
+ * The provider to hand to Pulumi: the stub when this module runs compiled (from `dist/`) out of the package
+ * that the program's directory has installed (the first `node_modules/entra-postgres` from there upwards, which
+ * is where the provider host's `require` finds it); otherwise (running from the TypeScript sources, from
+ * another copy, or with no installed package) the provider itself, serialized whole as before.
  */
 export function serializableProvider(): pulumi.dynamic.ResourceProvider {
     if (chosen === undefined) {
         chosen = entraRoleProvider;
-        if (__filename.endsWith(".js")) {
-            try {
-                const fromProgram = require.resolve(providerModule, { paths: [process.cwd()] });
-                if (fs.realpathSync(fromProgram) === fs.realpathSync(require.resolve("./provider"))) chosen = packagedProvider;
-            } catch {
-                // Not resolvable from the program's directory: keep the whole provider.
-            }
-        }
+        const installed = __filename.endsWith(".js") ? installedPackageRoot(process.cwd()) : undefined;
+        // This file is <package>/dist/roles/entraRole.js.
+        if (installed !== undefined && installed === fs.realpathSync(path.resolve(__dirname, "..", ".."))) chosen = packagedProvider;
     }
     return chosen;
+}
+
+/** Real path of the first `node_modules/entra-postgres` in `dir` or above, as Node's module lookup walks. */
+function installedPackageRoot(dir: string): string | undefined {
+    for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+        const candidate = path.join(at, "node_modules", providerModule.split("/")[0]);
+        if (fs.existsSync(path.join(candidate, "package.json"))) return fs.realpathSync(candidate);
+        if (path.dirname(at) === at) return undefined;
+    }
 }
 
 /** Arguments of {@link EntraRole}. None of them is a secret: the provider signs in with an Entra token. */

@@ -187,6 +187,18 @@ describe("the npm package, installed into another program", () => {
         assert.deepEqual(run.checkFailures, ["roleName"]);
     });
 
+    test("compiled but not installed in the program's directory, the whole provider is serialized", () => {
+        // The provider host's require finds only node_modules/entra-postgres from the program's directory up; this
+        // project's own dist/ is not there, so a stub would not load in the host.
+        const script =
+            `const { serializableProvider } = require("./dist/roles/entraRole.js");` +
+            `const { entraRoleProvider } = require("./dist/roles/provider.js");` +
+            `process.stdout.write(String(serializableProvider() === entraRoleProvider));`;
+        const result = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        assert.equal(result.stdout, "true");
+    });
+
     test("a strict TypeScript consumer type-checks against the shipped .d.ts", () => {
         link("typescript");
         link("@types/node");
