@@ -51,6 +51,9 @@ export interface ProgramCostOptions {
     onProgress?: (message: string) => void;
 }
 
+/** Suffix of a row that ran the stack with the compiled library (dist/). */
+export const distSuffix = "/dist";
+
 const floorScript = path.join(__dirname, "children", "sdkFloor.ts");
 const programScript = path.join(__dirname, "children", "programRun.ts");
 
@@ -61,11 +64,15 @@ const programScript = path.join(__dirname, "children", "programRun.ts");
  */
 export async function measureProgramCost(options: ProgramCostOptions): Promise<ProgramCostResult> {
     const modules = programSdkModules();
-    const kinds = ["floor", ...options.stacks];
-    const run = (kind: string): Promise<ChildSample> =>
-        kind === "floor"
-            ? runChild("floor", floorScript, [JSON.stringify(modules)])
-            : runChild(`${kind} stack`, programScript, [kind, JSON.stringify(modules)]);
+    // Each stack twice: from the TypeScript sources, as `pulumi up` runs this project, and with the library
+    // compiled (`<stack>/dist`, from dist/ as an installed package runs it).
+    const kinds = ["floor", ...options.stacks, ...options.stacks.map((stack) => `${stack}${distSuffix}`)];
+    const run = (kind: string): Promise<ChildSample> => {
+        if (kind === "floor") return runChild("floor", floorScript, [JSON.stringify(modules)]);
+        const dist = kind.endsWith(distSuffix);
+        const stack = dist ? kind.slice(0, -distSuffix.length) : kind;
+        return runChild(`${kind} stack`, programScript, [stack, JSON.stringify(modules), dist ? "dist" : "src"]);
+    };
 
     for (const kind of kinds) await run(kind);
     const samples = new Map<string, ChildSample[]>(kinds.map((k) => [k, []]));

@@ -165,13 +165,17 @@ export function renderResults(results: BenchResults): string {
         "phase columns are medians of the child's own clock: start-up (Node.js and tsx), SDK load, the program (loading",
         "the recorder and `index.ts`, which declares every resource) and settle (until every registration, with its",
         "serialized inputs, has reached the mock monitor). Resources counts registrations, components included.",
+        "Each stack runs twice: from the TypeScript sources, as `pulumi up` runs this project (the role provider is",
+        "serialized whole), and with `index.ts`'s `./components` resolved to the compiled library in `dist/`",
+        "(`npm run build`), as a program that installed the package runs it (the role provider is serialized as a stub",
+        "that requires `entra-postgres/provider`).",
         "",
         `SDK modules loaded by both: ${program.modules.map((m) => `\`${m}\``).join(", ")}.`,
         "",
         table(
             ["Run", "Resources", "Median wall", "× floor", "Median peak RSS", "× floor", "Start-up", "SDK load", "Program", "Settle"],
             program.rows.map((r) => [
-                r.kind === "floor" ? "floor (SDK only)" : `${r.kind} stack`,
+                r.kind === "floor" ? "floor (SDK only)" : r.kind.endsWith("/dist") ? `${r.kind.slice(0, -"/dist".length)} stack, library from dist/` : `${r.kind} stack`,
                 r.resources ?? "—",
                 formatMs(r.wallMs),
                 formatRatio(r.wallRatio),

@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
 import { startTestServer, type TestServer } from "../test/support/postgres";
-import { closeAllConnections, entraRoleProvider, scopeForCloud, setTokenSource, type TokenSource } from "../components/roles";
+import { entraRoleProvider, scopeForCloud } from "../components/roles";
+import { closeAllConnections, setTokenSource, type TokenSource } from "../components/testing";
 import { baselineCreate, baselineDelete, baselineRead, type BaselineRole, type BaselineTarget } from "./baselineRoleOps";
 import { runLimited } from "./concurrency";
 import { median } from "./stats";

@@ -6,6 +6,7 @@
  * Exits 1 if a benchmark could not run; targets that are not met are reported, not failed.
  */
 import * as fs from "node:fs";
+import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { listStacks } from "../plan/record";
 import { runStack } from "../test/support/program";
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
         paths.push({ stack, analysis: analyzeDeployment(run.resources, typicalSeconds) });
     }
 
-    progress(`program cost: ${runs} runs each of the floor and ${stacks.join(", ")}`);
+    progress("building dist/ (npm run build) for the compiled-library rows");
+    execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "build"], { cwd: path.resolve(__dirname, ".."), stdio: "inherit" });
+    progress(`program cost: ${runs} runs each of the floor and ${stacks.join(", ")}, from source and from dist/`);
     const program = await measureProgramCost({ stacks, runs, onProgress: progress });
 
     progress("role throughput: starting the test server");

@@ -1,13 +1,53 @@
-export * from "./cloud";
-export * from "./config";
-export * from "./commands";
-export * from "./network";
-export * from "./server";
-export * from "./administrators";
-export * from "./databases";
-export * from "./diagnostics";
-export * from "./vm";
-export * from "./cloudInit";
-export * from "./access";
-export * from "./roles";
-export * from "./entraPostgres";
+// The package's public API (`entra-postgres`), named one by one so that nothing internal is exported by
+// accident. Test hooks (token source, retry policy, connection reset) live in `./testing`
+// (`entra-postgres/testing`), which this entry point does not export.
+
+// Settings: the typed model, its parser and its errors.
+export { loadConfig, parseConfig, defaults, ConfigError } from "./config";
+export type {
+    ConfigProblem,
+    StackConfig,
+    AuthMode,
+    AdminType,
+    PrincipalKind,
+    AccessLevel,
+    EntraAdmin,
+    DatabaseAccess,
+    Principal,
+    NetworkAccess,
+    IpRange,
+    NetworkConfig,
+    HighAvailability,
+    SkuTier,
+    MaintenanceWindow,
+    ServerConfig,
+    VmConfig,
+    DiagnosticsConfig,
+} from "./config";
+
+// Components.
+export { EntraPostgres } from "./entraPostgres";
+export { EntraNetwork, type EntraNetworkArgs } from "./network";
+export { FlexibleServer, type FlexibleServerArgs } from "./server";
+export { EntraAdministrators, type EntraAdministratorsArgs } from "./administrators";
+export { Databases, type DatabasesArgs } from "./databases";
+export { ServerDiagnostics, type ServerDiagnosticsArgs } from "./diagnostics";
+export { IdentityVm, type IdentityVmArgs } from "./vm";
+export { EntraAccess, levelPrivileges, type EntraAccessArgs, type AccessIdentity, type LevelPrivileges } from "./access";
+
+// Database roles for Entra identities (the dynamic provider's resource).
+export {
+    EntraRole,
+    entraRoleProviderVersion,
+    scopeForCloud,
+    maxRoleNameBytes,
+    roleNameProblem,
+    type EntraRoleArgs,
+    type EntraPrincipalKind,
+    type EntraRoleState,
+} from "./roles";
+
+// Clouds, the VM's login script and the commands to log in.
+export { clouds, cloudEndpoints, serverFqdn, type Cloud, type CloudEndpoints } from "./cloud";
+export { loginScript, cloudInit, type LoginScriptArgs } from "./cloudInit";
+export { humanConnectCommand, vmLoginCommand } from "./commands";

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { allPolicies, evaluatePolicies, loadPolicyConfig, resolvePolicyConfig } from "../policies/evaluate";
-import { setTokenSource } from "../components/roles";
+import { setTokenSource } from "../components/testing";
 import { findPlaceholders } from "./placeholders";
 import { listStacks, loadStack, projectRoot, recordIndex } from "./record";
 import { buildPlan, diffPlans, Plan, renderJson, renderMarkdown, renderText } from "./render";

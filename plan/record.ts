@@ -251,9 +251,7 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(azureMocks(preview), projectName, options.stack, preview);
 
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const settings = require("@pulumi/pulumi/runtime/settings");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const rpc = require("@pulumi/pulumi/runtime/rpc");
     const monitor = settings.getMonitor();
     monitor.newUrn = (parent: string, type: string, name: string) => engineUrn(options.stack, projectName, parent, type, name);
@@ -356,7 +354,6 @@ function withoutUnknowns<T>(value: T, path: string, paths: string[]): T {
     return value;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pulumiUnknown: unknown = require("@pulumi/pulumi/output").unknown;
 
 /**

@@ -24,7 +24,7 @@ export const vmManagedIdentity: ResourceValidationPolicy = {
         }
         const kinds = type.declared ? (fold(type.value) ?? "").split(/[\s,]+/) : [];
         if (!kinds.includes("systemassigned") && !kinds.includes("userassigned")) {
-            report(`identity.type is ${show(type.declared ? type.value : undefined)}: give the VM a managed identity (\"SystemAssigned\").`);
+            report(`identity.type is ${show(type.declared ? type.value : undefined)}: give the VM a managed identity ("SystemAssigned").`);
         }
     }),
 };

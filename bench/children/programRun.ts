@@ -3,12 +3,37 @@
  * floor child, then records `index.ts` under `pulumi.runtime.setMocks` until every registration has reached
  * the mock monitor. Times are milliseconds since this process started.
  */
+import * as fs from "node:fs";
+import { registerHooks } from "node:module";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { failToParent, reportToParent } from "./report";
 
 const ready = performance.now();
 const stack = process.argv[2];
 const modules = JSON.parse(process.argv[3] ?? "[]") as string[];
 if (!stack || modules.length === 0) failToParent("programRun: pass the stack name and the SDK modules as a JSON list");
+// "dist": index.ts runs as usual, but its `./components` is the compiled library (npm run build), as a program
+// that installed the package gets it; the role provider is then serialized as a require by package name.
+if (process.argv[4] === "dist") {
+    const root = path.resolve(__dirname, "..", "..");
+    const source = pathToFileURL(path.join(root, "components", "index.ts")).href;
+    const compiled = pathToFileURL(path.join(root, "dist", "index.js")).href;
+    // The role provider is serialized as a stub only for a package the program's directory has installed
+    // (node_modules/entra-postgres), so run from a directory where this project is installed so.
+    const program = fs.mkdtempSync(path.join(os.tmpdir(), "entra-postgres-bench-"));
+    fs.mkdirSync(path.join(program, "node_modules"));
+    fs.symlinkSync(root, path.join(program, "node_modules", "entra-postgres"), "dir");
+    process.chdir(program);
+    process.on("exit", () => fs.rmSync(program, { recursive: true, force: true }));
+    registerHooks({
+        resolve(specifier, context, nextResolve) {
+            const result = nextResolve(specifier, context);
+            return result.url === source ? { ...result, url: compiled, format: "commonjs" } : result;
+        },
+    });
+}
 for (const name of modules) {
     require(name);
 }

@@ -1,7 +1,61 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cloud } from "./audiences";
 import type { EntraPrincipalKind } from "./inputs";
 import { entraRoleProvider } from "./provider";
+
+/** The package subpath (package.json `exports`) of the compiled provider, which the serialized stub requires. */
+export const providerModule = "entra-postgres/provider";
+
+/**
+ * A stand-in for {@link entraRoleProvider} whose methods load the real one by package name when called.
+ * `pulumi.dynamic.Resource` serializes its provider, with everything the functions capture, into every
+ * role's inputs (`__provider`), and the dynamic provider host evaluates that text with `require` resolving
+ * from the program's directory (require-from-string in @pulumi/pulumi's cmd/dynamic-provider). Serializing
+ * this stub captures one string instead of the provider's modules, so a preview does not pay for walking them.
+ */
+const packagedProvider: pulumi.dynamic.ResourceProvider = {
+    check: (olds, news) => load().check!(olds, news),
+    diff: (id, olds, news) => load().diff!(id, olds, news),
+    create: (inputs) => load().create(inputs),
+    read: (id, props) => load().read!(id, props),
+    update: (id, olds, news) => load().update!(id, olds, news),
+    delete: (id, props) => load().delete!(id, props),
+};
+
+function load(): pulumi.dynamic.ResourceProvider {
+    // The literal, not providerModule: a captured module export would be serialized as a require of this file,
+    // which package.json `exports` does not expose.
+    return (require("entra-postgres/provider") as { entraRoleProvider: pulumi.dynamic.ResourceProvider }).entraRoleProvider;
+}
+
+let chosen: pulumi.dynamic.ResourceProvider | undefined;
+
+/**
+ * The provider to hand to Pulumi: the stub when this module runs compiled (from `dist/`) out of the package
+ * that the program's directory has installed (the first `node_modules/entra-postgres` from there upwards, which
+ * is where the provider host's `require` finds it); otherwise (running from the TypeScript sources, from
+ * another copy, or with no installed package) the provider itself, serialized whole as before.
+ */
+export function serializableProvider(): pulumi.dynamic.ResourceProvider {
+    if (chosen === undefined) {
+        chosen = entraRoleProvider;
+        const installed = __filename.endsWith(".js") ? installedPackageRoot(process.cwd()) : undefined;
+        // This file is <package>/dist/roles/entraRole.js.
+        if (installed !== undefined && installed === fs.realpathSync(path.resolve(__dirname, "..", ".."))) chosen = packagedProvider;
+    }
+    return chosen;
+}
+
+/** Real path of the first `node_modules/entra-postgres` in `dir` or above, as Node's module lookup walks. */
+function installedPackageRoot(dir: string): string | undefined {
+    for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+        const candidate = path.join(at, "node_modules", providerModule.split("/")[0]);
+        if (fs.existsSync(path.join(candidate, "package.json"))) return fs.realpathSync(candidate);
+        if (path.dirname(at) === at) return undefined;
+    }
+}
 
 /** Arguments of {@link EntraRole}. None of them is a secret: the provider signs in with an Entra token. */
 export interface EntraRoleArgs {
@@ -73,7 +127,7 @@ export class EntraRole extends pulumi.dynamic.Resource {
     constructor(name: string, args: EntraRoleArgs, opts?: pulumi.CustomResourceOptions) {
         const disableTls = args.dangerouslyDisableTlsVerification ?? false;
         super(
-            entraRoleProvider,
+            serializableProvider(),
             name,
             {
                 serverFqdn: args.serverFqdn,

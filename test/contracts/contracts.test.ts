@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { checkResource, contractIndex, loadContracts, NamespaceContract, specOf, Violation } from "../../contracts/check";
-import { setTokenSource } from "../../components/roles";
+import { setTokenSource } from "../../components/testing";
 import type { RecordedRegistration } from "../../plan/record";
 import { editConfig, runStack } from "../support/program";
 import { ConfigError, parseConfig } from "../../components/config";

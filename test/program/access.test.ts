@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { setTokenSource } from "../../components/roles";
+import { setTokenSource } from "../../components/testing";
 import type { RecordedRegistration } from "../../plan/record";
 import { dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../support/program";
 

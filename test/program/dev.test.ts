@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { setTokenSource } from "../../components/roles";
+import { setTokenSource } from "../../components/testing";
 import { byName, ofType, one, ProgramRun, runStack } from "../support/program";
 
 /** The shipped `Pulumi.dev.yaml`: mixed auth, public access from one address, Burstable, no HA. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as net from "node:net";
 import { after, test } from "node:test";
-import { closeAllConnections, setRetryPolicy, setTokenSource } from "../../components/roles";
+import { closeAllConnections, setRetryPolicy, setTokenSource } from "../../components/testing";
 import { withServer } from "../../components/roles/connection";
 import { currentRetryPolicy, defaultRetryPolicy, retryPolicyEnvironment } from "../../components/roles/retry";
 

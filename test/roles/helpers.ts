@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import { Client } from "pg";
 import type { TestServer } from "../support/postgres";
-import { closeAllConnections, setRetryPolicy, setTokenSource } from "../../components/roles";
+import { closeAllConnections, setRetryPolicy, setTokenSource } from "../../components/testing";
 
 /** Counts token requests; the token the test server's administrator logs in with. */
 export interface TokenSpy {

@@ -2,13 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
 import { Client } from "pg";
 import { fakeToken, startTestServer, type TestServer } from "../support/postgres";
-import {
-    closeAllConnections,
-    entraRoleProvider,
-    entraRoleProviderVersion,
-    setRetryPolicy,
-    setTokenSource,
-} from "../../components/roles";
+import { entraRoleProvider, entraRoleProviderVersion } from "../../components/roles";
+import { closeAllConnections, setRetryPolicy, setTokenSource } from "../../components/testing";
 import { asAdmin, listedPrincipal, newObjectId, pgRole, rejection, releaseProvider, roleInputs, useToken, type TokenSpy } from "./helpers";
 
 const provider = entraRoleProvider as Required<typeof entraRoleProvider>;

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, test } from "node:test";
 import { startTestServer, type TestServer } from "../support/postgres";
-import { entraRoleProvider, setRetryPolicy } from "../../components/roles";
+import { entraRoleProvider } from "../../components/roles";
+import { setRetryPolicy } from "../../components/testing";
 import { newObjectId, pgRole, rejection, releaseProvider, roleInputs, useToken, type TokenSpy } from "./helpers";
 
 const provider = entraRoleProvider as Required<typeof entraRoleProvider>;

@@ -3,7 +3,8 @@ import * as net from "node:net";
 import { after, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { fakeToken } from "../support/postgres";
-import { entraRoleProvider, getAccessToken, setRetryPolicy, setTokenSource } from "../../components/roles";
+import { entraRoleProvider, getAccessToken } from "../../components/roles";
+import { setRetryPolicy, setTokenSource } from "../../components/testing";
 import { runtimeState, runtimeStateKey } from "../../components/roles/state";
 import { newObjectId, rejection, releaseProvider } from "./helpers";
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { getAccessToken, scopeForCloud, setTokenSource, tokenRefreshMarginMs, type TokenSource } from "../../components/roles";
+import { getAccessToken, scopeForCloud } from "../../components/roles";
+import { setTokenSource, tokenRefreshMarginMs, type TokenSource } from "../../components/testing";
 
 afterEach(() => setTokenSource(undefined));
 

@@ -3,7 +3,8 @@ import { after, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { fakeToken } from "../support/postgres";
 import { entraDatabaseProvider, entraGrantsProvider } from "../../components/sql";
-import { getAccessToken, setTokenSource } from "../../components/roles";
+import { getAccessToken } from "../../components/roles";
+import { setTokenSource } from "../../components/testing";
 import { runtimeStateKey } from "../../components/roles/state";
 import { releaseProvider } from "../roles/helpers";
 

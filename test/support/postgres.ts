@@ -131,7 +131,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
             await server.start();
         } catch (e) {
             const reason = e instanceof Error ? e.message : "the server process exited during start-up";
-            throw new Error(`PostgreSQL did not start on port ${port}: ${reason}\n${logs.slice(-20).join("")}`);
+            throw new Error(`PostgreSQL did not start on port ${port}: ${reason}\n${logs.slice(-20).join("")}`, { cause: e });
         }
         running = true;
     };

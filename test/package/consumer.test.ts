@@ -1,0 +1,225 @@
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+
+/**
+ * The package as another program gets it: `npm pack` (which builds dist/ through `prepack`), the tarball
+ * unpacked into a fresh consumer's node_modules the way npm places it, and next to it only the packages the
+ * tarball's package.json declares (dependencies and peers), linked from this project's node_modules so the test
+ * needs no network. A package the library imports without declaring it cannot be found there.
+ */
+const root = path.resolve(__dirname, "..", "..");
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+let work: string;
+let consumer: string;
+let packed: { filename: string; files: { path: string }[] };
+let manifest: { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+
+function link(name: string): void {
+    const target = path.join(root, "node_modules", name);
+    assert.ok(fs.existsSync(target), `${name} is installed in the project`);
+    const at = path.join(consumer, "node_modules", name);
+    fs.mkdirSync(path.dirname(at), { recursive: true });
+    if (!fs.existsSync(at)) fs.symlinkSync(target, at, "dir");
+}
+
+/** A consumer whose registrations are recorded through the SDK's public mocks API. */
+const program = `
+const pulumi = require("@pulumi/pulumi");
+const registered = [];
+const guid = (n) => \`00000000-0000-4000-8000-\${String(n).padStart(12, "0")}\`;
+(async () => {
+    await pulumi.runtime.setMocks({
+        newResource(args) {
+            registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+            const state = { ...args.inputs, name: args.inputs.serverName ?? args.inputs.vmName ?? args.name };
+            if (args.type === "azure-native:compute:VirtualMachine") state.identity = { type: "SystemAssigned", principalId: guid(5) };
+            if (args.type === "azure-native:dbforpostgresql:Server") state.fullyQualifiedDomainName = args.inputs.serverName + ".postgres.database.azure.com";
+            if (args.type === "azure-native:network:PublicIPAddress") state.ipAddress = "198.51.100.24";
+            return { id: args.name + "-id", state };
+        },
+        call(args) {
+            return args.token === "azure-native:authorization:getClientConfig"
+                ? { tenantId: guid(1), subscriptionId: guid(2), clientId: guid(3), objectId: guid(4) }
+                : {};
+        },
+    }, "consumer", "dev", false);
+
+    const lib = require("entra-postgres");
+    const hooks = require("entra-postgres/testing");
+    const config = lib.parseConfig(JSON.parse(process.argv[2]), { project: "consumer", stack: "dev" });
+    const deployment = new lib.EntraPostgres("app", config);
+    new lib.EntraRole("reporting", {
+        serverFqdn: deployment.fqdn,
+        adminLogin: "dba@contoso.com",
+        roleName: "reporting",
+        objectId: guid(9),
+        principalType: "service",
+    }, { parent: deployment });
+    await pulumi.runtime.disconnect();
+
+    let internal;
+    try { require("entra-postgres/dist/roles/connection.js"); internal = "loaded"; } catch (err) { internal = err.code; }
+    const provider = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/entra-postgres:EntraRole").map((r) => r.inputs.__provider);
+    // Evaluated the way the dynamic provider host does (require resolving from the program's directory).
+    if (typeof provider[0] !== "string") throw new Error("no serialized provider: " + JSON.stringify(provider[0]).slice(0, 300));
+    const mod = { exports: {} };
+    new Function("exports", "require", "module", provider[0])(mod.exports, require, mod);
+    const loaded = mod.exports.handler();
+    const check = await loaded.check({}, { serverFqdn: "x", adminLogin: "a", roleName: "é".repeat(40), principalType: "user" });
+    console.log(JSON.stringify({
+        exports: Object.keys(lib).sort(),
+        testing: Object.keys(hooks).sort(),
+        internal,
+        types: registered.map((r) => r.type),
+        names: registered.map((r) => r.name),
+        providerLengths: provider.map((p) => p.length),
+        provider: provider[0],
+        checkFailures: (check.failures ?? []).map((f) => f.property),
+    }));
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
+
+/** A strict TypeScript consumer: type-checked against the shipped .d.ts, library checks included. */
+const typedProgram = `
+import * as pulumi from "@pulumi/pulumi";
+import { EntraPostgres, EntraRole, parseConfig, type StackConfig, type EntraRoleArgs } from "entra-postgres";
+import { setTokenSource, type TokenSource } from "entra-postgres/testing";
+
+const config: StackConfig = parseConfig(new pulumi.Config().requireObject("settings"), { project: "consumer", stack: "dev" });
+const deployment = new EntraPostgres("app", config);
+const args: EntraRoleArgs = { serverFqdn: deployment.fqdn, adminLogin: "dba", roleName: "reporting", principalType: "service" };
+export const role = new EntraRole("reporting", args, { parent: deployment }).roleName;
+export const fqdn: string = deployment.fqdn;
+const source: TokenSource = async () => ({ token: "t", expiresOnTimestamp: Date.now() });
+setTokenSource(source);
+`;
+
+const settings = {
+    location: "westeurope",
+    auth: "entra-only",
+    admins: [{ name: "dba@contoso.com", objectId: "3b1f6a52-1c1e-4f0e-9d53-2f6f0c1d7a01", type: "User" }],
+    deployer: "dba@contoso.com",
+    network: { access: "public", allowedIps: ["203.0.113.10"] },
+    server: { name: "consumer-pg", version: "17", sku: "Standard_B1ms", tier: "Burstable", storageGb: 32 },
+    vm: {
+        size: "Standard_B2s",
+        adminUsername: "azureuser",
+        sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq7yEXAMPLEKEYdoNotUseA9b3cDeF4gHiJkLmNoPqRs consumer@example",
+        access: [{ database: "app", level: "write" }],
+    },
+    databases: ["app"],
+    diagnostics: { enabled: false },
+};
+
+describe("the npm package, installed into another program", () => {
+    before(() => {
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "entra-postgres-package-"));
+        consumer = path.join(work, "consumer");
+        const out = execFileSync(npm, ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" });
+        // prepack's own output (the build) precedes the JSON.
+        packed = (JSON.parse(out.slice(out.indexOf("[\n"))) as (typeof packed)[])[0];
+        const unpacked = path.join(consumer, "node_modules", "entra-postgres");
+        fs.mkdirSync(unpacked, { recursive: true });
+        execFileSync("tar", ["-xzf", path.join(work, packed.filename), "-C", unpacked, "--strip-components=1"]);
+        manifest = JSON.parse(fs.readFileSync(path.join(unpacked, "package.json"), "utf8"));
+        for (const name of [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]) link(name);
+        fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, main: "index.js" }));
+        fs.writeFileSync(path.join(consumer, "index.js"), program);
+    });
+    after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+    test("the tarball holds the library only", () => {
+        const files = packed.files.map((f) => f.path).sort();
+        for (const required of ["package.json", "dist/index.js", "dist/index.d.ts", "dist/testing.js", "dist/testing.d.ts", "dist/roles/provider.js"]) {
+            assert.ok(files.includes(required), `${required} is shipped`);
+        }
+        const stray = files.filter((f) => !f.startsWith("dist/") && !["package.json", "README.md", "LICENSE"].includes(f));
+        assert.deepEqual(stray, [], "no tests, benchmarks, workflows, policies or stack files");
+        assert.ok(!files.some((f) => /\.test\.|(^|\/)(test|bench|plan|policies)\//.test(f)));
+    });
+
+    test("plain node requires it, runs it under mocks, and the role provider is serialized as a require by package name", () => {
+        const result = spawnSync(process.execPath, ["index.js", JSON.stringify(settings)], { cwd: consumer, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        const run = JSON.parse(result.stdout.trim().split("\n").pop()!) as {
+            exports: string[];
+            testing: string[];
+            internal: string;
+            types: string[];
+            names: string[];
+            providerLengths: number[];
+            provider: string;
+            checkFailures: string[];
+        };
+        // Named public API; the test hooks only through entra-postgres/testing; internals not reachable.
+        for (const name of ["EntraPostgres", "EntraRole", "EntraNetwork", "FlexibleServer", "parseConfig", "ConfigError"]) {
+            assert.ok(run.exports.includes(name), `${name} is exported`);
+        }
+        for (const hook of ["setTokenSource", "setRetryPolicy", "closeAllConnections", "entraRoleProvider"]) {
+            assert.ok(!run.exports.includes(hook), `${hook} is not in the main entry point`);
+            assert.ok(run.testing.includes(hook), `${hook} is in entra-postgres/testing`);
+        }
+        assert.equal(run.internal, "ERR_PACKAGE_PATH_NOT_EXPORTED");
+
+        // The resources the components declare for this configuration.
+        const count = (type: string) => run.types.filter((t) => t === type).length;
+        assert.equal(count("entra-postgres:index:EntraPostgres"), 1);
+        assert.equal(count("azure-native:resources:ResourceGroup"), 1);
+        assert.equal(count("azure-native:dbforpostgresql:Server"), 1);
+        assert.equal(count("azure-native:dbforpostgresql:AdministratorsMicrosoftEntra"), 1);
+        assert.equal(count("azure-native:dbforpostgresql:Database"), 1);
+        assert.equal(count("azure-native:compute:VirtualMachine"), 1);
+        assert.ok(count("azure-native:dbforpostgresql:FirewallRule") >= 1);
+        // The VM's role and the consumer's own.
+        assert.equal(count("pulumi-nodejs:dynamic/entra-postgres:EntraRole"), 2);
+        assert.ok(run.names.includes("reporting"));
+
+        // Compiled and installed, the provider is a stub that loads dist/roles/provider.js by package name.
+        assert.ok(run.providerLengths.every((n) => n < 4_000), `serialized provider sizes ${run.providerLengths.join(", ")}`);
+        assert.match(run.provider, /entra-postgres\/provider/);
+        assert.ok(!/require\("pg"\)|pgaadauth/.test(run.provider), "the implementation is not inlined");
+        // Evaluated, it loads the real provider, which validates the role name (over 63 bytes).
+        assert.deepEqual(run.checkFailures, ["roleName"]);
+    });
+
+    test("compiled but not installed in the program's directory, the whole provider is serialized", () => {
+        // The provider host's require finds only node_modules/entra-postgres from the program's directory up; this
+        // project's own dist/ is not there, so a stub would not load in the host.
+        const script =
+            `const { serializableProvider } = require("./dist/roles/entraRole.js");` +
+            `const { entraRoleProvider } = require("./dist/roles/provider.js");` +
+            `process.stdout.write(String(serializableProvider() === entraRoleProvider));`;
+        const result = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        assert.equal(result.stdout, "true");
+    });
+
+    test("a strict TypeScript consumer type-checks against the shipped .d.ts", () => {
+        link("typescript");
+        link("@types/node");
+        fs.writeFileSync(path.join(consumer, "index.ts"), typedProgram);
+        fs.writeFileSync(
+            path.join(consumer, "tsconfig.json"),
+            JSON.stringify({
+                compilerOptions: {
+                    strict: true,
+                    target: "ES2022",
+                    module: "node20",
+                    moduleResolution: "node16",
+                    types: ["node"],
+                    skipLibCheck: false,
+                    noEmit: true,
+                },
+                files: ["index.ts"],
+            }),
+        );
+        const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+        const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: consumer, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+    });
+});
