@@ -282,13 +282,13 @@ export function escapeMarkdown(text: string): string {
         .replace(/</g, "&lt;")
         .replace(/>/g, "&gt;")
         .replace(/"/g, "&quot;")
-        .replace(/[\\`*_{}\[\]()#+.!|~:@]/g, (c) => `\\${c}`)
+        .replace(/[\\`*_{}[\]()#+.!|~:@]/g, (c) => `\\${c}`)
         .replace(/\r?\n/g, " ");
 }
 
 /** Text inside a Mermaid label (a quoted string): quotes and angle brackets as Mermaid entities. */
 function escapeMermaid(text: string): string {
-    return escapeText(text).replace(/[^\p{L}\p{N} _.,:@\/()-]/gu, (c) => `#${c.codePointAt(0)};`);
+    return escapeText(text).replace(/[^\p{L}\p{N} _.,:@/()-]/gu, (c) => `#${c.codePointAt(0)};`);
 }
 
 function changeLines(diff: PlanDiff, format: (s: string) => string): string[] {

@@ -47,7 +47,7 @@ export async function localAddressOf(fqdn: string): Promise<string> {
     try {
         address = (await dns.lookup(fqdn, { family: 4 })).address;
     } catch (e) {
-        throw new Error(`The simulated server's FQDN ${fqdn} does not resolve on this machine (${(e as Error).message}); the e2e harness adds it to /etc/hosts.`);
+        throw new Error(`The simulated server's FQDN ${fqdn} does not resolve on this machine (${(e as Error).message}); the e2e harness adds it to /etc/hosts.`, { cause: e });
     }
     if (!address.startsWith("127.")) {
         throw new Error(`The simulated server's FQDN ${fqdn} resolves to ${address}, not to a loopback address; refusing to serve it.`);
@@ -138,7 +138,7 @@ export async function startPgServer(record: PgServerRecord): Promise<void> {
             await superuser(record, "postgres", async (c) => void (await c.query("select 1")));
             return;
         } catch (e) {
-            if (Date.now() > deadline) throw new Error(`PostgreSQL for ${record.fqdn} did not start: ${(e as Error).message}`);
+            if (Date.now() > deadline) throw new Error(`PostgreSQL for ${record.fqdn} did not start: ${(e as Error).message}`, { cause: e });
             await new Promise((r) => setTimeout(r, 250));
         }
     }

@@ -23,7 +23,7 @@ const configuration = adaptProviderServer();
 
 async function password(config: Record<string, any>): Promise<string> {
     if (config.azureIdentityAuth === true || config.azureIdentityAuth === "true") {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+         
         const identity = require("@azure/identity") as typeof import("@azure/identity");
         const credential = new identity.DefaultAzureCredential(config.azureTenantId ? { tenantId: config.azureTenantId } : {});
         const token = await credential.getToken(`${postgresTokenResource}/.default`);

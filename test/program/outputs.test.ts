@@ -31,7 +31,7 @@ describe("stack outputs", () => {
     });
 
     test("index.ts computes nothing: every output comes from the component or the validated config", () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+         
         const source = require("node:fs").readFileSync(require.resolve("../../index.ts"), "utf8") as string;
         assert.doesNotMatch(source, /humanConnectCommand|vmLoginCommand|databases\[0\]|\.map\(/);
     });

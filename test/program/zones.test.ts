@@ -8,7 +8,7 @@ import { editConfig } from "../support/program";
 async function ignoreChangesOf(change: (c: Record<string, any>) => void): Promise<Map<string, string[]>> {
     const ignored = new Map<string, string[]>();
     const recording = await recordProgram(() => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+         
         const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req: { getName(): string; getIgnorechangesList(): string[] }, callback: unknown) => {
