@@ -29,7 +29,10 @@ export const policySettings: Readonly<Record<string, string>> = {
     "postgres-log-line-prefix": "entra-postgres:server.parameters.log_line_prefix",
     "postgres-connection-throttling": "entra-postgres:server.parameters.connection_throttle.enable",
     "postgres-pgaudit": "entra-postgres:server.parameters.shared_preload_libraries",
-    "postgres-log-connections": "entra-postgres:server.version",
+    "postgres-log-connections": "entra-postgres:server.parameters.log_connections",
+    "postgres-log-disconnections": "entra-postgres:server.parameters.log_disconnections",
+    "postgres-password-encryption": "entra-postgres:server.parameters.password_encryption",
+    "postgres-maintenance-window": "entra-postgres:server.maintenanceWindow",
 };
 
 /** The setting to change for a violation of `policyName`. */

@@ -177,7 +177,7 @@ function readPlans(dir) {
 function escapeText(value, max = 300) {
     // Control characters, line and paragraph separators, and the bidirectional and zero-width controls that
     // make text display otherwise than it reads. Matching control characters is the point of this pattern.
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- the pattern exists to match control characters
     let s = String(value).replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+/g, " ").trim();
     if (s.length > max) s = `${s.slice(0, max)}…`;
     s = s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");

@@ -135,10 +135,14 @@ describe("the npm package, installed into another program", () => {
 
     test("the tarball holds the library only", () => {
         const files = packed.files.map((f) => f.path).sort();
-        for (const required of ["package.json", "dist/index.js", "dist/index.d.ts", "dist/testing.js", "dist/testing.d.ts", "dist/roles/provider.js"]) {
+        for (const required of [
+            "package.json", "dist/index.js", "dist/index.d.ts", "dist/testing.js", "dist/testing.d.ts", "dist/roles/provider.js",
+            // Data the library reads at run time: the parameter catalogue, the regions table, the root CAs.
+            "dist/config/serverParameters.json", "dist/config/flexibleServerRegions.json", "certs/azure-postgres-roots.pem",
+        ]) {
             assert.ok(files.includes(required), `${required} is shipped`);
         }
-        const stray = files.filter((f) => !f.startsWith("dist/") && !["package.json", "README.md", "LICENSE"].includes(f));
+        const stray = files.filter((f) => !f.startsWith("dist/") && !["package.json", "README.md", "LICENSE", "certs/azure-postgres-roots.pem"].includes(f));
         assert.deepEqual(stray, [], "no tests, benchmarks, workflows, policies or stack files");
         assert.ok(!files.some((f) => /\.test\.|(^|\/)(test|bench|plan|policies)\//.test(f)));
     });

@@ -104,7 +104,7 @@ const cases: Hostile[] = [
     refused("availability zone 4", "prod", "server.availabilityZone", (c) => { c.server.availabilityZone = 4; }),
     refused("geo backup as no", "dev", "server.geoRedundantBackup", (c) => { c.server.geoRedundantBackup = "no"; }),
     refused("parameters as a list", "dev", "server.parameters", (c) => { c.server.parameters = ["work_mem=4MB"]; }),
-    refused("read-only parameter", "dev", "server.parameters.log_connections", (c) => { c.server.parameters = { log_connections: "off" }; }),
+    refused("read-only parameter", "dev", "server.parameters.log_timezone", (c) => { c.server.parameters = { log_timezone: "UTC" }; }, /read-only/),
     refused("parameter name with a space", "dev", "server.parameters.Bad Name", (c) => { c.server.parameters = { "Bad Name": "1" }; }),
     refused("parameter value as an object", "dev", "server.parameters.work_mem", (c) => { c.server.parameters = { work_mem: { mb: 4 } }; }),
     refused("vm as a string", "dev", "vm", (c) => { c.vm = "on"; }),
@@ -179,9 +179,10 @@ const cases: Hostile[] = [
     refused("maintenance window as text", "prod", "server.maintenanceWindow", (c) => { c.server.maintenanceWindow = "sunday"; }),
     refused("access to a database removed", "dev", "principals[0].access[0].database", (c) => { c.databases = []; c.vm.access = []; }),
     refused("no admins at all", "prod", "admins", (c) => { c.admins = []; }, /lockout/),
-    harmless("maintenance window null: Azure's system-managed window", "prod", (c) => { c.server.maintenanceWindow = null; }, (_p, nodes) => {
-        assert.equal(one(nodes, ":Server").details.protect, "true");
+    harmless("maintenance window null: Azure's system-managed window", "dev", (c) => { c.server.maintenanceWindow = null; }, (_p, nodes) => {
+        assert.equal(ofType(nodes, ":Server").length, 1);
     }),
+    policy("prod with Azure's system-managed maintenance window", "postgres-maintenance-window", (c) => { c.server.maintenanceWindow = null; }),
     harmless("network null: the documented default, private access", "dev", (c) => { c.network = null; c.network = undefined; delete c.network; }, (_p, nodes) => {
         assert.match(one(nodes, ":Server").details.network, /^private/);
     }),
@@ -235,7 +236,7 @@ const cases: Hostile[] = [
     policy("prod VM with a public IP", "vm-nic-no-public-ip", (c) => { c.vm.publicIp = true; }),
     policy("prod VM without encryption at host", "vm-encryption-at-host", (c) => { c.vm.encryptionAtHost = false; }),
     policy("prod without TLS", "postgres-require-secure-transport", (c) => { c.server.parameters = { require_secure_transport: "off" }; }),
-    policy("prod with TLS 1.0", "postgres-tls-min-version", (c) => { c.server.parameters = { ssl_min_protocol_version: "TLSv1" }; }),
+    refused("prod with TLS 1.0", "prod", "server.parameters.ssl_min_protocol_version", (c) => { c.server.parameters = { ssl_min_protocol_version: "TLSv1" }; }, /TLSv1\.2, TLSv1\.3/),
     policy("prod with a 7-day backup", "postgres-backup-retention", (c) => { c.server.backupRetentionDays = 7; }),
     policy("prod with a user admin", "entra-admin-principal-types", (c) => { c.admins[1].type = "User"; }),
 ];

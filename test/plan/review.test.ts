@@ -112,12 +112,13 @@ describe("the plan as a reviewer needs it", () => {
             base: JSON.parse(render(dev, "json")) as Plan,
         });
         const diff = plan.diff!;
-        assert.ok(diff.added.some((r) => r.name === "dev-db-reports"));
+        // The ARM database and the deployer's CREATE DATABASE before it.
+        assert.deepEqual(diff.added.map((r) => r.name).sort(), ["dev-db-reports", "dev-db-reports-owned"]);
         assert.deepEqual(diff.removed, []);
         const server = diff.changed.find((r) => r.type === "azure-native:dbforpostgresql:Server")!;
         assert.deepEqual(server.settings, [{ key: "backup", before: "7 days, geo-redundant Disabled", after: "14 days, geo-redundant Disabled" }]);
         const text = render(plan, "text");
-        assert.match(text, /Changes against the base plan: 1 added, 0 removed, 0 renamed, 1 changed/);
+        assert.match(text, /Changes against the base plan: 2 added, 0 removed, 0 renamed, 1 changed/);
         assert.match(text, /backup: 7 days, geo-redundant Disabled → 14 days, geo-redundant Disabled/);
         assert.match(render(plan, "markdown"), /#### Changes against the base plan/);
 

@@ -79,7 +79,7 @@ describe("stack configs", () => {
     test("prod is mandatory except the opt-in rules and what the program does not do yet, and restricts admins to groups and service principals", () => {
         const prod = resolvePolicyConfig(allPolicies, loadPolicyConfig("prod"));
         const advisory = [...prod].filter(([, r]) => r.enforcementLevel !== "mandatory").map(([n]) => n).sort();
-        assert.deepEqual(advisory, ["nsg-lateral-traversal", "postgres-client-verifies-server-certificate", "postgres-customer-managed-key",
+        assert.deepEqual(advisory, ["nsg-lateral-traversal", "postgres-customer-managed-key",
             "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions"]);
         assert.deepEqual(prod.get("entra-admin-principal-types")!.properties.allowedPrincipalTypes, ["Group", "ServicePrincipal"]);
         assert.equal(prod.get("postgres-backup-retention")!.properties.minimumDays, 35);

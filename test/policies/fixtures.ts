@@ -75,7 +75,7 @@ export const PROD: StackSpec = {
     encryptionAtHost: true,
     vmRole: true,
     serverName: "pg-entra-prod",
-    sslmode: "require",
+    sslmode: "verify-full",
     maintenanceWindow: true,
 };
 

@@ -14,9 +14,9 @@ import { runStack } from "../support/program";
 /**
  * What prod gives up today, advisory in prod.json: the opt-in rules (customer-managed key, Defender, pgAudit),
  * the VM backup, and what the program does not do yet (VM extension operations left allowed, no outbound
- * SSH/RDP deny inside the VNet, sslmode require instead of verify-full for the grants provider and the VM login).
+ * SSH/RDP deny inside the VNet).
  */
-const PROD_ADVISORIES = ["nsg-lateral-traversal", "postgres-client-verifies-server-certificate", "postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions"];
+const PROD_ADVISORIES = ["nsg-lateral-traversal", "postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions"];
 const mandatory = (results: PolicyResult[]) => results.filter((r) => r.enforcementLevel === "mandatory");
 const names = (results: PolicyResult[]) => [...new Set(results.map((r) => r.policyName))].sort();
 
@@ -31,14 +31,15 @@ for (const preview of [true, false]) {
             assert.deepEqual(names(results), PROD_ADVISORIES, "only the opt-in advisories remain");
         });
 
-        test("the program's sslmode require is reported, as an advisory until it verifies the server, on the grants provider and the VM login", async () => {
+        test("the program verifies the server wherever a token travels: the rule is mandatory and finds nothing", async () => {
             for (const stack of ["dev", "prod"]) {
                 const run = await runStack(stack, undefined, preview);
                 const tls = (await evaluatePolicies(run.resources, { stack })).filter((r) => r.policyName === "postgres-client-verifies-server-certificate");
-                assert.ok(tls.length >= 2, `${stack}: ${JSON.stringify(tls)}`);
-                assert.ok(tls.every((r) => r.enforcementLevel === "advisory"));
-                assert.ok(tls.some((r) => r.urn?.includes("pulumi:providers:postgresql") && /sslmode "require"/.test(r.message)), stack);
-                assert.ok(tls.some((r) => r.urn?.includes("compute:VirtualMachine") && /osProfile\.customData connects to PostgreSQL with sslmode=require/.test(r.message)), stack);
+                assert.deepEqual(tls, [], stack);
+                // The same resources with the grants provider back on sslmode=require are stopped.
+                const weakened = run.resources.map((r) => r.type === "pulumi:providers:postgresql" ? { ...r, props: { ...r.props, sslmode: "require" } } : r);
+                const failed = (await evaluatePolicies(weakened, { stack })).filter((r) => r.policyName === "postgres-client-verifies-server-certificate");
+                assert.ok(failed.length > 0 && failed.every((r) => r.enforcementLevel === "mandatory"), `${stack}: ${JSON.stringify(failed)}`);
             }
         });
 

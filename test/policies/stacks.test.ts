@@ -8,9 +8,9 @@ import { res } from "./helpers";
 /**
  * What prod gives up today, advisory in prod.json: the opt-in rules (customer-managed key, Defender, pgAudit),
  * the VM backup, and what the program does not do yet (VM extension operations left allowed, no outbound
- * SSH/RDP deny inside the VNet, sslmode require instead of verify-full for the grants provider and the VM login).
+ * SSH/RDP deny inside the VNet).
  */
-const PROD_ADVISORIES = ["nsg-lateral-traversal", "postgres-client-verifies-server-certificate", "postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions"];
+const PROD_ADVISORIES = ["nsg-lateral-traversal", "postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions"];
 const mandatory = (results: PolicyResult[]) => results.filter((r) => r.enforcementLevel === "mandatory");
 const names = (results: PolicyResult[]) => [...new Set(results.map((r) => r.policyName))].sort();
 

@@ -3,7 +3,7 @@ import { NAMES, PROD, U, VM_URN, buildStack, patch, without } from "../fixtures"
 import { res, urnOf, type CaseTable } from "../helpers";
 
 const verified = buildStack({ ...PROD, sslmode: "verify-full" });
-const today = buildStack(PROD);
+const today = buildStack({ ...PROD, sslmode: "require" });
 const providerUrn = urnOf(TYPES.postgresqlProvider, NAMES.pgProvider);
 const withCloudInit = (text: string) => patch(verified, NAMES.vm, (r) => ((r.props.osProfile as Record<string, unknown>).customData = Buffer.from(text, "utf8").toString("base64")));
 
@@ -12,7 +12,7 @@ export const connectionCases: CaseTable = {
         { title: "provider and VM login with verify-full", resources: verified, expect: "pass" },
         { title: "verify-ca, any case", resources: buildStack({ ...PROD, sslmode: "Verify-CA" }), expect: "pass" },
         {
-            title: "today's program: require on the provider and in the VM login",
+            title: "require on the provider and in the VM login",
             resources: today, expect: "fail", count: 2, message: /sslmode (?:"require"|=require)|sslmode=require/,
         },
         { title: "the provider with require", resources: today, expect: "fail", urn: providerUrn },
