@@ -363,7 +363,11 @@ async function applyCreate(type: string, inputs: Record<string, any>, id: string
         }
         case "azure-native:dbforpostgresql:Database": {
             const record = pgFor(inputs);
+            // Databases_Create is a PUT, create or update (Microsoft.DBforPostgreSQL Databases.json): a database the
+            // deployer already created with SQL is found there and kept, owner and all.
             await superuser(record, "postgres", async (c) => {
+                const existing = await c.query("select 1 from pg_database where datname = $1", [inputs.databaseName]);
+                if (existing.rowCount) return;
                 const { rows } = await c.query("select format('CREATE DATABASE %I OWNER azure_pg_admin ENCODING %L TEMPLATE template0', $1::text, $2::text) as s", [
                     inputs.databaseName, inputs.charset ?? "UTF8",
                 ]);

@@ -52,7 +52,21 @@ function tls(config: Record<string, any>): false | import("tls").ConnectionOptio
     };
 }
 
-async function withDatabase<T>(database: string, work: (c: Client) => Promise<T>): Promise<T> {
+/**
+ * One statement at a time per plugin process. GRANTs that touch the same catalog row from two sessions at once
+ * fail with "tuple concurrently updated" (PostgreSQL updates the object's ACL in place), and the engine runs
+ * grants in parallel; the real provider serializes its grant statements with locks of its own
+ * (cyrilgdn/terraform-provider-postgresql, unconfirmed here which lock), so the stand-in queues them.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+
+function withDatabase<T>(database: string, work: (c: Client) => Promise<T>): Promise<T> {
+    const run = queue.then(() => connectAndRun(database, work));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function connectAndRun<T>(database: string, work: (c: Client) => Promise<T>): Promise<T> {
     const config = reveal(configuration());
     if (!config.host) throw new Error("postgresql provider: host is not configured.");
     const client = new Client({
