@@ -1,6 +1,8 @@
 /**
  * Per-cloud endpoints. The token audience and DNS suffixes differ between the public cloud and the sovereign
- * clouds; `az cloud show` lists them (seed 001: "other clouds differ").
+ * clouds; `az cloud show` lists them. Learn: "Microsoft Entra authentication with Azure Database for
+ * PostgreSQL flexible server", https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-azure-ad-authentication
+ * ("For other clouds, you can look up the resource value by using the following command").
  */
 export type Cloud = "public" | "usgov" | "china";
 
