@@ -21,9 +21,10 @@ export interface EntraNetworkArgs {
  *
  * Always: a VNet and a VM subnet with its own NSG (and, by default, a NAT gateway for outbound access: new
  * VNets have no default outbound access). Private access adds a subnet delegated to
- * `Microsoft.DBforPostgreSQL/flexibleServers`, a private DNS zone linked to the VNet, and what seed 001 says
- * Entra needs on a private server: an outbound NSG rule to the `AzureActiveDirectory` service tag and, with a
- * route table, a route to that tag with next hop `Internet`.
+ * `Microsoft.DBforPostgreSQL/flexibleServers`, a private DNS zone linked to the VNet, and what Entra needs on a
+ * private server: an outbound NSG rule to the `AzureActiveDirectory` service tag and, with a route table, a
+ * route to that tag with next hop `Internet`. Learn: "Microsoft Entra authentication with Azure Database for
+ * PostgreSQL flexible server", https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-azure-ad-authentication (network requirements, private access).
  */
 export class EntraNetwork extends pulumi.ComponentResource {
     readonly vnet: network.VirtualNetwork;
@@ -81,7 +82,7 @@ export class EntraNetwork extends pulumi.ComponentResource {
                 resourceGroupName,
                 location,
                 securityRules: [{
-                    // Entra authentication on a VNet-integrated server calls Entra ID (seed 001, private access).
+                    // Entra authentication on a VNet-integrated server calls Entra ID (Learn: concepts-azure-ad-authentication, private access; URL above).
                     name: "allow-outbound-azure-active-directory",
                     priority: 100,
                     direction: "Outbound",

@@ -1,4 +1,4 @@
-import { Cloud } from "../cloud";
+import { Cloud } from "./cloud";
 
 /**
  * The validated model of a stack's settings (namespace `entra-postgres`). `parseConfig` builds it from raw

@@ -1,4 +1,4 @@
-import type { Cloud } from "../cloud";
+import type { Cloud } from "./cloud";
 import { ConfigProblem, nearestKey } from "./errors";
 import data from "./flexibleServerRegions.json";
 

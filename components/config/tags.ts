@@ -1,3 +1,5 @@
+import { Json, Reader } from "./reader";
+
 /**
  * Tags by Azure's rules. Learn: "Use tags to organize your Azure resources and management hierarchy",
  * https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
@@ -62,4 +64,33 @@ export function tagValueProblem(value: string): string | undefined {
         return `${JSON.stringify(value)} contains control or invisible characters`;
     }
     return undefined;
+}
+
+export function parseTags(r: Reader, value: Json): Record<string, string> {
+    if (value === undefined || value === null) {
+        return {};
+    }
+    if (typeof value !== "object" || Array.isArray(value)) {
+        r.fail("tags", "must be a map of tag name to value.");
+        return {};
+    }
+    const tags: Record<string, string> = {};
+    const seen = new Map<string, string>();
+    const entries = Object.entries(value);
+    if (entries.length > maxUserTags) {
+        r.fail("tags", `has ${entries.length} tags; at most ${maxUserTags} fit beside the program's own on every resource (Azure Private DNS zones take 15). Remove some.`);
+    }
+    for (const [key, v] of entries) {
+        const problem = tagNameProblem(key) ?? (typeof v === "string" ? tagValueProblem(v) : "must be a string");
+        const same = seen.get(key.toLowerCase());
+        if (problem) {
+            r.fail(`tags.${key}`, `${problem}.`);
+        } else if (same !== undefined) {
+            r.fail(`tags.${key}`, `is the same tag as "${same}": Azure tag names are case-insensitive. Keep one.`);
+        } else {
+            seen.set(key.toLowerCase(), key);
+            tags[key] = v as string;
+        }
+    }
+    return tags;
 }

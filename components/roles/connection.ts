@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from "pg";
 import { scopeForCloud, type Cloud } from "./audiences";
 import { classifyFailure, deadlineExceeded, describeFailure, explainFailure, retriesExhausted, type FailureContext } from "./errors";
 import { backoffDelayMs, currentRetryPolicy } from "./retry";
-import { runtimeState } from "./state";
+import { processSlot } from "./state";
 import { getAccessToken } from "./token";
 
 /** A server and the way to log in to it. */
@@ -88,14 +88,14 @@ function beforeDeadline<T>(promise: Promise<T>, deadline: number, abandon: (late
 
 /** Closes every pooled connection of this process (test and benchmark teardown). */
 export async function closeAllConnections(): Promise<void> {
-    const pools = runtimeState().pools;
+    const pools = processSlot("pools", () => new Map<string, Pool>());
     const open = [...pools.values()];
     pools.clear();
     await Promise.all(open.map((pool) => pool.end().catch(() => undefined)));
 }
 
 function poolFor(target: ServerTarget): Pool {
-    const pools = runtimeState().pools;
+    const pools = processSlot("pools", () => new Map<string, Pool>());
     const key = poolKey(target);
     let pool = pools.get(key);
     if (!pool) {

@@ -1,4 +1,4 @@
-import { runtimeState } from "./state";
+import { processSlot } from "./state";
 
 /**
  * How a failure is handled: `transient` is retried; `auth` and `tls` are explained and not retried;
@@ -171,7 +171,8 @@ export function deadlineExceeded(context: FailureContext, deadlineMs: number, tr
 /** Replaces tokens the process holds, and anything shaped like a JWT, with `[redacted]`. */
 export function redactSecrets(text: string): string {
     let result = text;
-    for (const cached of runtimeState().tokens.values()) {
+    // The `tokens` slot token.ts fills, read by name so that this module does not import token.ts.
+    for (const cached of processSlot("tokens", () => new Map<string, { token: string }>()).values()) {
         if (cached.token.length >= 8) result = result.split(cached.token).join("[redacted]");
     }
     return result.replace(/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "[redacted]");

@@ -1,4 +1,9 @@
-import { runtimeState } from "./state";
+import { processSlot } from "./state";
+
+/** Overrides the retry policy when set (tests); kept in the process state (see state.ts). */
+function retryOverride(): { current?: Partial<RetryPolicy> } {
+    return processSlot("retryPolicy", () => ({}));
+}
 
 /** How transient connection failures are retried. */
 export interface RetryPolicy {
@@ -31,7 +36,7 @@ export const retryPolicyEnvironment = {
  * (and the environment variables).
  */
 export function setRetryPolicy(policy: Partial<RetryPolicy> | undefined): void {
-    runtimeState().retryPolicy = policy;
+    retryOverride().current = policy;
 }
 
 /** The policy in force: {@link setRetryPolicy}, then the environment, then {@link defaultRetryPolicy}. */
@@ -41,7 +46,7 @@ export function currentRetryPolicy(): RetryPolicy {
         const value = raw === undefined || raw.trim() === "" ? NaN : Number(raw);
         return Number.isInteger(value) && value >= min ? value : undefined;
     };
-    const override = runtimeState().retryPolicy ?? {};
+    const override = retryOverride().current ?? {};
     return {
         attempts: Math.max(1, override.attempts ?? fromEnv("attempts", 1) ?? defaultRetryPolicy.attempts),
         baseDelayMs: Math.max(0, override.baseDelayMs ?? fromEnv("baseDelayMs", 0) ?? defaultRetryPolicy.baseDelayMs),

@@ -1,39 +1,27 @@
-import type { Pool } from "pg";
-import type { Cloud } from "./audiences";
-import type { AccessTokenLike, TokenSource } from "./token";
-import type { RetryPolicy } from "./retry";
-
 /**
- * Per-process state shared by every role the provider handles in one `pulumi up`: connection pools and
- * cached tokens. It lives on `globalThis`, read inside each call, because Pulumi serializes the provider's
- * functions by value into the stack state: anything they captured from module scope would be serialized
- * with them, while `globalThis` is left as a reference.
+ * Per-process state shared by every role the provider handles in one `pulumi up`: connection pools, cached
+ * tokens, test overrides. It lives on `globalThis`, read inside each call, because Pulumi serializes the
+ * provider's functions by value into the stack state: anything they captured from module scope would be
+ * serialized with them, while `globalThis` is left as a reference.
+ *
+ * This module is a generic slot and imports nothing of its neighbours: each module names and types the
+ * slots it owns (`pools` in connection.ts, `tokens` in token.ts, `retryPolicy` in retry.ts), so no import
+ * cycle runs through the shared state.
  */
-export interface RolesRuntimeState {
-    /** pg pools by server, login and TLS settings. */
-    readonly pools: Map<string, Pool>;
-    /** Tokens by scope. */
-    readonly tokens: Map<string, AccessTokenLike>;
-    /** Token requests in flight by scope, so concurrent connections share one request. */
-    readonly pendingTokens: Map<string, Promise<AccessTokenLike>>;
-    /** DefaultAzureCredential per cloud (it keeps its own caches). */
-    readonly credentials: Map<Cloud, { getToken(scope: string): Promise<AccessTokenLike | null> }>;
-    /** Replaces DefaultAzureCredential when set (tests). */
-    tokenSource?: TokenSource;
-    /** Overrides the retry policy when set (tests). */
-    retryPolicy?: Partial<RetryPolicy>;
-}
 
 /** The single `globalThis` key the provider keeps its state under. */
 export const runtimeStateKey = "__entraPostgresRolesRuntimeState";
 
-/** The process's state, created on first use. */
-export function runtimeState(): RolesRuntimeState {
-    const holder = globalThis as unknown as Record<string, RolesRuntimeState | undefined>;
+/** The process's value in slot `name`, created by `create` on first use. */
+export function processSlot<T>(name: string, create: () => T): T {
+    const holder = globalThis as unknown as Record<string, Record<string, unknown> | undefined>;
     let state = holder[runtimeStateKey];
     if (!state) {
-        state = { pools: new Map(), tokens: new Map(), pendingTokens: new Map(), credentials: new Map() };
+        state = {};
         holder[runtimeStateKey] = state;
     }
-    return state;
+    if (!(name in state)) {
+        state[name] = create();
+    }
+    return state[name] as T;
 }

@@ -1,6 +1,6 @@
 import { authorityHostForCloud, azCloudNameFor, scopeForCloud, type Cloud } from "./audiences";
 import { describeFailure, permanentError } from "./errors";
-import { runtimeState } from "./state";
+import { processSlot } from "./state";
 
 /** An Entra access token and when it expires (milliseconds since the epoch), as @azure/identity returns it. */
 export interface AccessTokenLike {
@@ -15,6 +15,32 @@ export type TokenSource = (scope: string) => Promise<AccessTokenLike>;
  * A cached token is replaced once less than this remains. Entra tokens live 5 to 60 minutes, and a
  * connection only needs the token while it logs in.
  */
+/** This module's process state (see state.ts); errors.ts reads the `tokens` slot to redact them. */
+interface TokenState {
+    /** Tokens by scope. */
+    readonly tokens: Map<string, AccessTokenLike>;
+    /** Token requests in flight by scope, so concurrent connections share one request. */
+    readonly pendingTokens: Map<string, Promise<AccessTokenLike>>;
+    /** DefaultAzureCredential per cloud (it keeps its own caches). */
+    readonly credentials: Map<Cloud, { getToken(scope: string): Promise<AccessTokenLike | null> }>;
+    /** Replaces DefaultAzureCredential when set (tests). */
+    tokenSource?: TokenSource;
+}
+
+function tokenState(): TokenState {
+    return {
+        tokens: processSlot("tokens", () => new Map<string, AccessTokenLike>()),
+        pendingTokens: processSlot("pendingTokens", () => new Map<string, Promise<AccessTokenLike>>()),
+        credentials: processSlot("credentials", () => new Map<Cloud, { getToken(scope: string): Promise<AccessTokenLike | null> }>()),
+        get tokenSource() {
+            return processSlot<{ current?: TokenSource }>("tokenSource", () => ({})).current;
+        },
+        set tokenSource(source: TokenSource | undefined) {
+            processSlot<{ current?: TokenSource }>("tokenSource", () => ({})).current = source;
+        },
+    };
+}
+
 export const tokenRefreshMarginMs = 5 * 60 * 1000;
 
 /**
@@ -22,7 +48,7 @@ export const tokenRefreshMarginMs = 5 * 60 * 1000;
  * with its own credential); `undefined` restores DefaultAzureCredential. Clears cached tokens.
  */
 export function setTokenSource(source: TokenSource | undefined): void {
-    const state = runtimeState();
+    const state = tokenState();
     state.tokenSource = source;
     state.tokens.clear();
     state.pendingTokens.clear();
@@ -33,7 +59,7 @@ export function setTokenSource(source: TokenSource | undefined): void {
  * {@link tokenRefreshMarginMs} remains, otherwise a new one. Concurrent callers share one request.
  */
 export async function getAccessToken(cloud: Cloud): Promise<string> {
-    const state = runtimeState();
+    const state = tokenState();
     const scope = scopeForCloud(cloud);
     const cached = state.tokens.get(scope);
     if (cached && cached.expiresOnTimestamp - Date.now() > tokenRefreshMarginMs) {
@@ -53,7 +79,7 @@ export async function getAccessToken(cloud: Cloud): Promise<string> {
 }
 
 async function requestToken(cloud: Cloud, scope: string): Promise<AccessTokenLike> {
-    const state = runtimeState();
+    const state = tokenState();
     const source = state.tokenSource;
     let result: AccessTokenLike | null | undefined;
     try {
@@ -70,7 +96,7 @@ async function requestToken(cloud: Cloud, scope: string): Promise<AccessTokenLik
 }
 
 function defaultCredential(cloud: Cloud): { getToken(scope: string): Promise<AccessTokenLike | null> } {
-    const credentials = runtimeState().credentials;
+    const credentials = tokenState().credentials;
     let credential = credentials.get(cloud);
     if (!credential) {
         // Loaded here, not at module scope, so that the serialized provider refers to the package by name.

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { fakeToken } from "../support/postgres";
 import { entraRoleProvider, getAccessToken } from "../../components/roles";
 import { setRetryPolicy, setTokenSource } from "../../components/testing";
-import { runtimeState, runtimeStateKey } from "../../components/roles/state";
+import { processSlot, runtimeStateKey } from "../../components/roles/state";
 import { newObjectId, rejection, releaseProvider } from "./helpers";
 
 after(() => releaseProvider());
@@ -28,9 +28,8 @@ test("the provider serializes without capturing pools, clients, tokens or secret
     const port = await closedPort();
     const probe = { serverFqdn: "127.0.0.1", port, adminLogin: "serialization-probe-admin", objectId: newObjectId(), principalType: "user" };
     await rejection(entraRoleProvider.create({ ...probe, roleName: "probe" }));
-    const state = runtimeState();
-    assert.equal(state.pools.size, 1);
-    assert.equal(state.tokens.size, 1);
+    assert.equal(processSlot("pools", () => new Map()).size, 1);
+    assert.equal(processSlot("tokens", () => new Map()).size, 1);
 
     // Exactly what pulumi.dynamic.Resource stores in the stack: `serializeFunction(() => provider)`.
     const provider = entraRoleProvider;
@@ -57,5 +56,5 @@ test("the provider serializes without capturing pools, clients, tokens or secret
     assert.deepEqual(check.failures?.map((f) => f.property), ["roleName"]);
     const failed = await rejection(loaded.create({ ...probe, roleName: "probe" }));
     assert.match(failed.message, /gave up after 1 attempts/);
-    assert.equal(state.pools.size, 1, "the loaded copy reused the pool in the shared state");
+    assert.equal(processSlot("pools", () => new Map()).size, 1, "the loaded copy reused the pool in the shared state");
 });

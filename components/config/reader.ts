@@ -1,0 +1,149 @@
+import { identifierProblem, reservedRoleNameProblem } from "../roles/names";
+import { ConfigProblem, nearestKey } from "./errors";
+import { namespace } from "./settings";
+
+/**
+ * The reader every feature parser uses: it decodes values as Pulumi hands them over, checks their shape,
+ * collects every problem under its full key, and suggests the nearest known key for a typo.
+ */
+
+export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type Json = unknown;
+export type Obj = Record<string, Json>;
+
+export class Reader {
+    readonly problems: ConfigProblem[] = [];
+
+    fail(path: string, message: string): undefined {
+        this.problems.push({ key: `${namespace}:${path}`, message });
+        return undefined;
+    }
+
+    /** Checks `value` is an object and refuses keys it does not know, naming the nearest known one. */
+    object(value: Json, path: string, known: readonly string[]): Obj | undefined {
+        if (value === undefined || value === null) {
+            return {};
+        }
+        if (typeof value !== "object" || Array.isArray(value)) {
+            return this.fail(path, `must be an object with the keys ${known.join(", ")}.`);
+        }
+        const obj = value as Obj;
+        for (const key of Object.keys(obj)) {
+            if (!known.includes(key)) {
+                const near = nearestKey(key, known);
+                this.fail(
+                    join(path, key),
+                    `unknown key "${key}".` + (near ? ` Did you mean "${near}" (${namespace}:${join(path, near)})?` : ` Known keys: ${known.join(", ")}.`),
+                );
+            }
+        }
+        return obj;
+    }
+
+    list(value: Json, path: string): Json[] {
+        if (value === undefined || value === null) {
+            return [];
+        }
+        if (!Array.isArray(value)) {
+            this.fail(path, "must be a list (YAML sequence).");
+            return [];
+        }
+        return value;
+    }
+
+    string(value: Json, path: string, opts: { required?: string; fallback?: string } = {}): string | undefined {
+        if (value === undefined || value === null || value === "") {
+            if (opts.required) {
+                this.fail(path, `is required. ${opts.required}`);
+            }
+            return opts.fallback;
+        }
+        if (typeof value !== "string") {
+            return this.fail(path, `must be a string, not ${JSON.stringify(value)}.`);
+        }
+        return value;
+    }
+
+    oneOf<T extends string>(value: Json, path: string, allowed: readonly T[], fallback?: T): T | undefined {
+        const text = this.string(value, path, { fallback, required: fallback === undefined ? `Set it to one of: ${allowed.join(", ")}.` : undefined });
+        if (text === undefined) {
+            return undefined;
+        }
+        if (!allowed.includes(text as T)) {
+            const near = allowed.find((a) => a.toLowerCase() === text.toLowerCase()) ?? nearestKey(text, allowed);
+            return this.fail(path, `"${text}" is not one of ${allowed.join(", ")}.` + (near ? ` Did you mean "${near}"?` : ""));
+        }
+        return text as T;
+    }
+
+    boolean(value: Json, path: string, fallback: boolean): boolean {
+        if (value === undefined || value === null) {
+            return fallback;
+        }
+        if (value === "true" || value === "false") {
+            return value === "true";
+        }
+        if (typeof value !== "boolean") {
+            this.fail(path, `must be true or false, not ${JSON.stringify(value)}.`);
+            return fallback;
+        }
+        return value;
+    }
+
+    integer(value: Json, path: string, fallback: number | undefined, range?: [number, number]): number | undefined {
+        if (value === undefined || value === null) {
+            return fallback;
+        }
+        const n = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
+        if (typeof n !== "number" || !Number.isInteger(n)) {
+            return this.fail(path, `must be a whole number, not ${JSON.stringify(value)}.`);
+        }
+        if (range && (n < range[0] || n > range[1])) {
+            return this.fail(path, `${n} is outside ${range[0]}–${range[1]}.`);
+        }
+        return n;
+    }
+
+    guid(value: Json, path: string, required: boolean): string | undefined {
+        const text = this.string(value, path, { required: required ? "Set it to the Entra object id (a GUID, e.g. from `az ad group show --query id`)." : undefined });
+        if (text !== undefined && !guidPattern.test(text)) {
+            return this.fail(path, `"${text}" is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).`);
+        }
+        return text?.toLowerCase();
+    }
+
+    /** A PostgreSQL role name, by the rules the role provider applies too (`components/roles/names.ts`). */
+    roleName(value: Json, path: string, what: string): string | undefined {
+        const name = this.string(value, path, { required: `Set the ${what}.` });
+        if (name === undefined) {
+            return undefined;
+        }
+        const problem = identifierProblem(name) ?? reservedRoleNameProblem(name);
+        return problem ? this.fail(path, `${problem}.`) : name;
+    }
+}
+
+export function join(path: string, key: string): string {
+    return path ? `${path}.${key}` : key;
+}
+
+/** Config values arrive as strings (`pulumi.runtime.allConfig()`); structured ones are JSON. */
+export function decode(value: unknown): Json {
+    if (typeof value !== "string") {
+        return value;
+    }
+    const trimmed = value.trim();
+    // A YAML `key: null` arrives as the text "null": the setting is absent, so its documented default applies.
+    if (trimmed === "null") {
+        return null;
+    }
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        try {
+            return JSON.parse(trimmed);
+        } catch {
+            return value;
+        }
+    }
+    return value;
+}

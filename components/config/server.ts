@@ -1,0 +1,105 @@
+import { checkParameterOverride, parameterValue } from "./parameters";
+import { highAvailabilityModes, MaintenanceWindow, secureParameterDefaults, ServerConfig, skuTiers, StackConfig, storageSizesGb, supportedVersions } from "./model";
+import { Json, Reader } from "./reader";
+import { defaults, knownKeys } from "./settings";
+
+/** The server, its maintenance window and parameters, and its diagnostic settings. */
+
+const serverNamePattern = /^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$/;
+const parameterNamePattern = /^[a-z_][a-z0-9_.]*$/;
+
+export function parseServer(r: Reader, value: Json, context: { project: string; stack: string }): ServerConfig | undefined {
+    const obj = r.object(value, "server", knownKeys.server);
+    if (!obj) {
+        return undefined;
+    }
+    const d = defaults.server;
+    const name = r.string(obj.name, "server.name", { fallback: `${context.project}-${context.stack}`.toLowerCase() });
+    if (name !== undefined && !serverNamePattern.test(name)) {
+        r.fail("server.name", `"${name}" must be 3–63 characters of lowercase letters, digits and hyphens, starting and ending with a letter or digit.`);
+    }
+    const version = r.string(typeof obj.version === "number" ? String(obj.version) : obj.version, "server.version", { fallback: d.version });
+    if (version !== undefined && !supportedVersions.includes(version)) {
+        r.fail("server.version", `PostgreSQL "${version}" is not offered by Azure Flexible Server. Use one of ${supportedVersions.join(", ")}.`);
+    }
+    const sku = r.string(obj.sku, "server.sku", { fallback: d.sku });
+    if (sku !== undefined && !/^Standard_[A-Za-z0-9_]+$/.test(sku)) {
+        r.fail("server.sku", `"${sku}" is not a Flexible Server SKU name (e.g. Standard_B1ms, Standard_D2ds_v5).`);
+    }
+    const tier = r.oneOf(obj.tier, "server.tier", skuTiers, d.tier);
+    if (sku && tier && (tier === "Burstable") !== /^Standard_B/.test(sku)) {
+        r.fail("server.sku", `"${sku}" does not belong to the ${tier} tier (Burstable SKUs are Standard_B*). Match server.sku and server.tier.`);
+    }
+    const storageGb = r.integer(obj.storageGb, "server.storageGb", d.storageGb);
+    if (storageGb !== undefined && !storageSizesGb.includes(storageGb)) {
+        r.fail("server.storageGb", `${storageGb} is not a Flexible Server storage size. Use one of ${storageSizesGb.join(", ")}.`);
+    }
+    const highAvailability = r.oneOf(obj.highAvailability, "server.highAvailability", highAvailabilityModes, d.highAvailability);
+    const availabilityZone = r.string(typeof obj.availabilityZone === "number" ? String(obj.availabilityZone) : obj.availabilityZone, "server.availabilityZone");
+    if (availabilityZone !== undefined && !["1", "2", "3"].includes(availabilityZone)) {
+        r.fail("server.availabilityZone", `"${availabilityZone}" must be 1, 2 or 3.`);
+    }
+    const backupRetentionDays = r.integer(obj.backupRetentionDays, "server.backupRetentionDays", d.backupRetentionDays, [7, 35]);
+    const geoRedundantBackup = r.boolean(obj.geoRedundantBackup, "server.geoRedundantBackup", d.geoRedundantBackup);
+    const maintenanceWindow = parseMaintenanceWindow(r, obj.maintenanceWindow);
+    const parameters: Record<string, string> = secureParameterDefaults(version ?? d.version);
+    const overrides = obj.parameters;
+    if (overrides !== undefined && (typeof overrides !== "object" || overrides === null || Array.isArray(overrides))) {
+        r.fail("server.parameters", "must be a map of parameter name to value.");
+    } else if (overrides) {
+        for (const [key, raw] of Object.entries(overrides)) {
+            const value = parameterValue(raw);
+            if (!parameterNamePattern.test(key)) {
+                r.fail(`server.parameters.${key}`, `"${key}" is not a server parameter name (lowercase, e.g. log_min_duration_statement).`);
+            } else if (value === undefined) {
+                r.fail(`server.parameters.${key}`, "must be a string, number or boolean.");
+            } else {
+                // Checked against Learn's parameter reference for this version (components/config/parameters.ts).
+                const check = checkParameterOverride(key, value, version ?? d.version);
+                if (check.ok) {
+                    parameters[key] = check.value;
+                } else {
+                    r.fail(`server.parameters.${key}`, check.message);
+                }
+            }
+        }
+    }
+    if (!name || !version || !sku || !tier || storageGb === undefined || !highAvailability || backupRetentionDays === undefined) {
+        return undefined;
+    }
+    return { name, version, sku, tier, storageGb, highAvailability, availabilityZone, backupRetentionDays, geoRedundantBackup, maintenanceWindow, parameters };
+}
+
+/**
+ * Absent or `null`: Azure's system-managed window (`customWindow: Disabled`). Otherwise a custom window
+ * with every field given: `{}` or a missing field is refused rather than read as Sunday 00:00.
+ */
+function parseMaintenanceWindow(r: Reader, value: Json): MaintenanceWindow | undefined {
+    if (value === undefined || value === null) {
+        return undefined;
+    }
+    const mw = r.object(value, "server.maintenanceWindow", knownKeys.maintenanceWindow);
+    if (!mw) {
+        return undefined;
+    }
+    const fields = { dayOfWeek: [0, 6], startHour: [0, 23], startMinute: [0, 59] } as const;
+    const values: Partial<Record<keyof typeof fields, number>> = {};
+    for (const [field, range] of Object.entries(fields) as [keyof typeof fields, readonly [number, number]][]) {
+        const path = `server.maintenanceWindow.${field}`;
+        if (mw[field] === undefined || mw[field] === null) {
+            r.fail(path, `is required for a custom maintenance window (${range[0]}–${range[1]}). Set dayOfWeek, startHour and startMinute, or set server.maintenanceWindow to null for Azure's system-managed window.`);
+        } else {
+            values[field] = r.integer(mw[field], path, undefined, [range[0], range[1]]);
+        }
+    }
+    const { dayOfWeek, startHour, startMinute } = values;
+    return dayOfWeek !== undefined && startHour !== undefined && startMinute !== undefined ? { dayOfWeek, startHour, startMinute } : undefined;
+}
+
+export function parseDiagnostics(r: Reader, value: Json): StackConfig["diagnostics"] {
+    const obj = r.object(value, "diagnostics", knownKeys.diagnostics) ?? {};
+    return {
+        enabled: r.boolean(obj.enabled, "diagnostics.enabled", defaults.diagnostics.enabled),
+        retentionDays: r.integer(obj.retentionDays, "diagnostics.retentionDays", defaults.diagnostics.retentionDays, [30, 730]) ?? defaults.diagnostics.retentionDays,
+    };
+}

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { test } from "node:test";
+
+const root = path.resolve(__dirname, "../..");
+const components = path.join(root, "components");
+
+function sourceFiles(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const full = path.join(dir, entry.name);
+        return entry.isDirectory() ? sourceFiles(full) : /\.ts$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [full] : [];
+    });
+}
+
+/** Relative imports and re-exports of one file, resolved to files (type-only imports included). */
+function importsOf(file: string): string[] {
+    const text = fs.readFileSync(file, "utf8");
+    const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^"']*?from\s+["'](\.[^"']+)["']/g)].map((m) => m[1]);
+    return specifiers.flatMap((spec) => {
+        const base = path.resolve(path.dirname(file), spec);
+        const found = [`${base}.ts`, path.join(base, "index.ts")].find((candidate) => fs.existsSync(candidate));
+        return found ? [found] : [];
+    });
+}
+
+/** Every import cycle among `files`, each as the list of files around it. */
+export function importCycles(files: readonly string[]): string[][] {
+    const graph = new Map(files.map((f) => [f, importsOf(f)]));
+    const cycles: string[][] = [];
+    const state = new Map<string, "visiting" | "done">();
+    const stack: string[] = [];
+    const visit = (file: string) => {
+        state.set(file, "visiting");
+        stack.push(file);
+        for (const next of graph.get(file) ?? []) {
+            if (state.get(next) === "visiting") {
+                cycles.push([...stack.slice(stack.indexOf(next)), next]);
+            } else if (!state.has(next)) {
+                visit(next);
+            }
+        }
+        stack.pop();
+        state.set(file, "done");
+    };
+    for (const file of files) {
+        if (!state.has(file)) visit(file);
+    }
+    return cycles;
+}
+
+test("the cycle finder sees a cycle through type-only imports", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cycles-"));
+    fs.writeFileSync(path.join(dir, "a.ts"), 'import type { B } from "./b";\nexport type A = B;\n');
+    fs.writeFileSync(path.join(dir, "b.ts"), 'import { a } from "./c";\nexport type B = string;\n');
+    fs.writeFileSync(path.join(dir, "c.ts"), 'export { x } from "./a";\n');
+    const cycles = importCycles(sourceFiles(dir));
+    fs.rmSync(dir, { recursive: true });
+    assert.equal(cycles.length, 1);
+    assert.deepEqual(cycles[0].map((f) => path.basename(f)), ["a.ts", "b.ts", "c.ts", "a.ts"]);
+});
+
+test("components/ has no import cycles", () => {
+    const cycles = importCycles(sourceFiles(components));
+    assert.deepEqual(cycles.map((c) => c.map((f) => path.relative(root, f)).join(" → ")), []);
+});
+
+test("components/config/ imports nothing from the components above it", () => {
+    const config = path.join(components, "config");
+    const upward = sourceFiles(config).flatMap((file) =>
+        importsOf(file).filter((target) => !target.startsWith(config + path.sep)).map((target) => `${path.relative(root, file)} → ${path.relative(root, target)}`),
+    );
+    // The role-name rules are shared with the role provider and import nothing themselves.
+    assert.deepEqual(upward.filter((edge) => !edge.endsWith(path.join("components", "roles", "names.ts"))), []);
+});
