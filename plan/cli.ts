@@ -10,7 +10,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { allPolicies, evaluatePolicies, loadPolicyConfig, resolvePolicyConfig } from "../policies/evaluate";
-import { setTokenSource } from "../components/testing";
 import { findPlaceholders } from "./placeholders";
 import { listStacks, loadStack, projectRoot, recordIndex } from "./record";
 import { buildPlan, diffPlans, Plan, renderJson, renderMarkdown, renderText } from "./render";
@@ -48,11 +47,9 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
     if (stack.standIns.size > 0) {
         notes.push(`${[...stack.standIns.values()].join(", ")} ${stack.standIns.size === 1 ? "is a secret" : "are secrets"} (secure:) that cannot be decrypted offline: the plan stands in a value of the right shape and shows it as [secret]; checks of ${stack.standIns.size === 1 ? "its" : "their"} real value happen at pulumi preview.`);
     }
-    // In sovereign clouds the program asks for a database token; offline there is none to ask for.
-    // The value is a secret and is never shown, so a stand-in changes nothing the plan reports.
-    setTokenSource(async () => ({ token: "offline-plan-has-no-token", expiresOnTimestamp: Date.now() + 3_600_000 }));
+    // The program asks for no token in any cloud (grants and roles sign in when they are applied), so the plan
+    // runs without a credential (test/program/access.test.ts, "sovereign clouds").
     const recording = await recordIndex({ stack: options.stack, config: stack.config, secretKeys: stack.secretKeys, preview: true });
-    setTokenSource(undefined);
     if (recording.error) {
         throw new PlanError(recording.error, notes, redact);
     }

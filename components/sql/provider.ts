@@ -3,6 +3,7 @@ import type { PoolClient } from "pg";
 import { isCloud, supportedClouds, type Cloud } from "../roles/audiences";
 import { withServer, type ServerTarget } from "../roles/connection";
 import { permanentError, sqlState } from "../roles/errors";
+import { unknownValue } from "../roles/inputs";
 import {
     createDatabaseStatement,
     grantLevels,
@@ -65,8 +66,6 @@ function target(c: ConnectionInputs, database: string): ServerTarget {
     return { host: c.serverFqdn, port: c.port, user: c.adminLogin, database, cloud: c.cloud, caCertificate: c.caCertificate, verifyTls: true };
 }
 
-const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 function checked(raw: Record<string, unknown>, extra: (raw: Record<string, unknown>) => string[]): pulumi.dynamic.CheckResult {
     // Inputs not known yet (preview) are checked by create, once they are.
     if (JSON.stringify(raw).includes(unknownValue)) return { inputs: raw, failures: [] };
@@ -95,15 +94,20 @@ function specOf(raw: Record<string, unknown>): GrantSpec {
     return { database: raw.database as string, roleName: raw.roleName as string, level: raw.level as GrantLevel, owners: [...(raw.owners as string[])] };
 }
 
-async function inTransaction(client: PoolClient, statements: string[]): Promise<void> {
+/** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
+async function inTransaction(client: PoolClient, work: () => Promise<void>): Promise<void> {
     await client.query("BEGIN");
     try {
-        for (const statement of statements) await client.query(statement);
+        await work();
         await client.query("COMMIT");
     } catch (err) {
         await client.query("ROLLBACK").catch(() => undefined);
         throw err;
     }
+}
+
+async function runStatements(client: PoolClient, statements: string[]): Promise<void> {
+    for (const statement of statements) await client.query(statement);
 }
 
 /**
@@ -135,9 +139,8 @@ async function owners(client: PoolClient, database: string): Promise<{ database:
 
 /** Gives `spec` (after `revoke`) and checks it took effect; rolls back and explains when it did not. */
 async function giveGrants(client: PoolClient, spec: GrantSpec, revoke: string[], adminLogin: string, server: string): Promise<void> {
-    await client.query("BEGIN");
-    try {
-        for (const statement of [...revoke, ...grantStatements(spec)]) await client.query(statement);
+    await inTransaction(client, async () => {
+        await runStatements(client, [...revoke, ...grantStatements(spec)]);
         const state = await grantsInPlace(client, spec);
         if (!state.intact) {
             const owner = await owners(client, spec.database);
@@ -149,11 +152,7 @@ async function giveGrants(client: PoolClient, spec: GrantSpec, revoke: string[],
                     `${quoteIdent(adminLogin)}. See the README, "Database ownership".`,
             );
         }
-        await client.query("COMMIT");
-    } catch (err) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw err;
-    }
+    });
 }
 
 /** True when `err` says the database to connect to does not exist (SQLSTATE 3D000, as withServer reports it). */
@@ -224,7 +223,7 @@ export const entraGrantsProvider: pulumi.dynamic.ResourceProvider = {
         try {
             await withServer(target(connectionOf(props), spec.database), `revoke grants of "${spec.roleName}" on "${spec.database}"`, async (client) => {
                 try {
-                    await inTransaction(client, revokeStatements(spec));
+                    await inTransaction(client, () => runStatements(client, revokeStatements(spec)));
                 } catch (err) {
                     // The role is gone: nothing is left to revoke.
                     if (sqlState(err) === "42704") return;
