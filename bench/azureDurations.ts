@@ -35,6 +35,8 @@ export const typicalDurations: Readonly<Record<string, TypicalDuration>> = {
     "azure-native:monitor:DiagnosticSetting": { seconds: 10, basis: "estimate" },
     "random:index/randomPassword:RandomPassword": { seconds: 0, basis: "computed locally by the provider" },
     "pulumi-nodejs:dynamic/entra-postgres:EntraRole": { seconds: 1, basis: "estimate (one SQL round trip set; see the role-throughput benchmark)" },
+    "pulumi-nodejs:dynamic/entra-postgres:EntraDatabase": { seconds: 2, basis: "estimate (CREATE DATABASE from template0 and a catalog read-back)" },
+    "pulumi-nodejs:dynamic/entra-postgres:EntraGrants": { seconds: 1, basis: "estimate (one transaction of GRANTs and an ACL check, as a Grant set)" },
     "postgresql:index/grant:Grant": { seconds: 1, basis: "estimate (a few SQL statements)" },
     "postgresql:index/defaultPrivileges:DefaultPrivileges": { seconds: 1, basis: "estimate (a few SQL statements)" },
 };
