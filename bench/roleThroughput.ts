@@ -1,5 +1,5 @@
 import * as crypto from "node:crypto";
-import { startTestServer, type TestServer } from "../test/support/postgres";
+import { startTestServer, type TestServer } from "../testing/postgres";
 import { entraRoleProvider, scopeForCloud } from "../components/roles";
 import { closeAllConnections, setTokenSource, type TokenSource } from "../components/testing";
 import { baselineCreate, baselineDelete, baselineRead, type BaselineRole, type BaselineTarget } from "./baselineRoleOps";

@@ -8,8 +8,8 @@
 import * as fs from "node:fs";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { listStacks } from "../plan/record";
-import { runStack } from "../test/support/program";
+import { listStacks } from "../testing/configEncoding";
+import { runStack } from "../testing/program";
 import { typicalSeconds } from "./azureDurations";
 import { analyzeDeployment } from "./criticalPath";
 import { describeMachine } from "./machine";

@@ -9,12 +9,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { allPolicies, evaluatePolicies, loadPolicyConfig, resolvePolicyConfig } from "../policies/evaluate";
+import { allPolicies, evaluatePolicies, loadPolicyConfig, resolvePolicyConfig } from "../testing/analyzer";
 import { findPlaceholders } from "./placeholders";
-import { listStacks, loadStack, projectRoot, recordIndex } from "./record";
+import { listStacks, loadStack } from "../testing/configEncoding";
+import { projectRoot } from "../testing/project";
+import { recordIndex } from "../testing/recorder";
 import { buildPlan, diffPlans, Plan, renderJson, renderMarkdown, renderText } from "./render";
 import { settingFor } from "./settings";
-import { environmentNote, readStackFile, redactStandIns } from "./stackFile";
+import { environmentNote, readStackFile, redactStandIns } from "../testing/stackFile";
 
 export type PlanFormat = "text" | "markdown" | "json";
 

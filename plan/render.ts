@@ -1,6 +1,6 @@
-import type { PolicyResult } from "../policies/evaluate";
+import type { PolicyResult } from "../testing/analyzer";
 import type { Placeholder } from "./placeholders";
-import type { RecordedRegistration } from "./record";
+import type { RecordedRegistration } from "../testing/recorder";
 import { details, unknownText } from "./details";
 
 export { details, unknownText } from "./details";

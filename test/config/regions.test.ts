@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ConfigError, parseConfig } from "../../components/config";
 import { regionCatalogue, regionsOf } from "../../components/config/regions";
-import { loadStackConfig } from "../../plan/record";
-import { editConfig } from "../support/program";
+import { loadStackConfig } from "../../testing/configEncoding";
+import { editConfig } from "../../testing/program";
 
 const context = { project: "entra-postgres", stack: "prod" };
 

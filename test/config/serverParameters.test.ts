@@ -4,9 +4,9 @@ import {
     catalogueEntry, checkParameterOverride, ConfigError, parameterCatalogue, parseConfig, secureParameterDefaults, supportedVersions,
 } from "../../components/config";
 import { parameterNeedsRestart } from "../../components/config/parameters";
-import { loadStackConfig } from "../../plan/record";
+import { loadStackConfig } from "../../testing/configEncoding";
 import { details } from "../../plan/render";
-import { editConfig } from "../support/program";
+import { editConfig } from "../../testing/program";
 
 const context = { project: "entra-postgres", stack: "prod" };
 

@@ -58,7 +58,7 @@ test("every other file of the project imports only declared packages", () => {
         ...Object.keys(pkg.devDependencies ?? {}),
         "entra-postgres",
     ]);
-    const files = ["index.ts", ...["plan", "bench", "test", ".github"].flatMap(sources)];
+    const files = ["index.ts", ...["plan", "testing", "bench", "test", ".github"].flatMap(sources)];
     assert.deepEqual(undeclared(files, declared), []);
 });
 

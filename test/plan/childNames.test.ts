@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { ChildNames, childName, isPlain, slug } from "../../components/childNames";
-import { runStack } from "../support/program";
+import { runStack } from "../../testing/program";
 
 /**
  * URNs of the shipped stacks as the program declared them before identity names were hashed (recorded from

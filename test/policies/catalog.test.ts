@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
-import { allPolicies, isResourcePolicy, isStackPolicy, loadPolicyConfig, resolvePolicyConfig } from "../../policies/evaluate";
+import { allPolicies, isResourcePolicy, isStackPolicy, loadPolicyConfig, resolvePolicyConfig } from "../../testing/analyzer";
 import { computeCases } from "./cases/compute";
 import { connectionCases } from "./cases/connections";
 import { entraCases } from "./cases/entra";
@@ -147,7 +147,7 @@ describe("pack layout", () => {
 
     test("loading the policies and the evaluator loads neither azure-native nor the policy runtime", () => {
         const script = [
-            "require('./policies/evaluate.ts');",
+            "require('./testing/analyzer/index.ts');",
             "const heavy = Object.keys(require.cache).filter((k) => /[\\\\/]node_modules[\\\\/](@pulumi[\\\\/](azure-native|policy)|@grpc)[\\\\/]/.test(k));",
             "process.stdout.write(JSON.stringify(heavy));",
         ].join("\n");

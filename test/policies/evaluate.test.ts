@@ -9,7 +9,7 @@ import {
     resolvePolicyConfig,
     runResourcePolicy,
     runStackPolicy,
-} from "../../policies/evaluate";
+} from "../../testing/analyzer";
 import { hasKey, plainProps, setting } from "../../policies/lib/props";
 import { TYPES } from "../../policies/lib/types";
 import { NAMES, PROD, SERVER_URN, buildStack } from "./fixtures";

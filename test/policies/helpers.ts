@@ -13,7 +13,7 @@ import {
     runStackPolicy,
     type RecordedResource,
     type RunContext,
-} from "../../policies/evaluate";
+} from "../../testing/analyzer";
 import type { PackPolicy } from "../../policies/lib/policy";
 
 export const STACK = "test";

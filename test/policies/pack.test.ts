@@ -18,7 +18,7 @@ import {
     loadPolicyConfig,
     resolvePolicyConfig,
     type RecordedResource,
-} from "../../policies/evaluate";
+} from "../../testing/analyzer";
 import { TYPES } from "../../policies/lib/types";
 import { DEV, NAMES, PROD, buildStack, patch, without } from "./fixtures";
 

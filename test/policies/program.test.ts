@@ -3,9 +3,10 @@ import { describe, test } from "node:test";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as network from "@pulumi/azure-native/network";
 import { FlexibleServer, parseConfig } from "../../components";
-import { evaluatePolicies, type PolicyResult } from "../../policies/evaluate";
-import { loadStackConfig, recordProgram } from "../../plan/record";
-import { runStack } from "../support/program";
+import { evaluatePolicies, type PolicyResult } from "../../testing/analyzer";
+import { loadStackConfig } from "../../testing/configEncoding";
+import { recordProgram } from "../../testing/recorder";
+import { runStack } from "../../testing/program";
 
 /**
  * The pack against the program itself: what the shipped stacks register under mocks goes through every

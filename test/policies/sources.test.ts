@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { allPolicies } from "../../policies/evaluate";
+import { allPolicies } from "../../testing/analyzer";
 
 interface SourceRule {
     source: "azure-policy" | "checkov" | "psrule" | "trivy" | "cis";

@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTokenSource } from "../../components/testing";
-import type { RecordedRegistration } from "../../plan/record";
-import { dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../support/program";
+import type { RecordedRegistration } from "../../testing/recorder";
+import { dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../../testing/program";
 
 const roleType = "pulumi-nodejs:dynamic/entra-postgres:EntraRole";
 const grantType = "postgresql:index/grant:Grant";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { setTokenSource } from "../../components/testing";
-import { byName, ofType, one, ProgramRun, runStack } from "../support/program";
+import { byName, ofType, one, ProgramRun, runStack } from "../../testing/program";
 
 /** The shipped `Pulumi.dev.yaml`: mixed auth, public access from one address, Burstable, no HA. */
 describe("dev stack", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { one, runStack } from "../support/program";
+import { one, runStack } from "../../testing/program";
 
 /** The stack outputs are decided once, in EntraPostgres; index.ts only exports them. */
 describe("stack outputs", () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { unwrap } from "../../plan/record";
-import { byName, dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../support/program";
+import { unwrap } from "../../testing/recorder";
+import { byName, dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../../testing/program";
 
 /** The shipped `Pulumi.prod.yaml`: Entra-only, private access with a route table, HA, geo backups, protect. */
 describe("prod stack", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
-import { projectRoot } from "../../plan/record";
+import { projectRoot } from "../../testing/project";
 
 /**
  * `pulumi up` runs index.ts through ts-node from the project's node_modules, with the project's tsconfig and
@@ -11,7 +11,8 @@ import { projectRoot } from "../../plan/record";
 test("index.ts runs under ts-node the way the Pulumi CLI loads it", () => {
     const script = `
         require("ts-node").register({ compiler: "typescript", project: "tsconfig.json", skipProject: false, compilerOptions: {} });
-        const { recordProgram, loadStackConfig } = require("./plan/record.ts");
+        const { recordProgram } = require("./testing/recorder.ts");
+        const { loadStackConfig } = require("./testing/configEncoding.ts");
         recordProgram(() => require("./index.ts"), { stack: "prod", config: loadStackConfig("prod") }).then(
             (r) => { console.log(JSON.stringify({ count: r.resources.length, error: r.error ? String(r.error) : null })); process.exit(0); },
             (e) => { console.error(e); process.exit(1); });

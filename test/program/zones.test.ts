@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { zoneIgnoreChanges } from "../../components/server";
-import { loadStackConfig, programEntry, recordProgram } from "../../plan/record";
-import { editConfig } from "../support/program";
+import { loadStackConfig } from "../../testing/configEncoding";
+import { programEntry } from "../../testing/project";
+import { recordProgram } from "../../testing/recorder";
+import { editConfig } from "../../testing/program";
 
 /** Records the program and the ignoreChanges the engine receives for each resource, by resource name. */
 async function ignoreChangesOf(change: (c: Record<string, any>) => void): Promise<Map<string, string[]>> {

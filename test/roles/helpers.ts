@@ -1,6 +1,6 @@
 import * as crypto from "crypto";
 import { Client } from "pg";
-import type { TestServer } from "../support/postgres";
+import type { TestServer } from "../../testing/postgres";
 import { closeAllConnections, setRetryPolicy, setTokenSource } from "../../components/testing";
 
 /** Counts token requests; the token the test server's administrator logs in with. */

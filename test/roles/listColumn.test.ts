@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { startTestServer, type PrincipalsFirstColumn, type TestServer } from "../support/postgres";
+import { startTestServer, type PrincipalsFirstColumn, type TestServer } from "../../testing/postgres";
 import { entraRoleProvider, setRetryPolicy } from "../../components/testing";
 import { asAdmin, newObjectId, releaseProvider, roleInputs, useToken, type TokenSpy } from "./helpers";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
 import { Client } from "pg";
-import { fakeToken, startTestServer, type TestServer } from "../support/postgres";
+import { fakeToken, startTestServer, type TestServer } from "../../testing/postgres";
 import { entraRoleProvider, entraRoleProviderVersion } from "../../components/roles";
 import { closeAllConnections, setRetryPolicy, setTokenSource } from "../../components/testing";
 import { asAdmin, listedPrincipal, newObjectId, pgRole, rejection, releaseProvider, roleInputs, useToken, type TokenSpy } from "./helpers";

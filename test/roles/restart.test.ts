@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, test } from "node:test";
-import { startTestServer, type TestServer } from "../support/postgres";
+import { startTestServer, type TestServer } from "../../testing/postgres";
 import { entraRoleProvider } from "../../components/roles";
 import { setRetryPolicy } from "../../components/testing";
 import { newObjectId, pgRole, rejection, releaseProvider, roleInputs, useToken, type TokenSpy } from "./helpers";

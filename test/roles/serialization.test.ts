@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as net from "node:net";
 import { after, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { fakeToken } from "../support/postgres";
+import { fakeToken } from "../../testing/postgres";
 import { entraRoleProvider, getAccessToken } from "../../components/roles";
 import { setRetryPolicy, setTokenSource } from "../../components/testing";
 import { processSlot, runtimeStateKey } from "../../components/roles/state";

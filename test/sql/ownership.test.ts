@@ -1,5 +1,5 @@
 /**
- * Database ownership as Azure produces it, on a real PostgreSQL (test/support/postgres.ts):
+ * Database ownership as Azure produces it, on a real PostgreSQL (testing/postgres.ts):
  * - a database created through ARM on a mixed-auth server is owned by the password administrator
  *   (cyrilgdn/terraform-provider-postgresql#500), and on an Entra-only server created before any Entra admin
  *   exists, by `azuresu` (hashicorp/terraform-provider-azurerm#27895): the deployer, a non-superuser Entra
@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { startTestServer, type TestServer } from "../support/postgres";
+import { startTestServer, type TestServer } from "../../testing/postgres";
 import { entraDatabaseProvider, entraGrantsProvider, quoteIdent } from "../../components/sql";
 import { asAdmin, newObjectId, rejection, releaseProvider, useToken, type TokenSpy } from "../roles/helpers";
 

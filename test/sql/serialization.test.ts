@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { fakeToken } from "../support/postgres";
+import { fakeToken } from "../../testing/postgres";
 import { entraDatabaseProvider, entraGrantsProvider } from "../../components/sql";
 import { getAccessToken } from "../../components/roles";
 import { setTokenSource } from "../../components/testing";

@@ -74,3 +74,45 @@ test("components/config/ imports nothing from the components above it", () => {
     // The role-name rules are shared with the role provider and import nothing themselves.
     assert.deepEqual(upward.filter((edge) => !edge.endsWith(path.join("components", "roles", "names.ts"))), []);
 });
+
+/** Every relative import, re-export, `require` and `import()` of `file`, resolved to paths (files or folders). */
+function referencesOf(file: string): string[] {
+    const text = fs.readFileSync(file, "utf8");
+    const specifiers = [
+        ...[...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^"']*?from\s+["'](\.[^"']+)["']/g)].map((m) => m[1]),
+        ...[...text.matchAll(/\b(?:require|import)\(\s*["'`](\.[^"'`]+)["'`]\s*\)/g)].map((m) => m[1]),
+    ];
+    return specifiers.map((spec) => path.resolve(path.dirname(file), spec));
+}
+
+/** Edges from files under `from` to paths under `to`, as "file → target" (relative to the project root). */
+function edgesBetween(from: string, to: string): string[] {
+    const source = path.join(root, from);
+    const target = path.join(root, to);
+    return sourceFiles(source).flatMap((file) =>
+        referencesOf(file)
+            .filter((ref) => ref === target || ref.startsWith(target + path.sep))
+            .map((ref) => `${path.relative(root, file)} → ${path.relative(root, ref)}`),
+    );
+}
+
+test("the edge finder sees imports, requires and dynamic imports between folders", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "edges-"));
+    fs.writeFileSync(path.join(dir, "a.ts"), 'const x = require("../b/x") as typeof import("../b/y");\nexport { z } from "../b/z";\n');
+    const refs = referencesOf(path.join(dir, "a.ts")).map((r) => path.relative(path.dirname(dir), r)).sort();
+    fs.rmSync(dir, { recursive: true });
+    assert.deepEqual(refs, ["b/x", "b/y", "b/z"]);
+});
+
+test("bench/ and test/ import nothing from each other: both use the testing layer", () => {
+    assert.deepEqual([...edgesBetween("bench", "test"), ...edgesBetween("test", "bench")], []);
+});
+
+test("testing/ imports nothing from the tests, the bench or the plan that use it", () => {
+    assert.deepEqual(["test", "bench", "plan"].flatMap((folder) => edgesBetween("testing", folder)), []);
+});
+
+test("the testing layer has no import cycles", () => {
+    const cycles = importCycles(sourceFiles(path.join(root, "testing")));
+    assert.deepEqual(cycles.map((c) => c.map((f) => path.relative(root, f)).join(" → ")), []);
+});

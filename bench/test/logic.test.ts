@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { typicalSeconds } from "../../bench/azureDurations";
-import { runLimited } from "../../bench/concurrency";
-import { analyzeDeployment, essentialEdges, schedule, type GraphResource } from "../../bench/criticalPath";
-import { valueImports } from "../../bench/sdkModules";
-import { median } from "../../bench/stats";
+import { typicalSeconds } from "../azureDurations";
+import { runLimited } from "../concurrency";
+import { analyzeDeployment, essentialEdges, schedule, type GraphResource } from "../criticalPath";
+import { valueImports } from "../sdkModules";
+import { median } from "../stats";
 
 /** A recorded-registration stand-in: `deps` are explicit waits, `data` waits through inputs (also in deps). */
 function res(name: string, type: string, options: { deps?: string[]; data?: string[]; props?: Record<string, unknown>; provider?: string } = {}): GraphResource {

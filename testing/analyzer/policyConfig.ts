@@ -1,14 +1,14 @@
 /**
  * Policy-config reconciliation, offline: what the engine and `@pulumi/policy`'s analyzer do with a stack's
  * `--policy-pack-config` (`all`, per-policy level or `{ enforcementLevel, ...properties }`, `configSchema`
- * defaults, schema validation). Running the policies is in evaluate.ts.
+ * defaults, schema validation). Running the policies is in run.ts.
  */
 import * as fs from "fs";
 import * as path from "path";
 import type { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { PACK_ENFORCEMENT_LEVEL } from "./catalog";
-import type { PackPolicy } from "./lib/policy";
+import { PACK_ENFORCEMENT_LEVEL } from "../../policies/catalog";
+import type { PackPolicy } from "../../policies/lib/policy";
 
 /** The JSON of `policies/config/<stack>.json`, as given to `--policy-pack-config`. */
 export type PolicyPackConfig = Record<string, unknown>;
@@ -163,7 +163,7 @@ export function loadPolicyConfig(stack: string): PolicyPackConfig {
     if (!/^[A-Za-z0-9._-]+$/.test(stack) || stack.startsWith(".")) {
         throw new Error(`Stack name "${stack}" cannot name a policy config file: use letters, digits, ".", "_" and "-".`);
     }
-    const file = path.join(__dirname, "config", `${stack}.json`);
+    const file = path.join(__dirname, "..", "..", "policies", "config", `${stack}.json`);
     if (!fs.existsSync(file)) {
         return {};
     }

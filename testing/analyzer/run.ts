@@ -16,14 +16,9 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { allPolicies } from "./catalog";
+import { allPolicies } from "../../policies/catalog";
+import type { PackPolicy } from "../../policies/lib/policy";
 import { isResourcePolicy, isStackPolicy, loadPolicyConfig, resolvePolicyConfig, type PolicyPackConfig } from "./policyConfig";
-import type { PackPolicy } from "./lib/policy";
-
-export { allPolicies };
-export {
-    isResourcePolicy, isStackPolicy, loadPolicyConfig, resolvePolicyConfig, type PolicyPackConfig, type ResolvedPolicyConfig,
-} from "./policyConfig";
 
 /** A resource as the program registered it, recorded under mocks. */
 export interface RecordedResource {

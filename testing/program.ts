@@ -1,5 +1,7 @@
-import { configKey, encodeConfigValue, loadStackConfig, recordIndex, Recording } from "../../plan/record";
-import type { RecordedRegistration as RecordedResource } from "../../plan/record";
+import { editConfig, loadStackConfig } from "./configEncoding";
+import { recordIndex, type RecordedRegistration as RecordedResource, type Recording } from "./recorder";
+
+export { editConfig };
 
 export interface ProgramRun extends Recording {
     /** The stack outputs `index.ts` exports. */
@@ -14,28 +16,6 @@ export function runProgram(stack: string, config: Record<string, string>, previe
 /** Runs a shipped stack (`Pulumi.<stack>.yaml` over `Pulumi.yaml` defaults), optionally with settings changed. */
 export function runStack(stack: string, change: (config: Record<string, unknown>) => void = () => undefined, preview = false): Promise<ProgramRun> {
     return runProgram(stack, editConfig(loadStackConfig(stack), change), preview);
-}
-
-/** Decodes the raw config, lets `change` edit it as plain objects (keys without namespace), re-encodes it. */
-export function editConfig(raw: Record<string, string>, change: (config: Record<string, unknown>) => void): Record<string, string> {
-    const plain: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(raw)) {
-        const short = key.startsWith("entra-postgres:") ? key.slice("entra-postgres:".length) : key;
-        try {
-            plain[short] = /^[[{]/.test(value) ? JSON.parse(value) : value;
-        } catch {
-            plain[short] = value;
-        }
-    }
-    change(plain);
-    const out: Record<string, string> = {};
-    for (const [key, value] of Object.entries(plain)) {
-        if (value === undefined) {
-            continue;
-        }
-        out[configKey(key)] = encodeConfigValue(value);
-    }
-    return out;
 }
 
 export function ofType(resources: RecordedResource[], type: string): RecordedResource[] {

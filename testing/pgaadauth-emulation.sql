@@ -1,5 +1,5 @@
 -- Emulation of Azure Database for PostgreSQL Flexible Server's Microsoft Entra role functions, installed by
--- test/support/postgres.ts in the `postgres` database only (as on Azure, where they exist nowhere else).
+-- testing/postgres.ts in the `postgres` database only (as on Azure, where they exist nowhere else).
 --
 -- Follows the documented behaviour:
 --   pgaadauth_create_principal(roleName text, isAdmin boolean, isMfa boolean) returns text
