@@ -99,7 +99,12 @@ export class EntraPostgres extends pulumi.ComponentResource {
                     allowedIps: config.network.allowedIps,
                     allowAzureServices: config.network.allowAzureServices,
                     // The VM reaches a public server from its NAT gateway's address.
-                    extraAddresses: vmEgress ? { "allow-vm-egress": vmEgress.apply((ip) => ip ?? "") } : undefined,
+                    extraAddresses: vmEgress ? {
+                        "allow-vm-egress": vmEgress.apply((ip) => {
+                            if (!ip) throw new Error(`The NAT gateway public IP of VM ${config.vm.name} reports no address; the firewall rule that lets the VM reach the server cannot be created.`);
+                            return ip;
+                        }),
+                    } : undefined,
                 },
             protect: config.protect,
             tags,

@@ -127,7 +127,12 @@ export class FlexibleServer extends pulumi.ComponentResource {
             additionalSecretOutputs: ["administratorLoginPassword"],
         });
         this.serverName = this.server.name;
-        this.fqdn = this.server.fullyQualifiedDomainName.apply((f) => f ?? "");
+        this.fqdn = this.server.fullyQualifiedDomainName.apply((f) => {
+            if (!f) {
+                throw new Error(`Server ${config.name} reports no fullyQualifiedDomainName; nothing can connect to it (roles, grants, login commands).`);
+            }
+            return f;
+        });
 
         let previous: pulumi.Resource = this.server;
         this.parameters = Object.entries(config.parameters).map(([parameter, value]) => {
