@@ -42,7 +42,9 @@ function shellQuote(value: string): string {
 }
 
 /**
- * `/usr/local/bin/pg-entra-login`: the seed flow on the VM. An IMDS token for the database audience
+ * `/usr/local/bin/pg-entra-login`: the flow of Learn "Connect with managed identity to Azure Database for
+ * PostgreSQL flexible server" (https://learn.microsoft.com/azure/postgresql/flexible-server/how-to-connect-with-managed-identity)
+ * on the VM. An IMDS token for the database audience
  * (api-version 2018-02-01, header `Metadata: true`) becomes `PGPASSWORD`, then psql connects as the VM's role
  * with `sslmode=verify-full`, so the token only goes to a server whose certificate chains to Azure's roots and
  * names the host. Tokens live 5–60 minutes, so one is fetched at every login.
