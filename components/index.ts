@@ -40,10 +40,9 @@ export {
     EntraRole,
     entraRoleProviderVersion,
     scopeForCloud,
-    maxRoleNameBytes,
+    maxIdentifierBytes,
     roleNameProblem,
     type EntraRoleArgs,
-    type EntraPrincipalKind,
     type EntraRoleState,
 } from "./roles";
 

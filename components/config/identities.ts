@@ -1,11 +1,9 @@
+import { maxIdentifierBytes } from "./names";
 import { Json, Reader } from "./reader";
 import { knownKeys, namespace } from "./settings";
 import { accessLevels, AdminType, adminTypes, DatabaseAccess, EntraAdmin, Principal, principalKinds, reservedDatabases, VmConfig } from "./model";
 
 /** Entra admins, the deployer among them, principals with their database access, and the databases. */
-
-/** PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes; a longer role name would silently change. */
-const maxIdentifierBytes = 63;
 
 const databaseNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

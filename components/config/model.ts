@@ -43,7 +43,7 @@ export const authModes: readonly AuthMode[] = ["entra-only", "mixed"];
 export type AdminType = "User" | "Group" | "ServicePrincipal";
 export const adminTypes: readonly AdminType[] = ["User", "Group", "ServicePrincipal"];
 
-/** Object types of `pgaadauth_create_principal_with_oid`. Managed identities are `service`. */
+/** Object types of `pgaadauth_create_principal_with_oid`, as Azure's `pgaadauth_*` functions spell them. Managed identities are `service`. */
 export type PrincipalKind = "user" | "group" | "service";
 export const principalKinds: readonly PrincipalKind[] = ["user", "group", "service"];
 
@@ -158,8 +158,8 @@ export const supportedVersions: readonly string[] = ["13", "14", "15", "16", "17
 /** Storage sizes (GiB) a Flexible Server can be provisioned with. */
 export const storageSizesGb: readonly number[] = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
 
-/** Role names no identity may have: one list, shared with the role provider (`components/roles/names.ts`). */
-export { reservedRoleNames } from "../roles/names";
+/** Role names no identity may have: one list, shared with the role provider (`components/config/names.ts`). */
+export { reservedRoleNames } from "./names";
 
 /**
  * VM admin user names Azure refuses: the "Disallowed values" of `OSProfile.adminUsername` in

@@ -1,4 +1,4 @@
-import { identifierProblem, reservedRoleNameProblem } from "../roles/names";
+import { guidPattern, identifierProblem, reservedRoleNameProblem } from "./names";
 import { ConfigProblem, nearestKey } from "./errors";
 import { namespace } from "./settings";
 
@@ -7,7 +7,7 @@ import { namespace } from "./settings";
  * collects every problem under its full key, and suggests the nearest known key for a typo.
  */
 
-export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { guidPattern };
 
 export type Json = unknown;
 export type Obj = Record<string, Json>;
@@ -113,7 +113,7 @@ export class Reader {
         return text?.toLowerCase();
     }
 
-    /** A PostgreSQL role name, by the rules the role provider applies too (`components/roles/names.ts`). */
+    /** A PostgreSQL role name, by the rules the role provider applies too (`components/config/names.ts`). */
     roleName(value: Json, path: string, what: string): string | undefined {
         const name = this.string(value, path, { required: `Set the ${what}.` });
         if (name === undefined) {

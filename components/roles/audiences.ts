@@ -2,17 +2,14 @@ import { cloudEndpoints, clouds, type Cloud } from "../cloud";
 
 export type { Cloud };
 
-/** Clouds this provider can sign in to, in the spelling of the `cloud` input. */
-export const supportedClouds: readonly Cloud[] = clouds;
-
-/** True when `value` is one of {@link supportedClouds}. Inputs reach the provider unchecked, so it asks. */
+/** True when `value` is one of {@link clouds} (the clouds this provider can sign in to). Inputs reach the provider unchecked, so it asks. */
 export function isCloud(value: unknown): value is Cloud {
-    return typeof value === "string" && (supportedClouds as readonly string[]).includes(value);
+    return typeof value === "string" && (clouds as readonly string[]).includes(value);
 }
 
 function endpointsOf(cloud: Cloud) {
     if (!isCloud(cloud)) {
-        throw new Error(`Unknown cloud "${String(cloud)}": expected one of ${supportedClouds.join(", ")}.`);
+        throw new Error(`Unknown cloud "${String(cloud)}": expected one of ${clouds.join(", ")}.`);
     }
     return cloudEndpoints[cloud];
 }

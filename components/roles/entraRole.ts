@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cloud } from "./audiences";
-import type { EntraPrincipalKind } from "./inputs";
+import type { PrincipalKind } from "../config/model";
 import { entraRoleProvider } from "./provider";
 
 /** The package subpath (package.json `exports`) of the compiled provider, which the serialized stub requires. */
@@ -79,7 +79,7 @@ export interface EntraRoleArgs {
      */
     objectId?: pulumi.Input<string>;
     /** Kind of principal: `user`, `group` or `service` (service principals and managed identities). Changing it replaces the role. */
-    principalType: pulumi.Input<EntraPrincipalKind>;
+    principalType: pulumi.Input<PrincipalKind>;
     /** Make the principal an Entra administrator of the server (member of `azure_pg_admin`). Default `false`. Changing it replaces the role. */
     isAdmin?: pulumi.Input<boolean>;
     /** Require multi-factor authentication in the principal's tokens. Default `false`. Changing it replaces the role. */
@@ -116,7 +116,7 @@ export class EntraRole extends pulumi.dynamic.Resource {
     /** Entra object id of the principal (as Azure resolved it when no objectId was given). */
     declare public readonly objectId: pulumi.Output<string>;
     /** Kind of principal. */
-    declare public readonly principalType: pulumi.Output<EntraPrincipalKind>;
+    declare public readonly principalType: pulumi.Output<PrincipalKind>;
     /** Whether the principal is an Entra administrator of the server. */
     declare public readonly isAdmin: pulumi.Output<boolean>;
     /** Whether the principal's tokens must carry MFA. */

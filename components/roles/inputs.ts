@@ -1,10 +1,7 @@
-import { isCloud, supportedClouds, type Cloud } from "./audiences";
-import { roleNameProblem } from "./names";
-
-/** Kind of Entra principal a role stands for, as Azure's `pgaadauth_*` functions spell it. */
-export type EntraPrincipalKind = "user" | "group" | "service";
-
-export const principalKinds: readonly EntraPrincipalKind[] = ["user", "group", "service"];
+import { clouds, type Cloud } from "../cloud";
+import { principalKinds, type PrincipalKind } from "../config/model";
+import { guidPattern, roleNameProblem } from "../config/names";
+import { isCloud } from "./audiences";
 
 /** The provider's inputs, resolved (see `EntraRoleArgs` for the meaning of each). */
 export interface EntraRoleInputs {
@@ -12,7 +9,7 @@ export interface EntraRoleInputs {
     adminLogin: string;
     roleName: string;
     objectId?: string;
-    principalType: EntraPrincipalKind;
+    principalType: PrincipalKind;
     isAdmin?: boolean;
     isMfa?: boolean;
     cloud?: Cloud;
@@ -32,7 +29,7 @@ export interface ResolvedInputs {
     adminLogin: string;
     roleName: string;
     objectId?: string;
-    principalType: EntraPrincipalKind;
+    principalType: PrincipalKind;
     isAdmin: boolean;
     isMfa: boolean;
     cloud: Cloud;
@@ -57,7 +54,34 @@ export interface InputFailure {
 /** The value the engine passes for inputs not known yet (during preview). */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type Rule = (value: unknown) => string | undefined;
+
+const text = (name: string, hint: string): Rule => (v) =>
+    typeof v === "string" && v.trim().length > 0 && v === v.trim() ? undefined : `${name} must be a non-empty string without surrounding spaces (${hint})`;
+
+/**
+ * The one set of rules for the inputs that say how to reach a server, shared by `EntraRole` and the SQL
+ * providers (`components/sql/provider.ts`). Each returns why a value is invalid, or `undefined`. Every
+ * message starts with the input's name.
+ */
+export const connectionRules: Readonly<Record<"serverFqdn" | "adminLogin" | "cloud" | "port" | "caCertificate", Rule>> = {
+    serverFqdn: (v) =>
+        text("serverFqdn", "the server's fullyQualifiedDomainName")(v) ??
+        (/[\s/:]/.test(String(v)) ? `serverFqdn "${String(v)}" must be a host name only, without scheme, port or path` : undefined),
+    adminLogin: text("adminLogin", "the exact, case-sensitive name of the server's Entra administrator"),
+    cloud: (v) => (v === undefined || isCloud(v) ? undefined : `cloud must be one of ${clouds.join(", ")}, got "${String(v)}"`),
+    port: (v) => (v === undefined || (Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536) ? undefined : `port must be an integer from 1 to 65535, got ${String(v)}`),
+    caCertificate: (v) =>
+        v === undefined || (typeof v === "string" && v.includes("-----BEGIN CERTIFICATE-----")) ? undefined : "caCertificate must be PEM text (-----BEGIN CERTIFICATE-----)",
+};
+
+/** Every connection input of `raw` that breaks {@link connectionRules}, in the rules' order. */
+export function connectionFailures(raw: Record<string, unknown>): InputFailure[] {
+    return Object.entries(connectionRules).flatMap(([property, rule]) => {
+        const reason = rule(raw[property]);
+        return reason ? [{ property, reason }] : [];
+    });
+}
 
 /**
  * Applies defaults to `raw` and lists what is invalid. With `allowUnknown`, values not known yet (preview)
@@ -71,29 +95,22 @@ export function resolveInputs(raw: Record<string, unknown>, allowUnknown = false
         const reason = problem(value);
         if (reason) failures.push({ property, reason });
     };
-    const text = (name: string, hint: string) => (v: unknown) =>
-        typeof v === "string" && v.trim().length > 0 && v === v.trim() ? undefined : `${name} must be a non-empty string without surrounding spaces (${hint})`;
     const flag = (name: string) => (v: unknown) => (v === undefined || typeof v === "boolean" ? undefined : `${name} must be true or false`);
 
-    check("serverFqdn", raw.serverFqdn, (v) =>
-        text("serverFqdn", "the server's fullyQualifiedDomainName")(v) ??
-        (/[\s/:]/.test(String(v)) ? `serverFqdn "${String(v)}" must be a host name only, without scheme, port or path` : undefined),
-    );
-    check("adminLogin", raw.adminLogin, text("adminLogin", "the exact, case-sensitive name of the server's Entra administrator"));
+    check("serverFqdn", raw.serverFqdn, connectionRules.serverFqdn);
+    check("adminLogin", raw.adminLogin, connectionRules.adminLogin);
     check("roleName", raw.roleName, roleNameProblem);
     check("objectId", raw.objectId, (v) =>
         v === undefined || (typeof v === "string" && guidPattern.test(v)) ? undefined : `objectId must be an Entra object id (a GUID), got "${String(v)}"`,
     );
     check("principalType", raw.principalType, (v) =>
-        principalKinds.includes(v as EntraPrincipalKind) ? undefined : `principalType must be one of ${principalKinds.join(", ")}, got "${String(v)}"`,
+        principalKinds.includes(v as PrincipalKind) ? undefined : `principalType must be one of ${principalKinds.join(", ")}, got "${String(v)}"`,
     );
     check("isAdmin", raw.isAdmin, flag("isAdmin"));
     check("isMfa", raw.isMfa, flag("isMfa"));
-    check("cloud", raw.cloud, (v) => (v === undefined || isCloud(v) ? undefined : `cloud must be one of ${supportedClouds.join(", ")}, got "${String(v)}"`));
-    check("port", raw.port, (v) => (v === undefined || (Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536) ? undefined : `port must be an integer from 1 to 65535, got ${String(v)}`));
-    check("caCertificate", raw.caCertificate, (v) =>
-        v === undefined || (typeof v === "string" && v.includes("-----BEGIN CERTIFICATE-----")) ? undefined : "caCertificate must be PEM text (-----BEGIN CERTIFICATE-----)",
-    );
+    check("cloud", raw.cloud, connectionRules.cloud);
+    check("port", raw.port, connectionRules.port);
+    check("caCertificate", raw.caCertificate, connectionRules.caCertificate);
     check("dangerouslyDisableTlsVerification", raw.dangerouslyDisableTlsVerification, flag("dangerouslyDisableTlsVerification"));
     check("database", raw.database, (v) => (v === undefined || (typeof v === "string" && v.length > 0) ? undefined : "database must be a non-empty string"));
 
@@ -102,7 +119,7 @@ export function resolveInputs(raw: Record<string, unknown>, allowUnknown = false
         serverFqdn: raw.serverFqdn as string,
         adminLogin: raw.adminLogin as string,
         roleName: raw.roleName as string,
-        principalType: raw.principalType as EntraPrincipalKind,
+        principalType: raw.principalType as PrincipalKind,
         isAdmin: (raw.isAdmin as boolean | undefined) ?? false,
         isMfa: (raw.isMfa as boolean | undefined) ?? false,
         cloud: (raw.cloud as Cloud | undefined) ?? "public",

@@ -1,12 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PoolClient } from "pg";
+import type { PrincipalKind } from "../config/model";
 import { withServer, type ServerTarget } from "./connection";
 import { permanentError, sqlState } from "./errors";
 import {
     requireValidInputs,
     resolveInputs,
     stateFromProps,
-    type EntraPrincipalKind,
     type EntraRoleState,
     type ResolvedInputs,
 } from "./inputs";
@@ -50,7 +50,7 @@ export const roleSql = {
 interface LivePrincipal {
     roleName: string;
     objectId: string;
-    principalType: EntraPrincipalKind;
+    principalType: PrincipalKind;
     isAdmin: boolean;
     isMfa: boolean;
 }
@@ -263,7 +263,7 @@ function principalFromRow(row: Record<string, unknown>): LivePrincipal {
     return {
         roleName: String(field("role_name")),
         objectId: String(field("objectid") ?? "").toLowerCase(),
-        principalType: String(field("principaltype") ?? "").toLowerCase() as EntraPrincipalKind,
+        principalType: String(field("principaltype") ?? "").toLowerCase() as PrincipalKind,
         isAdmin: truthy(field("isadmin")),
         isMfa: truthy(field("ismfa")),
     };
@@ -272,7 +272,7 @@ function principalFromRow(row: Record<string, unknown>): LivePrincipal {
 /** Throws unless `live` is the identity `wanted` describes (object id, when known, and type). */
 function assertSameIdentity(
     live: LivePrincipal,
-    wanted: { roleName: string; serverFqdn: string; objectId?: string; principalType: EntraPrincipalKind },
+    wanted: { roleName: string; serverFqdn: string; objectId?: string; principalType: PrincipalKind },
     purpose: "adopt" | "update" | "delete",
 ): void {
     const sameObject = !wanted.objectId || wanted.objectId.toLowerCase() === live.objectId;

@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PoolClient } from "pg";
-import { isCloud, supportedClouds, type Cloud } from "../roles/audiences";
+import type { Cloud } from "../roles/audiences";
 import { withServer, type ServerTarget } from "../roles/connection";
 import { permanentError, sqlState } from "../roles/errors";
-import { unknownValue } from "../roles/inputs";
+import { connectionFailures, unknownValue } from "../roles/inputs";
 import {
     createDatabaseStatement,
     grantLevels,
@@ -33,22 +33,9 @@ interface ConnectionInputs {
     caCertificate?: string;
 }
 
+/** The connection inputs' problems, by the rules `EntraRole` applies too (one validator, `roles/inputs.ts`). */
 function connectionProblems(raw: Record<string, unknown>): string[] {
-    const problems: string[] = [];
-    const text = (key: string) => {
-        const v = raw[key];
-        if (typeof v !== "string" || v.trim() === "" || v !== v.trim()) problems.push(`${key} must be a non-empty string without surrounding spaces`);
-    };
-    text("serverFqdn");
-    text("adminLogin");
-    if (raw.cloud !== undefined && !isCloud(raw.cloud)) problems.push(`cloud must be one of ${supportedClouds.join(", ")}`);
-    if (raw.port !== undefined && !(Number.isInteger(raw.port) && (raw.port as number) > 0 && (raw.port as number) < 65536)) {
-        problems.push("port must be an integer from 1 to 65535");
-    }
-    if (raw.caCertificate !== undefined && !(typeof raw.caCertificate === "string" && raw.caCertificate.includes("-----BEGIN CERTIFICATE-----"))) {
-        problems.push("caCertificate must be PEM text");
-    }
-    return problems;
+    return connectionFailures(raw).map((failure) => failure.reason);
 }
 
 function connectionOf(raw: Record<string, unknown>): ConnectionInputs {

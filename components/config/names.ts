@@ -1,10 +1,13 @@
 /**
- * The one validator of PostgreSQL role names, used by the stack settings (`components/config`) and by the
- * role provider, so a name the settings accept is never refused at deploy time (and the reverse).
+ * The one validator of PostgreSQL role names (and the one GUID pattern), used by the stack settings (`components/config`) and by the
+ * role provider (`components/roles`), so a name the settings accept is never refused at deploy time (and the reverse).
  */
 
+/** An Entra object, tenant or client id: a GUID, any case. */
+export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** PostgreSQL's identifier limit (NAMEDATALEN - 1), counted in bytes of UTF-8, not in characters. */
-export const maxRoleNameBytes = 63;
+export const maxIdentifierBytes = 63;
 
 /**
  * Names no role may have, compared without regard to case.
@@ -62,8 +65,8 @@ export function identifierProblem(name: string): string | undefined {
         return `${JSON.stringify(name)} contains the invisible or direction-changing character ${codePoint(hidden[0])}; type the name without it`;
     }
     const bytes = Buffer.byteLength(name, "utf8");
-    if (bytes > maxRoleNameBytes) {
-        return `"${name}" is ${bytes} bytes; PostgreSQL role names are at most ${maxRoleNameBytes} bytes (UTF-8) and a longer one would be silently truncated. Use a shorter name`;
+    if (bytes > maxIdentifierBytes) {
+        return `"${name}" is ${bytes} bytes; PostgreSQL role names are at most ${maxIdentifierBytes} bytes (UTF-8) and a longer one would be silently truncated. Use a shorter name`;
     }
     return undefined;
 }
