@@ -23,6 +23,8 @@ export interface RecordedRegistration extends RecordedResource {
     unknownPaths: string[];
     /** URNs this resource was known by before (its `aliases`), as the engine computes them. */
     aliases: string[];
+    /** Property paths of the resource's `ignoreChanges` option (always set by the recorder). */
+    ignoreChanges?: string[];
 }
 
 export interface Recording {
@@ -150,6 +152,7 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
                 ...(req.getAliasesList?.() ?? []).map((a) => aliasUrn(a, options.stack, parent, req.getType(), req.getName())),
                 ...(req.getAliasurnsList?.() ?? []),
             ],
+            ignoreChanges: req.getIgnorechangesList?.() ?? [],
             parent: req.getParent() || undefined,
             dependencies: req.getDependenciesList(),
             propertyDependencies,

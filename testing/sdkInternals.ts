@@ -31,6 +31,7 @@ export interface RegisterRequest {
     getObject(): unknown;
     getAliasesList?(): AliasMessage[];
     getAliasurnsList?(): string[];
+    getIgnorechangesList?(): string[];
 }
 
 /** An alias in a registration request: a URN, or a spec whose blanks are the resource's own values. */

@@ -68,10 +68,10 @@ describe("the SDK internals the recorder uses", () => {
         assert.equal(isSecretWireValue(read.hidden), true, "a secret stays marked after deserializing");
     });
 
-    test("what the request carries reaches the recording: parent, dependencies, secrets, unknowns", async () => {
+    test("what the request carries reaches the recording: parent, dependencies, secrets, unknowns, ignoreChanges", async () => {
         const recording = await recordProgram(() => {
             const holder = new Holder("h");
-            const first = new Secretive("first", { token: pulumi.secret("s3cret"), label: "plain" }, { parent: holder });
+            const first = new Secretive("first", { token: pulumi.secret("s3cret"), label: "plain" }, { parent: holder, ignoreChanges: ["label"] });
             new Secretive("second", { after: first.id }, { parent: holder, dependsOn: [first] });
         }, { stack: "dev", config: {}, preview: true });
         assert.equal(recording.error, undefined, String(recording.error));
@@ -80,6 +80,7 @@ describe("the SDK internals the recorder uses", () => {
         assert.deepEqual(first.secretKeys, ["token"]);
         assert.equal(isSecretWireValue(first.props.token), true);
         assert.equal(first.props.label, "plain");
+        assert.deepEqual(first.ignoreChanges, ["label"]);
         assert.deepEqual(second.dependencies, [first.urn]);
         assert.deepEqual(second.propertyDependencies.after, [first.urn]);
         assert.deepEqual(second.unknownPaths, ["after"]);
