@@ -5,7 +5,10 @@ import { accessLevels, adminTypes, authModes, highAvailabilityModes, principalKi
  * The one table of stack settings. Each row is one key: the parser takes its known keys and defaults from
  * here (`knownKeys`, `defaults` below), and `npm run settings:docs` writes the README's configuration
  * reference tables and the `config:` declarations of `Pulumi.yaml` from it (test/config/settings.test.ts
- * fails when they differ). To add a setting, add a row; its parser reads it through `knownKeys`/`defaults`.
+ * fails when they differ). To add a setting, add a row (in README order) and run `npm run settings:docs`; the
+ * key is then known to its object's `knownKeys` entry and its default is in `defaults`. An object nested
+ * below a section (`network.existing`) needs no section of its own: its parser checks it against
+ * `keysAt("network.existing")`, and the README lists its rows in the enclosing section's table.
  */
 
 /** The config namespace: keys are set with `pulumi config set entra-postgres:<key>`. */
@@ -38,6 +41,17 @@ export interface Setting {
     readonly learn?: string;
 }
 
+/**
+ * Microsoft Learn pages, by their source in MicrosoftDocs/azure-databases-docs (Learn serves
+ * `articles/<path>.md` at `https://learn.microsoft.com/azure/<path>`), at the commit read:
+ * security/security-entra-concepts.md 090fe69a, security/security-manage-entra-users.md 112cdf30,
+ * network/concepts-networking-private.md 2d9647fb, network/concepts-networking-public.md 1299c6fb,
+ * configure-maintain/concepts-supported-versions.md dff198fa, compute-storage/concepts-compute.md a47dad94,
+ * compute-storage/concepts-storage.md 84c751e2, high-availability/concepts-high-availability.md 18fc7e7e,
+ * backup-restore/concepts-backup-restore.md 05e7fc0d, configure-maintain/concepts-maintenance.md dca1ab1d,
+ * flexible-server/concepts-server-parameters.md d9ec67b9, monitor/concepts-logging.md 450730c7 (all under
+ * articles/postgresql/). The tags, outbound-access and encryption-at-host pages are in Azure's general docs.
+ */
 const learn = {
     entra: "https://learn.microsoft.com/azure/postgresql/security/security-entra-concepts",
     entraUsers: "https://learn.microsoft.com/azure/postgresql/security/security-manage-entra-users",
