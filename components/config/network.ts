@@ -1,7 +1,7 @@
 import { contains, isNetworkAddress, numberToIp, overlaps, parseCidr, parseIpRange } from "./ip";
 import { IpRange, NetworkConfig } from "./model";
 import { Json, Reader } from "./reader";
-import { defaults, knownKeys } from "./settings";
+import { allowedValues, defaults, knownKeys } from "./settings";
 
 export function parseNetwork(r: Reader, value: Json): NetworkConfig | undefined {
     const obj = r.object(value, "network", knownKeys.network);
@@ -9,7 +9,7 @@ export function parseNetwork(r: Reader, value: Json): NetworkConfig | undefined 
         return undefined;
     }
     const d = defaults.network;
-    const access = r.oneOf(obj.access, "network.access", ["private", "public"] as const, d.access);
+    const access = r.oneOf(obj.access, "network.access", allowedValues("network.access"), d.access);
     const addressSpace = r.string(obj.addressSpace, "network.addressSpace", { fallback: d.addressSpace });
     const serverSubnet = r.string(obj.serverSubnet, "network.serverSubnet", { fallback: d.serverSubnet });
     const vmSubnet = r.string(obj.vmSubnet, "network.vmSubnet", { fallback: d.vmSubnet });
