@@ -3,6 +3,7 @@ import * as postgresql from "@pulumi/postgresql";
 import { ChildNames } from "./childNames";
 import { Cloud } from "./cloud";
 import { AccessLevel, DatabaseAccess, EntraAdmin, PrincipalKind } from "./config";
+import { objectOwners } from "./decisions";
 import { EntraRole } from "./roles";
 import { EntraGrants } from "./sql";
 import { providerCaFor, rootCaFileForProvider } from "./tlsRoots";
@@ -154,13 +155,9 @@ export class EntraAccess extends pulumi.ComponentResource {
      * privileges are set for objects each of them creates.
      */
     private objectOwners(args: EntraAccessArgs, database: string): { name: string; role?: EntraRole }[] {
-        const owners: { name: string; role?: EntraRole }[] = [{ name: args.deployer.name }];
-        for (const identity of args.identities) {
-            if (identity.access.some((a) => a.database === database && a.level === "admin")) {
-                owners.push({ name: identity.name, role: this.roles.get(identity.name) });
-            }
-        }
-        return owners;
+        // The deployer first (it has no role here), then each identity with `admin` (decisions/owners.ts).
+        return objectOwners(args.deployer.name, args.identities, database)
+            .map((owner, index) => (index === 0 ? { name: owner } : { name: owner, role: this.roles.get(owner) }));
     }
 
     private grant(

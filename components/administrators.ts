@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import { ChildNames } from "./childNames";
 import { AdminType, EntraAdmin } from "./config";
+import { chain } from "./decisions";
 
 export interface EntraAdministratorsArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -45,21 +46,19 @@ export class EntraAdministrators extends pulumi.ComponentResource {
         if (args.admins.length === 0) {
             throw new Error("EntraAdministrators needs at least one admin (an Entra-only server without one is a lockout).");
         }
-        let previous: pulumi.Input<pulumi.Resource>[] = args.after;
         const names = new ChildNames(args.admins.map((a) => a.name));
-        this.admins = args.admins.map((admin) => {
+        // One after another (decisions/writeChain.ts): the first after every earlier server write.
+        this.admins = chain(args.admins, args.after, (admin, after) => {
             // Named by identity, not position: reordering the chain re-links admins without replacing them.
             const child = names.name(name, { identity: admin.name }, admin.objectId.slice(0, 8));
-            const resource = new dbforpostgresql.AdministratorsMicrosoftEntra(child.name, {
+            return new dbforpostgresql.AdministratorsMicrosoftEntra(child.name, {
                 resourceGroupName: args.resourceGroupName,
                 serverName: args.serverName,
                 objectId: admin.objectId,
                 principalName: admin.name,
                 principalType: adminPrincipalTypes[admin.type],
                 tenantId: args.tenantId,
-            }, { parent: this, dependsOn: previous, aliases: child.aliases });
-            previous = [resource];
-            return resource;
+            }, { parent: this, dependsOn: after, aliases: child.aliases });
         });
         this.last = this.admins[this.admins.length - 1];
         this.registerOutputs({ names: args.admins.map((a) => a.name) });

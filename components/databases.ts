@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type { Cloud } from "./cloud";
+import { chain, databaseOwner } from "./decisions";
 import { EntraDatabase } from "./sql";
 import { providerCaFor } from "./tlsRoots";
 
@@ -43,16 +44,16 @@ export class Databases extends pulumi.ComponentResource {
         super("entra-postgres:databases:Databases", name, {}, opts);
         this.databases = new Map();
         this.owned = new Map();
-        let previous = args.after;
-        for (const database of args.names) {
+        // One after another (decisions/writeChain.ts), the first after the last admin; the deployer owns each.
+        chain<string, dbforpostgresql.Database, pulumi.Input<pulumi.Resource>>(args.names, [args.after], (database, after) => {
             const owned = new EntraDatabase(`${name}-${database}-owned`, {
                 serverFqdn: args.serverFqdn,
-                adminLogin: args.deployerLogin,
+                adminLogin: databaseOwner(args.deployerLogin),
                 cloud: args.cloud,
                 databaseName: database,
                 collation: databaseCollation,
                 caCertificate: providerCaFor(args.cloud),
-            }, { parent: this, dependsOn: [previous], protect: args.protect });
+            }, { parent: this, dependsOn: after, protect: args.protect });
             const resource = new dbforpostgresql.Database(`${name}-${database}`, {
                 resourceGroupName: args.resourceGroupName,
                 serverName: args.serverName,
@@ -62,8 +63,8 @@ export class Databases extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [owned], protect: args.protect });
             this.owned.set(database, owned);
             this.databases.set(database, resource);
-            previous = resource;
-        }
+            return resource;
+        });
         this.registerOutputs({ names: [...args.names] });
     }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import { diagnosticSettingFor } from "./decisions";
 
 export interface ServerDiagnosticsArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -30,13 +31,7 @@ export class ServerDiagnostics extends pulumi.ComponentResource {
             retentionInDays: args.retentionDays,
             tags: args.tags,
         }, { parent: this });
-        this.setting = new monitor.DiagnosticSetting(`${name}-setting`, {
-            resourceUri: args.serverId,
-            workspaceId: this.workspace.id,
-            logAnalyticsDestinationType: "Dedicated",
-            logs: [{ categoryGroup: "allLogs", enabled: true }],
-            metrics: [{ category: "AllMetrics", enabled: true }],
-        }, { parent: this });
+        this.setting = new monitor.DiagnosticSetting(`${name}-setting`, diagnosticSettingFor<pulumi.Input<string>>(args.serverId, this.workspace.id), { parent: this });
         this.registerOutputs({ workspaceId: this.workspace.id });
     }
 }

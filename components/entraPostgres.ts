@@ -7,6 +7,7 @@ import { StackConfig } from "./config";
 import { AccessIdentity, EntraAccess } from "./access";
 import { EntraAdministrators } from "./administrators";
 import { Databases } from "./databases";
+import { accessIdentities, defaultDatabaseOf } from "./decisions";
 import { ServerDiagnostics } from "./diagnostics";
 import { EntraNetwork } from "./network";
 import { FlexibleServer } from "./server";
@@ -157,22 +158,13 @@ export class EntraPostgres extends pulumi.ComponentResource {
             this.vmConnectCommand = vmLoginCommand(config.vm.adminUsername, config.vm.name, this.defaultDatabase);
         }
 
-        const identities: AccessIdentity[] = config.principals.map((p) => ({
-            name: p.name,
-            objectId: p.objectId,
-            type: p.type,
-            access: p.access,
-        }));
-        if (this.vm) {
-            // The VM's system-assigned identity is a service principal named after the VM.
-            identities.unshift({
-                name: this.vm.roleName,
-                objectId: this.vm.principalId,
-                type: "service",
-                access: config.vm.access,
-                dependsOn: [this.vm.vm],
-            });
-        }
+        // The VM's identity first, then each principal (decisions/identities.ts).
+        const identities: AccessIdentity[] = accessIdentities<pulumi.Input<string>, pulumi.Resource>(config.principals, this.vm && {
+            roleName: this.vm.roleName,
+            principalId: this.vm.principalId,
+            access: config.vm.access,
+            resource: this.vm.vm,
+        });
         this.access = new EntraAccess(`${name}-access`, {
             serverFqdn: this.server.fqdn,
             cloud: config.cloud,
@@ -192,7 +184,4 @@ export class EntraPostgres extends pulumi.ComponentResource {
 }
 
 /** See `EntraPostgres.defaultDatabase`. */
-export function defaultDatabaseOf(config: Pick<StackConfig, "vm" | "databases">): string {
-    const vmDatabase = config.vm.enabled ? config.vm.access[0]?.database : undefined;
-    return vmDatabase ?? config.databases[0] ?? "postgres";
-}
+export { defaultDatabaseOf } from "./decisions";

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as random from "@pulumi/random";
 import { AuthMode, IpRange, ServerConfig } from "./config";
+import { chain, firewallRules, lastOf, parameterChildSuffix } from "./decisions";
 
 export interface FlexibleServerArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -134,46 +135,24 @@ export class FlexibleServer extends pulumi.ComponentResource {
             return f;
         });
 
-        let previous: pulumi.Resource = this.server;
-        this.parameters = Object.entries(config.parameters).map(([parameter, value]) => {
-            const write = new dbforpostgresql.Configuration(`${name}-param-${parameter.replace(/[._]/g, "-")}`, {
-                resourceGroupName,
-                serverName: this.server.name,
-                configurationName: parameter,
-                value,
-                source: "user-override",
-            }, { parent: this, dependsOn: [previous] });
-            previous = write;
-            return write;
-        });
-
-        this.firewallRules = [];
-        if (args.firewall) {
-            const rules: { ruleName: string; start: pulumi.Input<string>; end: pulumi.Input<string> }[] = args.firewall.allowedIps.map((ip) => ({
-                ruleName: `allow-${ip.start.replace(/\./g, "-")}` + (ip.start === ip.end ? "" : `-to-${ip.end.replace(/\./g, "-")}`),
-                start: ip.start,
-                end: ip.end,
-            }));
-            for (const [ruleName, address] of Object.entries(args.firewall.extraAddresses ?? {})) {
-                rules.push({ ruleName, start: address, end: address });
-            }
-            if (args.firewall.allowAzureServices) {
-                // Azure's special 0.0.0.0 rule: any Azure service, of any tenant. Only with the explicit opt-in.
-                rules.push({ ruleName: "AllowAllAzureServicesAndResourcesWithinAzureIps", start: "0.0.0.0", end: "0.0.0.0" });
-            }
-            for (const rule of rules) {
-                const write: dbforpostgresql.FirewallRule = new dbforpostgresql.FirewallRule(`${name}-fw-${rule.ruleName}`, {
-                    resourceGroupName,
-                    serverName: this.server.name,
-                    firewallRuleName: rule.ruleName,
-                    startIpAddress: rule.start,
-                    endIpAddress: rule.end,
-                }, { parent: this, dependsOn: [previous] });
-                previous = write;
-                this.firewallRules.push(write);
-            }
-        }
-        this.lastWrite = previous;
+        // One chain (see decisions/writeChain.ts): the parameters, then the firewall rules, each after the one before.
+        const parameters = Object.entries(config.parameters);
+        this.parameters = chain(parameters, [this.server], ([parameter, value], after) => new dbforpostgresql.Configuration(`${name}-param-${parameterChildSuffix(parameter)}`, {
+            resourceGroupName,
+            serverName: this.server.name,
+            configurationName: parameter,
+            value,
+            source: "user-override",
+        }, { parent: this, dependsOn: after }));
+        const rules = args.firewall ? firewallRules(args.firewall) : [];
+        this.firewallRules = chain(rules, [lastOf<pulumi.Resource>(this.parameters, this.server)], (rule, after) => new dbforpostgresql.FirewallRule(`${name}-fw-${rule.ruleName}`, {
+            resourceGroupName,
+            serverName: this.server.name,
+            firewallRuleName: rule.ruleName,
+            startIpAddress: rule.start,
+            endIpAddress: rule.end,
+        }, { parent: this, dependsOn: after }));
+        this.lastWrite = lastOf<pulumi.Resource>(this.firewallRules, lastOf<pulumi.Resource>(this.parameters, this.server));
 
         this.registerOutputs({
             serverName: this.serverName,
