@@ -10,7 +10,11 @@ export const knownKeys = {
     admin: ["name", "objectId", "type"],
     principal: ["name", "objectId", "type", "access"],
     access: ["database", "level"],
-    network: ["access", "addressSpace", "serverSubnet", "vmSubnet", "allowedIps", "allowAzureServices", "routeTable", "natGateway"],
+    network: [
+        "access", "addressSpace", "serverSubnet", "vmSubnet", "endpointSubnet", "allowedIps", "allowAzureServices", "routeTable",
+        "natGateway", "existing", "dnsZoneLinks",
+    ],
+    existingNetwork: ["serverSubnetId", "vmSubnetId", "privateDnsZoneId", "endpointSubnetId"],
     server: [
         "name", "version", "sku", "tier", "storageGb", "highAvailability", "availabilityZone", "backupRetentionDays",
         "geoRedundantBackup", "maintenanceWindow", "parameters",
@@ -30,6 +34,7 @@ export const defaults = {
         addressSpace: "10.20.0.0/16",
         serverSubnet: "10.20.1.0/24",
         vmSubnet: "10.20.2.0/24",
+        endpointSubnet: "10.20.3.0/24",
         allowAzureServices: false,
         routeTable: false,
         natGateway: true,
