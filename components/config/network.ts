@@ -187,10 +187,14 @@ function parseExisting(r: Reader, network: Obj, access: NetworkAccess | undefine
 }
 
 /**
- * Which private DNS zone each mode needs. VNet integration: a zone whose name ends with the cloud's
- * `private.postgres.database.<suffix>` (Learn, "Network with private access (VNet integration)", private DNS
- * zone). Private endpoint: exactly the cloud's `privatelink.postgres.database.<suffix>` (Learn, "Azure
- * Private Endpoint private DNS zone values"). Sources in contracts/azure/Microsoft.DBforPostgreSQL.json.
+ * Which private DNS zone each mode needs. Private endpoint: exactly the cloud's
+ * `privatelink.postgres.database.<suffix>` (Learn, "Azure Private Endpoint private DNS zone values",
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-dns, Commercial, Government and China tables;
+ * recorded in contracts/azure/Microsoft.Network.json, PrivateDnsZoneGroup). VNet integration: a zone whose name
+ * ends with the cloud's `private.postgres.database.<suffix>`, the shape the stack itself creates
+ * (`<server>.private.postgres.database.<suffix>`). Unconfirmed: the Learn page that states the naming rule of a
+ * VNet-integrated server's zone was not available to read; Azure may accept other names ending in
+ * `.postgres.database.<suffix>`, which this check then refuses (the safe side: nothing is created with them).
  */
 export function dnsZoneNameProblem(zone: string, access: NetworkAccess, cloud: Cloud): string | undefined {
     const name = zone.toLowerCase();
