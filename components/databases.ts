@@ -18,6 +18,8 @@ export interface DatabasesArgs {
     /** The Entra administrator that runs `pulumi up`: it creates, and so owns, every database. */
     deployerLogin: string;
     cloud: Cloud;
+    /** Resources the databases wait for besides `after`, e.g. a private endpoint's DNS zone group and links. */
+    networkReady?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Collation of every database (and its LC_CTYPE). */
@@ -53,7 +55,7 @@ export class Databases extends pulumi.ComponentResource {
                 databaseName: database,
                 collation: databaseCollation,
                 caCertificate: providerCaFor(args.cloud),
-            }, { parent: this, dependsOn: after, protect: args.protect });
+            }, { parent: this, dependsOn: [...after, ...(args.networkReady ?? [])], protect: args.protect });
             const resource = new dbforpostgresql.Database(`${name}-${database}`, {
                 resourceGroupName: args.resourceGroupName,
                 serverName: args.serverName,

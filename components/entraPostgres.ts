@@ -10,6 +10,7 @@ import { Databases } from "./databases";
 import { accessIdentities, defaultDatabaseOf } from "./decisions";
 import { ServerDiagnostics } from "./diagnostics";
 import { EntraNetwork } from "./network";
+import { PostgresPrivateEndpoint } from "./privateEndpoint";
 import { FlexibleServer } from "./server";
 import { IdentityVm } from "./vm";
 
@@ -24,6 +25,8 @@ import { IdentityVm } from "./vm";
 export class EntraPostgres extends pulumi.ComponentResource {
     readonly resourceGroupName: pulumi.Output<string>;
     readonly network: EntraNetwork;
+    /** `private-endpoint` access only: the endpoint, its DNS zone group and the zone's links. */
+    readonly privateEndpoint?: PostgresPrivateEndpoint;
     readonly server: FlexibleServer;
     readonly administrators: EntraAdministrators;
     readonly databases: Databases;
@@ -69,16 +72,25 @@ export class EntraPostgres extends pulumi.ComponentResource {
         this.entraAdmins = config.admins.map((a) => `${a.name} (${a.type})`);
         this.connectCommand = humanConnectCommand(this.fqdn, config.cloud, this.defaultDatabase);
 
+        const net = config.network;
         this.network = new EntraNetwork(`${name}-net`, {
             resourceGroupName,
             location,
-            config: config.network,
+            access: net.access,
             serverName: config.server.name,
             cloud: config.cloud,
+            addressSpace: net.addressSpace,
+            serverSubnet: net.serverSubnet,
+            vmSubnet: net.vmSubnet,
+            endpointSubnet: net.endpointSubnet,
+            routeTable: net.routeTable,
+            natGateway: net.natGateway,
+            existing: net.existing,
+            // With a private endpoint the zone belongs to the endpoint, and so do its extra links.
+            dnsZoneLinks: net.access === "private" ? [...net.dnsZoneLinks] : undefined,
             tags,
         }, child);
 
-        const privateAccess = config.network.access === "private";
         const vmEgress = this.network.natPublicIp && config.vm.enabled ? this.network.natPublicIp.ipAddress : undefined;
         this.server = new FlexibleServer(`${name}-pg`, {
             resourceGroupName,
@@ -87,18 +99,23 @@ export class EntraPostgres extends pulumi.ComponentResource {
             auth: config.auth,
             administratorLogin: config.administratorLogin,
             tenantId: this.tenantId,
-            privateNetwork: privateAccess && this.network.serverSubnet && this.network.dnsZone
+            publicNetworkAccess: net.access === "public" ? "Enabled" : "Disabled",
+            privateNetwork: net.access === "private" && this.network.serverSubnetId && this.network.privateDnsZoneId
                 ? {
-                    delegatedSubnetId: this.network.serverSubnet.id,
-                    privateDnsZoneId: this.network.dnsZone.id,
+                    delegatedSubnetId: this.network.serverSubnetId,
+                    privateDnsZoneId: this.network.privateDnsZoneId,
                     dependsOn: this.network.serverDependencies,
                 }
                 : undefined,
-            firewall: privateAccess
+            // Firewall rules only with public access. With a private endpoint and no public access "the server is
+            // accessible only through private endpoints" (Learn, "Azure Database for PostgreSQL networking with
+            // Private Link", "Private Link combined with firewall rules"; MicrosoftDocs/azure-databases-docs
+            // articles/postgresql/flexible-server/concepts-networking-private-link.md at 02732be).
+            firewall: net.access !== "public"
                 ? undefined
                 : {
-                    allowedIps: config.network.allowedIps,
-                    allowAzureServices: config.network.allowAzureServices,
+                    allowedIps: net.allowedIps,
+                    allowAzureServices: net.allowAzureServices,
                     // The VM reaches a public server from its NAT gateway's address.
                     extraAddresses: vmEgress ? {
                         "allow-vm-egress": vmEgress.apply((ip) => {
@@ -110,6 +127,26 @@ export class EntraPostgres extends pulumi.ComponentResource {
             protect: config.protect,
             tags,
         }, child);
+
+        if (net.access === "private-endpoint" && this.network.endpointSubnetId) {
+            this.privateEndpoint = new PostgresPrivateEndpoint(`${name}-pe`, {
+                resourceGroupName,
+                location,
+                serverId: this.server.server.id,
+                subnetId: this.network.endpointSubnetId,
+                cloud: config.cloud,
+                privateDnsZoneId: net.existing?.privateDnsZoneId,
+                virtualNetworkId: this.network.vnetId,
+                dnsZoneLinks: [...net.dnsZoneLinks],
+                // Azure runs one management operation per server at a time (azurerm #19962): the endpoint's
+                // connection to the server comes after the server's parameter writes, and the admins after it.
+                dependsOn: [this.server.lastWrite],
+                tags,
+            }, child);
+        }
+        // Roles, grants and databases need the server's name to resolve to a private address: with a private
+        // endpoint that happens once the zone group and the zone's VNet links exist.
+        const networkReady = this.privateEndpoint?.ready ?? [];
 
         if (config.diagnostics.enabled) {
             this.diagnostics = new ServerDiagnostics(`${name}-diag`, {
@@ -126,7 +163,7 @@ export class EntraPostgres extends pulumi.ComponentResource {
             serverName: this.server.serverName,
             tenantId: this.tenantId,
             admins: config.admins,
-            after: [this.server.lastWrite],
+            after: this.privateEndpoint ? [this.server.lastWrite, this.privateEndpoint.endpoint] : [this.server.lastWrite],
         }, child);
 
         this.databases = new Databases(`${name}-db`, {
@@ -138,14 +175,15 @@ export class EntraPostgres extends pulumi.ComponentResource {
             serverFqdn: this.server.fqdn,
             deployerLogin: config.deployer.name,
             cloud: config.cloud,
+            networkReady,
         }, child);
 
-        if (config.vm.enabled) {
+        if (config.vm.enabled && this.network.vmSubnetId) {
             this.vm = new IdentityVm(`${name}-client`, {
                 resourceGroupName,
                 location,
                 config: config.vm,
-                subnetId: this.network.vmSubnet.id,
+                subnetId: this.network.vmSubnetId,
                 serverFqdn: this.fqdn,
                 defaultDatabase: this.defaultDatabase,
                 cloud: config.cloud,
@@ -165,6 +203,9 @@ export class EntraPostgres extends pulumi.ComponentResource {
             access: config.vm.access,
             resource: this.vm.vm,
         });
+        for (const identity of identities) {
+            identity.dependsOn = [...(identity.dependsOn ?? []), ...networkReady];
+        }
         this.access = new EntraAccess(`${name}-access`, {
             serverFqdn: this.server.fqdn,
             cloud: config.cloud,

@@ -15,6 +15,7 @@ export type {
     DatabaseAccess,
     Principal,
     NetworkAccess,
+    ExistingNetwork,
     IpRange,
     NetworkConfig,
     HighAvailability,
@@ -27,7 +28,8 @@ export type {
 
 // Components.
 export { EntraPostgres } from "./entraPostgres";
-export { EntraNetwork, type EntraNetworkArgs } from "./network";
+export { EntraNetwork, type EntraNetworkArgs, type ExistingNetworkArgs } from "./network";
+export { PostgresPrivateEndpoint, postgresGroupId, type PostgresPrivateEndpointArgs } from "./privateEndpoint";
 export { FlexibleServer, type FlexibleServerArgs } from "./server";
 export { EntraAdministrators, type EntraAdministratorsArgs } from "./administrators";
 export { Databases, type DatabasesArgs } from "./databases";

@@ -2,53 +2,134 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { Cloud, cloudEndpoints } from "./cloud";
-import { NetworkConfig } from "./config";
+import { NetworkAccess } from "./config";
+import { defaults } from "./config/settings";
+import { linkZone, zoneFromId } from "./dnsZoneLinks";
+
+/** Network resources that already exist; ids may come from another resource or stack. */
+export interface ExistingNetworkArgs {
+    /** `private`: a subnet delegated to `Microsoft.DBforPostgreSQL/flexibleServers`, with outbound 443 to `AzureActiveDirectory`. */
+    serverSubnetId?: pulumi.Input<string>;
+    /** The VM's subnet. */
+    vmSubnetId?: pulumi.Input<string>;
+    /** The server's private DNS zone (`private`: `*.private.postgres.database.<suffix>`; `private-endpoint`: `privatelink.postgres.database.<suffix>`). */
+    privateDnsZoneId?: pulumi.Input<string>;
+    /** `private-endpoint`: the subnet that holds the private endpoint. */
+    endpointSubnetId?: pulumi.Input<string>;
+}
 
 export interface EntraNetworkArgs {
-    /** Resource group of every network resource. */
+    /** Resource group of every network resource the component creates. */
     resourceGroupName: pulumi.Input<string>;
-    location: string;
-    /** Address plan and access mode (validated config). */
-    config: NetworkConfig;
-    /** Server name: the private DNS zone is `<server>.<cloud's private postgres suffix>`. */
+    location: pulumi.Input<string>;
+    /**
+     * How clients reach the server. `private` (default): VNet integration, a delegated subnet and a private DNS
+     * zone. `private-endpoint`: a subnet for the private endpoint (the endpoint and its zone are
+     * `PostgresPrivateEndpoint`). `public`: only the VM's network.
+     */
+    access?: NetworkAccess;
+    /** Server name: the `private` DNS zone is `<server>.<cloud's private postgres suffix>`. */
     serverName: string;
-    cloud: Cloud;
+    /** Cloud of the DNS suffixes. Default `public`. */
+    cloud?: Cloud;
+    /** VNet address space. Default `10.20.0.0/16`. Not used with `existing`. */
+    addressSpace?: string;
+    /** `private`: prefix of the delegated subnet (at least a /28). Default `10.20.1.0/24`. */
+    serverSubnet?: string;
+    /** Prefix of the VM subnet. Default `10.20.2.0/24`. */
+    vmSubnet?: string;
+    /** `private-endpoint`: prefix of the endpoint subnet. Default `10.20.3.0/24`. */
+    endpointSubnet?: string;
+    /** `private`: a route table on the server subnet routing `AzureActiveDirectory` to `Internet`. Default false. */
+    routeTable?: boolean;
+    /** A NAT gateway for the VM subnet's outbound traffic (new VNets have no default outbound access). Default true. */
+    natGateway?: boolean;
+    /**
+     * Use these instead of creating a network: with it the component declares no VNet, subnet, NSG, route table,
+     * NAT gateway or DNS zone, and exposes the given ids. The network must already have what the mode needs
+     * (README, "Network line of sight for the role provider"); nothing here can check it.
+     */
+    existing?: ExistingNetworkArgs;
+    /** `private`: further VNets (ids) linked to the server's DNS zone, created or existing. Default none. */
+    dnsZoneLinks?: pulumi.Input<string>[];
     tags?: Record<string, string>;
 }
 
 /**
  * The network a Flexible Server needs for Entra authentication.
  *
- * Always: a VNet and a VM subnet with its own NSG (and, by default, a NAT gateway for outbound access: new
- * VNets have no default outbound access). Private access adds a subnet delegated to
+ * By default (stack-created): a VNet and a VM subnet with its own NSG (and, by default, a NAT gateway for
+ * outbound access: new VNets have no default outbound access). `private` adds a subnet delegated to
  * `Microsoft.DBforPostgreSQL/flexibleServers`, a private DNS zone linked to the VNet, and what Entra needs on a
  * private server: an outbound NSG rule to the `AzureActiveDirectory` service tag and, with a route table, a
  * route to that tag with next hop `Internet`. Learn: "Microsoft Entra authentication with Azure Database for
  * PostgreSQL flexible server", https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-azure-ad-authentication (network requirements, private access).
+ * `private-endpoint` adds an endpoint subnet with its own NSG and no delegation; the server is not in a subnet
+ * of this network, so it needs no Entra rule or route here.
+ *
+ * With `existing` it creates none of that (only the extra `dnsZoneLinks`) and exposes the ids given.
  */
 export class EntraNetwork extends pulumi.ComponentResource {
-    readonly vnet: network.VirtualNetwork;
-    readonly vmSubnet: network.Subnet;
+    /** Stack-created network only. */
+    readonly vnet?: network.VirtualNetwork;
+    readonly vmSubnet?: network.Subnet;
     readonly natPublicIp?: network.PublicIPAddress;
-    /** Private access only. */
+    /** `private`, stack-created only. */
     readonly serverSubnet?: network.Subnet;
     readonly serverNsg?: network.NetworkSecurityGroup;
     readonly routeTable?: network.RouteTable;
     readonly dnsZone?: privatedns.PrivateZone;
-    /** Resources the server must wait for (subnet, zone and its VNet link). */
+    /** `private-endpoint`, stack-created only. */
+    readonly endpointSubnet?: network.Subnet;
+    /** The VNet (stack-created only). */
+    readonly vnetId?: pulumi.Output<string>;
+    /** The VM's subnet, created or given. */
+    readonly vmSubnetId?: pulumi.Output<string>;
+    /** `private`: the delegated subnet, created or given. */
+    readonly serverSubnetId?: pulumi.Output<string>;
+    /** `private`: the server's private DNS zone, created or given. */
+    readonly privateDnsZoneId?: pulumi.Output<string>;
+    /** `private-endpoint`: the endpoint's subnet, created or given. */
+    readonly endpointSubnetId?: pulumi.Output<string>;
+    /** The `dnsZoneLinks` links (`private`). */
+    readonly extraZoneLinks: privatedns.VirtualNetworkLink[];
+    /** Resources the server must wait for (subnet, zone and its VNet links). */
     readonly serverDependencies: pulumi.Resource[];
 
     constructor(name: string, args: EntraNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("entra-postgres:network:EntraNetwork", name, {}, opts);
         const child = { parent: this };
-        const { resourceGroupName, location, config, tags } = args;
+        const { resourceGroupName, location, tags } = args;
+        const access = args.access ?? defaults.network.access;
+        const cloud = args.cloud ?? defaults.cloud;
+        this.serverDependencies = [];
+        this.extraZoneLinks = [];
 
+        if (args.existing) {
+            const given = (id?: pulumi.Input<string>) => (id === undefined ? undefined : pulumi.output(id));
+            this.vmSubnetId = given(args.existing.vmSubnetId);
+            if (access === "private") {
+                this.serverSubnetId = given(args.existing.serverSubnetId);
+                this.privateDnsZoneId = given(args.existing.privateDnsZoneId);
+                if (this.privateDnsZoneId) {
+                    this.extraZoneLinks = linkZone(`${name}-dns`, zoneFromId(this.privateDnsZoneId), args.dnsZoneLinks ?? [], child, tags);
+                }
+                this.serverDependencies.push(...this.extraZoneLinks);
+            } else if (access === "private-endpoint") {
+                this.endpointSubnetId = given(args.existing.endpointSubnetId);
+            }
+            this.registerOutputs({ vmSubnetId: this.vmSubnetId, serverSubnetId: this.serverSubnetId, dnsZoneId: this.privateDnsZoneId, endpointSubnetId: this.endpointSubnetId });
+            return;
+        }
+
+        const d = defaults.network;
         this.vnet = new network.VirtualNetwork(`${name}-vnet`, {
             resourceGroupName,
             location,
-            addressSpace: { addressPrefixes: [config.addressSpace] },
+            addressSpace: { addressPrefixes: [args.addressSpace ?? d.addressSpace] },
             tags,
         }, child);
+        this.vnetId = this.vnet.id;
 
         const vmNsg = new network.NetworkSecurityGroup(`${name}-vm-nsg`, {
             resourceGroupName,
@@ -59,7 +140,7 @@ export class EntraNetwork extends pulumi.ComponentResource {
         }, child);
 
         let natGateway: network.NatGateway | undefined;
-        if (config.natGateway) {
+        if (args.natGateway ?? d.natGateway) {
             this.natPublicIp = new network.PublicIPAddress(`${name}-nat-ip`, {
                 resourceGroupName,
                 location,
@@ -76,8 +157,7 @@ export class EntraNetwork extends pulumi.ComponentResource {
             }, child);
         }
 
-        this.serverDependencies = [];
-        if (config.access === "private") {
+        if (access === "private") {
             this.serverNsg = new network.NetworkSecurityGroup(`${name}-server-nsg`, {
                 resourceGroupName,
                 location,
@@ -97,7 +177,7 @@ export class EntraNetwork extends pulumi.ComponentResource {
                 tags,
             }, child);
 
-            if (config.routeTable) {
+            if (args.routeTable ?? d.routeTable) {
                 this.routeTable = new network.RouteTable(`${name}-server-routes`, {
                     resourceGroupName,
                     location,
@@ -114,7 +194,7 @@ export class EntraNetwork extends pulumi.ComponentResource {
             this.serverSubnet = new network.Subnet(`${name}-server-subnet`, {
                 resourceGroupName,
                 virtualNetworkName: this.vnet.name,
-                addressPrefix: config.serverSubnet,
+                addressPrefix: args.serverSubnet ?? d.serverSubnet,
                 delegations: [{ name: "postgres-flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
                 networkSecurityGroup: { id: this.serverNsg.id },
                 routeTable: this.routeTable ? { id: this.routeTable.id } : undefined,
@@ -124,7 +204,7 @@ export class EntraNetwork extends pulumi.ComponentResource {
             this.dnsZone = new privatedns.PrivateZone(`${name}-dns`, {
                 resourceGroupName,
                 location: "global",
-                privateZoneName: `${args.serverName}.${cloudEndpoints[args.cloud].privateDnsSuffix}`,
+                privateZoneName: `${args.serverName}.${cloudEndpoints[cloud].privateDnsSuffix}`,
                 tags,
             }, child);
 
@@ -136,13 +216,16 @@ export class EntraNetwork extends pulumi.ComponentResource {
                 registrationEnabled: false,
                 tags,
             }, child);
-            this.serverDependencies.push(this.serverSubnet, this.dnsZone, link);
+            this.extraZoneLinks = linkZone(`${name}-dns`, { resourceGroupName, zoneName: this.dnsZone.name }, args.dnsZoneLinks ?? [], child, tags);
+            this.serverDependencies.push(this.serverSubnet, this.dnsZone, link, ...this.extraZoneLinks);
+            this.serverSubnetId = this.serverSubnet.id;
+            this.privateDnsZoneId = this.dnsZone.id;
         }
 
         this.vmSubnet = new network.Subnet(`${name}-vm-subnet`, {
             resourceGroupName,
             virtualNetworkName: this.vnet.name,
-            addressPrefix: config.vmSubnet,
+            addressPrefix: args.vmSubnet ?? d.vmSubnet,
             networkSecurityGroup: { id: vmNsg.id },
             natGateway: natGateway ? { id: natGateway.id } : undefined,
             defaultOutboundAccess: false,
@@ -152,12 +235,31 @@ export class EntraNetwork extends pulumi.ComponentResource {
             // wait for the server, so the VM's subnet goes second.
             dependsOn: this.serverSubnet ? [this.serverSubnet] : [],
         });
+        this.vmSubnetId = this.vmSubnet.id;
+
+        if (access === "private-endpoint") {
+            const endpointNsg = new network.NetworkSecurityGroup(`${name}-endpoint-nsg`, {
+                resourceGroupName,
+                location,
+                securityRules: [],
+                tags,
+            }, child);
+            this.endpointSubnet = new network.Subnet(`${name}-endpoint-subnet`, {
+                resourceGroupName,
+                virtualNetworkName: this.vnet.name,
+                addressPrefix: args.endpointSubnet ?? d.endpointSubnet,
+                networkSecurityGroup: { id: endpointNsg.id },
+                defaultOutboundAccess: false,
+            }, { parent: this, dependsOn: [this.vmSubnet] });
+            this.endpointSubnetId = this.endpointSubnet.id;
+        }
 
         this.registerOutputs({
             vnetId: this.vnet.id,
             vmSubnetId: this.vmSubnet.id,
             serverSubnetId: this.serverSubnet?.id,
             dnsZoneId: this.dnsZone?.id,
+            endpointSubnetId: this.endpointSubnetId,
         });
     }
 }

@@ -22,6 +22,14 @@ export interface FlexibleServerArgs {
         /** Subnet, zone and VNet link: the server is created only when all exist. */
         dependsOn: pulumi.Input<pulumi.Resource>[];
     };
+    /**
+     * Whether the server takes connections from public networks. Default: `Disabled` with `privateNetwork`,
+     * else `Enabled`. `Disabled` without `privateNetwork` is private endpoint access: no delegated subnet and no
+     * DNS zone on the server, clients come through a `PostgresPrivateEndpoint`, and no firewall rule applies
+     * (so `firewall` is refused). Learn: "Azure Database for PostgreSQL networking with Private Link",
+     * https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-private-link.
+     */
+    publicNetworkAccess?: "Enabled" | "Disabled";
     /** Public access: firewall ranges. Never allow-all; the `0.0.0.0` rule only through `allowAzureServices`. */
     firewall?: {
         allowedIps: readonly IpRange[];
@@ -73,6 +81,13 @@ export class FlexibleServer extends pulumi.ComponentResource {
         super("entra-postgres:server:FlexibleServer", name, {}, opts);
         const { config, resourceGroupName } = args;
         const mixed = args.auth === "mixed";
+        const publicNetworkAccess = args.publicNetworkAccess ?? (args.privateNetwork ? "Disabled" : "Enabled");
+        if (args.privateNetwork && publicNetworkAccess === "Enabled") {
+            throw new Error(`${name}: a VNet-integrated server (privateNetwork) has public network access Disabled; remove publicNetworkAccess.`);
+        }
+        if (args.firewall && publicNetworkAccess === "Disabled") {
+            throw new Error(`${name}: firewall rules apply to public access only; remove firewall or set publicNetworkAccess to Enabled.`);
+        }
 
         let password: random.RandomPassword | undefined;
         if (mixed) {
@@ -118,7 +133,7 @@ export class FlexibleServer extends pulumi.ComponentResource {
                     delegatedSubnetResourceId: args.privateNetwork.delegatedSubnetId,
                     privateDnsZoneArmResourceId: args.privateNetwork.privateDnsZoneId,
                 }
-                : { publicNetworkAccess: "Enabled" },
+                : { publicNetworkAccess },
             tags: args.tags,
         }, {
             parent: this,

@@ -30,6 +30,14 @@ function rules(list: unknown, format: (rule: Record<string, unknown>) => string)
     return Array.isArray(list) && list.length > 0 ? list.map((r) => format(r as Record<string, unknown>)).join("; ") : undefined;
 }
 
+/**
+ * A resource placed in a network the stack does not create (`network.existing`): what it relies on there is
+ * outside the program, so the offline plan cannot check it (README, "Network line of sight for the role provider").
+ */
+function existingNetworkNote(needs: string): string {
+    return `existing network: ${needs} cannot be checked offline; make sure they are in place`;
+}
+
 /** What a reviewer looks at for each resource type. */
 export function details(r: RecordedRegistration): Record<string, string> {
     const d: Record<string, string | undefined> = {};
@@ -40,7 +48,14 @@ export function details(r: RecordedRegistration): Record<string, string> {
             d.tenant = show(r, "authConfig.tenantId") ?? `${unknownText} (the deploying credential's tenant)`;
             d.version = show(r, "version");
             d.sku = `${show(r, "sku.name")} (${show(r, "sku.tier")})`;
-            d.network = get(r, "network.publicNetworkAccess") === "Disabled" ? "private (VNet-integrated, public access disabled)" : "public (firewall rules)";
+            d.network = get(r, "network.publicNetworkAccess") !== "Disabled"
+                ? "public (firewall rules)"
+                : get(r, "network.delegatedSubnetResourceId") || r.unknownPaths.includes("network.delegatedSubnetResourceId")
+                    ? "private (VNet-integrated, public access disabled)"
+                    : "private endpoint (public access disabled, no delegated subnet, no firewall rules)";
+            if (get(r, "network.delegatedSubnetResourceId") && !(r.propertyDependencies.network ?? []).length) {
+                d.existingNetwork = existingNetworkNote("the subnet's delegation to Microsoft.DBforPostgreSQL/flexibleServers, the outbound rule and route to AzureActiveDirectory, the zone's link to the VNet");
+            }
             d.highAvailability = show(r, "highAvailability.mode");
             d.backup = `${show(r, "backup.backupRetentionDays")} days, geo-redundant ${show(r, "backup.geoRedundantBackup")}`;
             d.protect = String(r.protect ?? false);
@@ -77,6 +92,20 @@ export function details(r: RecordedRegistration): Record<string, string> {
         case "azure-native:privatedns:PrivateZone":
             d.zone = show(r, "privateZoneName");
             break;
+        case "azure-native:privatedns:VirtualNetworkLink":
+            d.zone = show(r, "privateZoneName");
+            d.vnet = show(r, "virtualNetwork.id");
+            break;
+        case "azure-native:network:PrivateEndpoint":
+            d.target = rules(get(r, "privateLinkServiceConnections"), (x) => `${(x.groupIds as string[] | undefined)?.join(", ")} of ${x.privateLinkServiceId ?? unknownText}`);
+            d.subnet = show(r, "subnet.id");
+            if (!(r.propertyDependencies.subnet ?? []).length) {
+                d.existingNetwork = existingNetworkNote("the subnet's NSG and routes, the zone's links to the VNets that resolve the server");
+            }
+            break;
+        case "azure-native:network:PrivateDnsZoneGroup":
+            d.zones = rules(get(r, "privateDnsZoneConfigs"), (x) => String(x.privateDnsZoneId ?? unknownText));
+            break;
         case "azure-native:compute:VirtualMachine":
             d.identity = show(r, "identity.type");
             d.principalId = show(r, "identity.principalId") ?? unknownText;
@@ -86,6 +115,9 @@ export function details(r: RecordedRegistration): Record<string, string> {
         case "azure-native:network:NetworkInterface":
             d.publicIp = get(r, "ipConfigurations.0.publicIPAddress") ? "yes" : "none";
             d.ipForwarding = show(r, "enableIPForwarding");
+            if (!(r.propertyDependencies.ipConfigurations ?? []).length) {
+                d.existingNetwork = existingNetworkNote("the subnet's NSG, routes and outbound access");
+            }
             break;
         case "pulumi-nodejs:dynamic/entra-postgres:EntraRole":
             d.role = `${show(r, "roleName")} (${show(r, "principalType")})`;

@@ -1,5 +1,5 @@
 /**
- * The sample values the shipped `Pulumi.dev.yaml` and `Pulumi.prod.yaml` carry in place of a tenant's real
+ * The sample values the shipped `Pulumi.dev.yaml`, `Pulumi.prod.yaml` and `Pulumi.corp.yaml` carry in place of a tenant's real
  * ids and keys. A stack that still holds one would deploy admins and roles for identities that do not exist
  * in the tenant, so the plan flags each with its key. (A test keeps this list equal to the shipped files.)
  */
@@ -20,6 +20,8 @@ export const samplePatterns: readonly { pattern: RegExp; what: string }[] = [
     { pattern: /EXAMPLEKEYdoNotUse/, what: "the example SSH public key" },
     { pattern: /^(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+(\/\d+)?$/, what: "an address from a documentation range (RFC 5737)" },
     { pattern: /@contoso\.com$/i, what: "a sample contoso.com user" },
+    // The placeholder subscription of the corp stack's existing network ids.
+    { pattern: /^\/subscriptions\/00000000-0000-0000-0000-000000000000\//i, what: "an ARM id in the placeholder subscription 00000000-0000-0000-0000-000000000000" },
 ];
 
 export interface Placeholder {

@@ -15,6 +15,13 @@ export interface CloudEndpoints {
     readonly serverSuffix: string;
     /** Suffix of the private DNS zone a VNet-integrated server uses. */
     readonly privateDnsSuffix: string;
+    /**
+     * The private DNS zone of a server reached through a private endpoint (`privatelink.<postgres suffix>`).
+     * Learn: "Azure Private Endpoint private DNS zone values", Databases, "Azure Database for PostgreSQL -
+     * Flexible server (Microsoft.DBforPostgreSQL/flexibleServers) / postgresqlServer" per cloud (see
+     * contracts/azure/Microsoft.DBforPostgreSQL.json, privateLink).
+     */
+    readonly privateLinkDnsZone: string;
     /** Name of the cloud for `az cloud set --name`. */
     readonly azCloudName: string;
     /** Microsoft Entra sign-in host, for `@azure/identity`'s `authorityHost`. */
@@ -26,6 +33,7 @@ export const cloudEndpoints: Readonly<Record<Cloud, CloudEndpoints>> = {
         tokenResource: "https://ossrdbms-aad.database.windows.net",
         serverSuffix: "postgres.database.azure.com",
         privateDnsSuffix: "private.postgres.database.azure.com",
+        privateLinkDnsZone: "privatelink.postgres.database.azure.com",
         azCloudName: "AzureCloud",
         authorityHost: "https://login.microsoftonline.com",
     },
@@ -33,6 +41,7 @@ export const cloudEndpoints: Readonly<Record<Cloud, CloudEndpoints>> = {
         tokenResource: "https://ossrdbms-aad.database.usgovcloudapi.net",
         serverSuffix: "postgres.database.usgovcloudapi.net",
         privateDnsSuffix: "private.postgres.database.usgovcloudapi.net",
+        privateLinkDnsZone: "privatelink.postgres.database.usgovcloudapi.net",
         azCloudName: "AzureUSGovernment",
         authorityHost: "https://login.microsoftonline.us",
     },
@@ -40,6 +49,7 @@ export const cloudEndpoints: Readonly<Record<Cloud, CloudEndpoints>> = {
         tokenResource: "https://ossrdbms-aad.database.chinacloudapi.cn",
         serverSuffix: "postgres.database.chinacloudapi.cn",
         privateDnsSuffix: "private.postgres.database.chinacloudapi.cn",
+        privateLinkDnsZone: "privatelink.postgres.database.chinacloudapi.cn",
         azCloudName: "AzureChinaCloud",
         authorityHost: "https://login.chinacloudapi.cn",
     },

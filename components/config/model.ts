@@ -71,7 +71,28 @@ export interface Principal {
     readonly access: readonly DatabaseAccess[];
 }
 
-export type NetworkAccess = "private" | "public";
+/**
+ * `private`: VNet integration (a delegated subnet and a private DNS zone). `public`: firewall rules.
+ * `private-endpoint`: public network access disabled, reached through a private endpoint (group
+ * `postgresqlServer`) and the cloud's `privatelink` DNS zone.
+ */
+export type NetworkAccess = "private" | "public" | "private-endpoint";
+export const networkAccessModes: readonly NetworkAccess[] = ["private", "public", "private-endpoint"];
+
+/**
+ * Network resources that already exist (full ARM ids, shapes checked by `parseConfig`). When set, the stack
+ * creates no VNet, subnet, NSG, route table, NAT gateway or DNS zone and uses these as given.
+ */
+export interface ExistingNetwork {
+    /** `private`: the subnet delegated to `Microsoft.DBforPostgreSQL/flexibleServers`. */
+    readonly serverSubnetId?: string;
+    /** The VM's subnet (when the VM is enabled). */
+    readonly vmSubnetId?: string;
+    /** `private` and `private-endpoint`: the server's private DNS zone. */
+    readonly privateDnsZoneId?: string;
+    /** `private-endpoint`: the subnet that holds the private endpoint. */
+    readonly endpointSubnetId?: string;
+}
 
 /** An inclusive IPv4 range, as a firewall rule takes it. */
 export interface IpRange {
@@ -89,6 +110,12 @@ export interface NetworkConfig {
     readonly serverSubnet: string;
     /** Subnet of the VM. */
     readonly vmSubnet: string;
+    /** Subnet of the private endpoint (`private-endpoint` access only). */
+    readonly endpointSubnet: string;
+    /** Network resources to use instead of creating them. */
+    readonly existing?: ExistingNetwork;
+    /** Further VNets (ARM ids) the server's private DNS zone is linked to: a hub, the runners' VNet. */
+    readonly dnsZoneLinks: readonly string[];
     /** Public access: client addresses allowed through the server firewall. */
     readonly allowedIps: readonly IpRange[];
     /** Public access: the `0.0.0.0` rule that admits every Azure service, any tenant's. Explicit opt-in. */

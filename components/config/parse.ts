@@ -69,9 +69,9 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { p
 
     const databases = parseDatabases(r, top.databases);
     const principals = parsePrincipals(r, top.principals, databases);
-    const network = parseNetwork(r, top.network);
     const server = parseServer(r, top.server, context);
     const vm = parseVm(r, top.vm, context, databases);
+    const network = parseNetwork(r, top.network, { cloud, vmEnabled: vm?.enabled });
     const diagnostics = parseDiagnostics(r, top.diagnostics);
     const tags = parseTags(r, top.tags);
 

@@ -161,8 +161,8 @@ export const settings = [
 
     // network
     {
-        key: "network.access", type: "string", default: "private", values: ["private", "public"],
-        description: "`private`: VNet-integrated server, public network access disabled. `public`: firewall rules.",
+        key: "network.access", type: "string", default: "private", values: ["private", "public", "private-endpoint"],
+        description: "`private`: VNet-integrated server, public network access disabled. `public`: firewall rules. `private-endpoint`: public network access disabled, no delegated subnet; reached through a private endpoint (group `postgresqlServer`) in the cloud's `privatelink.postgres.database.<suffix>` zone; no firewall rules.",
         learn: learn.privateAccess,
     },
     { key: "network.addressSpace", type: "string", default: "10.20.0.0/16", description: "VNet address space." },
@@ -194,6 +194,26 @@ export const settings = [
         key: "network.natGateway", type: "boolean", default: true,
         description: "A NAT gateway for the VM subnet's outbound traffic (new VNets have no default outbound access).",
         notes: "With public access its address is also allowed through the firewall.", learn: learn.outbound,
+    },
+
+    {
+        key: "network.endpointSubnet", type: "string", default: "10.20.3.0/24",
+        description: "Subnet of the private endpoint (`private-endpoint` only, in a network the stack creates).",
+        learn: "https://learn.microsoft.com/azure/postgresql/network/concepts-networking-private-link",
+    },
+    {
+        key: "network.existing", type: "object", defaultText: "none (the stack creates its network)",
+        description: "Full ARM ids of an existing network; the stack then creates no VNet, subnet, NSG, route table, NAT gateway or DNS zone.",
+        notes: "Required: `private` → `serverSubnetId` + `privateDnsZoneId`; `private-endpoint` → `endpointSubnetId` + `privateDnsZoneId`; every mode → `vmSubnetId` when the VM is enabled; ids the mode does not use are refused. The zone must be named `<anything>.private.postgres.database.<suffix>` for `private` and exactly `privatelink.postgres.database.<suffix>` for `private-endpoint`. Prefix keys, `routeTable` and `natGateway` are refused alongside it. See [Network line of sight for the role provider](#network-line-of-sight-for-the-role-provider) for what the network must already have.",
+    },
+    { key: "network.existing.serverSubnetId", type: "string", required: "conditional", description: "`private`: the subnet delegated to `Microsoft.DBforPostgreSQL/flexibleServers`." },
+    { key: "network.existing.vmSubnetId", type: "string", required: "conditional", description: "The VM's subnet (when `vm.enabled`)." },
+    { key: "network.existing.privateDnsZoneId", type: "string", required: "conditional", description: "`private` and `private-endpoint`: the server's private DNS zone." },
+    { key: "network.existing.endpointSubnetId", type: "string", required: "conditional", description: "`private-endpoint`: the private endpoint's subnet." },
+    {
+        key: "network.dnsZoneLinks", type: "string list", defaultText: "none",
+        description: "VNet ids the server's private DNS zone is also linked to (a hub, the runners' VNet); not with `public`.",
+        learn: "https://learn.microsoft.com/azure/dns/private-dns-virtual-network-links",
     },
 
     // server

@@ -55,7 +55,7 @@ describe("parseConfig", () => {
     });
 
     test("the shipped stacks parse", () => {
-        for (const stack of ["dev", "prod"]) {
+        for (const stack of ["dev", "prod", "corp"]) {
             const config = parseConfig(loadStackConfig(stack), { project: "entra-postgres", stack });
             assert.equal(config.stack, stack);
         }

@@ -1,11 +1,12 @@
 /**
  * The stack variants the contract check records: every resource type the program can declare appears in at
  * least one of them (both auth modes, private and public access, each HA mode, each cloud, diagnostics and
- * the VM on and off, the route table, NAT gateway and VM public IP, every admin principal type).
+ * the VM on and off, the route table, NAT gateway and VM public IP, every admin principal type, private endpoints
+ * in a stack-created and in an existing network, an existing network for VNet integration, extra DNS zone links).
  */
 export interface Variant {
     name: string;
-    stack: "dev" | "prod";
+    stack: "dev" | "prod" | "corp";
     change: (config: Record<string, any>) => void;
 }
 
@@ -50,4 +51,33 @@ export const variants: readonly Variant[] = [
             c.network = { ...c.network, allowedIps: ["203.0.113.10", "198.51.100.0/28"] };
         },
     },
+    { name: "corp as shipped (private endpoint in an existing network, a DNS zone link to the hub)", stack: "corp", change: () => undefined },
+    {
+        name: "prod with a private endpoint in a stack-created network, usgov cloud, a DNS zone link",
+        stack: "prod",
+        change: (c) => {
+            c.network = { access: "private-endpoint", addressSpace: "10.40.0.0/16", vmSubnet: "10.40.2.0/24", endpointSubnet: "10.40.3.0/24", dnsZoneLinks: [hubVnet] };
+            c.cloud = "usgov";
+            c.location = "usgovvirginia";
+        },
+    },
+    {
+        name: "prod in an existing network with VNet integration and a DNS zone link",
+        stack: "prod",
+        change: (c) => {
+            c.network = {
+                access: "private",
+                existing: {
+                    serverSubnetId: `${spokeVnet}/subnets/postgres`,
+                    vmSubnetId: `${spokeVnet}/subnets/clients`,
+                    privateDnsZoneId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/spoke-network/providers/Microsoft.Network/privateDnsZones/prod.private.postgres.database.azure.com",
+                },
+                dnsZoneLinks: [hubVnet],
+            };
+        },
+    },
 ];
+
+/** VNets of a hub-and-spoke network that already exists (placeholder subscription). */
+const hubVnet = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hub-network/providers/Microsoft.Network/virtualNetworks/hub-vnet";
+const spokeVnet = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/spoke-network/providers/Microsoft.Network/virtualNetworks/spoke-vnet";

@@ -31,7 +31,7 @@ function stackFile(stack: string, change: (config: Record<string, any>) => void)
     return file;
 }
 
-for (const stack of ["dev", "prod"]) {
+for (const stack of ["dev", "prod", "corp"]) {
     describe(`offline plan of ${stack}`, () => {
         let plan: Plan;
         before(async () => {
@@ -50,8 +50,8 @@ for (const stack of ["dev", "prod"]) {
             const nodes = flatten(plan.tree);
             assert.equal(nodes.length, plan.resourceCount);
             const server = nodes.find((n) => n.type === "azure-native:dbforpostgresql:Server")!;
-            assert.equal(server.details.auth, stack === "prod" ? "Entra only" : "Entra + password (login pgowner)");
-            assert.match(server.details.network, stack === "prod" ? /^private/ : /^public/);
+            assert.equal(server.details.auth, stack === "dev" ? "Entra + password (login pgowner)" : "Entra only");
+            assert.match(server.details.network, stack === "prod" ? /^private \(VNet/ : stack === "corp" ? /^private endpoint/ : /^public/);
             const admins = nodes.filter((n) => n.type === "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra");
             assert.equal(admins.length, 2);
             const vm = nodes.find((n) => n.type === "azure-native:compute:VirtualMachine")!;
@@ -67,6 +67,13 @@ for (const stack of ["dev", "prod"]) {
                 assert.equal(nsg.details.rules, "Outbound Allow Tcp VirtualNetwork → AzureActiveDirectory:443");
                 assert.equal(nodes.find((n) => n.type === "azure-native:network:RouteTable")!.details.routes, "AzureActiveDirectory → Internet");
                 assert.equal(server.details.tenant, "72f988bf-86f1-41af-91ab-2d7cd011db47");
+            } else if (stack === "corp") {
+                // An existing network: the plan shows the ids used and says what it cannot check offline.
+                const endpoint = nodes.find((n) => n.type === "azure-native:network:PrivateEndpoint")!;
+                assert.match(endpoint.details.target, /^postgresqlServer of /);
+                assert.match(endpoint.details.existingNetwork, /cannot be checked offline/);
+                assert.match(nodes.find((n) => n.type === "azure-native:network:NetworkInterface")!.details.existingNetwork, /cannot be checked offline/);
+                assert.equal(nodes.filter((n) => n.type === "azure-native:dbforpostgresql:FirewallRule").length, 0);
             } else {
                 assert.match(server.details.tenant, /known after deploy/);
                 const rules = nodes.filter((n) => n.type === "azure-native:dbforpostgresql:FirewallRule").map((n) => n.details.allow);
@@ -134,6 +141,6 @@ describe("plan command", () => {
         assert.equal(runCli(["--stack", "prod", "--format", "html"]).status, 2);
         const missing = runCli([]);
         assert.equal(missing.status, 2);
-        assert.match(missing.stderr, /Name a stack \(dev, prod\)/);
+        assert.match(missing.stderr, /Name a stack \(corp, dev, prod\)/);
     });
 });
