@@ -25,7 +25,7 @@ const SOURCE_DOC = "Microsoft Learn, \"Microsoft Entra authentication with Azure
  * https://learn.microsoft.com/azure/postgresql/network/concepts-networking-private-link), not in a customer subnet.
  * What the rules cannot read (an existing subnet) is reported by entra-private-access-existing-network.
  */
-const PRIVATE_MODE_ONLY = "Microsoft Learn \"Use Microsoft Entra ID authentication\", Configure network requirements: only private access (virtual network integration) needs them, a private-endpoint server (public access networking mode, \"Networking with Private Link\") needs none";
+const PRIVATE_MODE_ONLY = "Microsoft Learn \"Use Microsoft Entra ID authentication in Azure Database for PostgreSQL flexible server\", Configure network requirements: only private access (virtual network integration) needs it; a private-endpoint server runs in the public access networking mode (Microsoft Learn \"Networking with Private Link in Azure Database for PostgreSQL flexible server\") and needs none";
 
 /** The server's effective auth modes; `undefined` while unknown. */
 function authModes(index: StackIndex, server: PolicyResource): { entra?: boolean; password?: boolean } {
