@@ -10,6 +10,7 @@ import { firewallPolicies } from "./firewall";
 import { networkPolicies } from "./network";
 import { observabilityPolicies } from "./observability";
 import { parameterPolicies } from "./parameters";
+import { privateNetworkPolicies } from "./privateNetwork";
 import { serverPolicies } from "./server";
 import type { PackPolicy } from "./lib/policy";
 
@@ -26,6 +27,7 @@ export const allPolicies: readonly PackPolicy[] = [
     ...observabilityPolicies,
     ...computePolicies,
     ...networkPolicies,
+    ...privateNetworkPolicies,
     ...entraPolicies,
     ...connectionPolicies,
 ];

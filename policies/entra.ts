@@ -17,6 +17,16 @@ import { TYPES, isEntraRoleType, type EntraAdminInputs, type EntraRoleInputs, ty
 
 const SOURCE_DOC = "Microsoft Learn, \"Microsoft Entra authentication with Azure Database for PostgreSQL flexible server\"";
 
+/**
+ * Why the Entra network rules judge VNet-integrated servers only. Learn, "Use Microsoft Entra ID authentication"
+ * (https://learn.microsoft.com/azure/postgresql/security/security-entra-configure, Configure network requirements):
+ * public access needs no extra outbound rules, private access (virtual network integration) needs the NSG rule
+ * and route. A private-endpoint server is in the public access networking mode ("Networking with Private Link",
+ * https://learn.microsoft.com/azure/postgresql/network/concepts-networking-private-link), not in a customer subnet.
+ * What the rules cannot read (an existing subnet) is reported by entra-private-access-existing-network.
+ */
+const PRIVATE_MODE_ONLY = "Microsoft Learn \"Use Microsoft Entra ID authentication in Azure Database for PostgreSQL flexible server\", Configure network requirements: only private access (virtual network integration) needs it; a private-endpoint server runs in the public access networking mode (Microsoft Learn \"Networking with Private Link in Azure Database for PostgreSQL flexible server\") and needs none";
+
 /** The server's effective auth modes; `undefined` while unknown. */
 function authModes(index: StackIndex, server: PolicyResource): { entra?: boolean; password?: boolean } {
     const props = index.props<ServerInputs>(server);
@@ -167,7 +177,7 @@ function entraFlow(source: Endpoint): Flow {
 export const privateAccessEntraOutbound: StackValidationPolicy = {
     name: "entra-private-access-aad-outbound",
     ...cite("A VNet-integrated server's subnet NSG lets outbound TCP 443 to the AzureActiveDirectory service tag through, evaluated as Azure does (rules by priority, then Azure's default rules, whose AllowInternetOutBound admits it); fails only when a rule denies it first, since then every token login fails.", {
-        basis: `${SOURCE_DOC}, network requirements for private access; Microsoft Learn "Network security groups", default security rules`,
+        basis: `${SOURCE_DOC}, network requirements for private access; Microsoft Learn "Network security groups", default security rules; ${PRIVATE_MODE_ONLY}`,
     }),
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -199,7 +209,7 @@ function awayFromInternet(route: RouteEntry): boolean {
 export const privateAccessEntraRoute: StackValidationPolicy = {
     name: "entra-private-access-aad-route",
     ...cite("When a VNet-integrated server's subnet has a route table that takes Entra traffic away from the internet (a 0.0.0.0/0 route, or prefixes together covering the public internet, or the AzureActiveDirectory tag, to a next hop other than Internet), the table also routes the AzureActiveDirectory service tag to next hop Internet; a table without such an override needs nothing.", {
-        basis: `${SOURCE_DOC}, network requirements for private access with a route table`,
+        basis: `${SOURCE_DOC}, network requirements for private access with a route table; ${PRIVATE_MODE_ONLY}`,
     }),
     enforcementLevel: "mandatory",
     severity: "high",

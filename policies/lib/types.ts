@@ -18,6 +18,7 @@ import type { RouteTableArgs } from "@pulumi/azure-native/network/routeTable";
 import type { RouteArgs } from "@pulumi/azure-native/network/route";
 import type { NetworkInterfaceArgs } from "@pulumi/azure-native/network/networkInterface";
 import type { PrivateEndpointArgs } from "@pulumi/azure-native/network/privateEndpoint";
+import type { PrivateDnsZoneGroupArgs } from "@pulumi/azure-native/network/privateDnsZoneGroup";
 import type { NatGatewayArgs } from "@pulumi/azure-native/network/natGateway";
 import type { VirtualMachineArgs } from "@pulumi/azure-native/compute/virtualMachine";
 import type { DiagnosticSettingArgs } from "@pulumi/azure-native/monitor/diagnosticSetting";
@@ -38,9 +39,12 @@ export const TYPES = {
     route: "azure-native:network:Route",
     networkInterface: "azure-native:network:NetworkInterface",
     privateEndpoint: "azure-native:network:PrivateEndpoint",
+    /** A private endpoint's DNS zone group: the zones Azure writes the endpoint's A record into. */
+    privateDnsZoneGroup: "azure-native:network:PrivateDnsZoneGroup",
     natGateway: "azure-native:network:NatGateway",
     publicIp: "azure-native:network:PublicIPAddress",
     privateDnsZone: "azure-native:privatedns:PrivateZone",
+    privateDnsZoneLink: "azure-native:privatedns:VirtualNetworkLink",
     virtualMachine: "azure-native:compute:VirtualMachine",
     virtualMachineExtension: "azure-native:compute:VirtualMachineExtension",
     /** Azure Backup's protection of one item (a VM) in a Recovery Services vault. */
@@ -82,6 +86,7 @@ export type RouteTableInputs = Unwrap<RouteTableArgs>;
 export type RouteInputs = Unwrap<RouteArgs>;
 export type NetworkInterfaceInputs = Unwrap<NetworkInterfaceArgs>;
 export type PrivateEndpointInputs = Unwrap<PrivateEndpointArgs>;
+export type PrivateDnsZoneGroupInputs = Unwrap<PrivateDnsZoneGroupArgs>;
 export type NatGatewayInputs = Unwrap<NatGatewayArgs>;
 export type VirtualMachineInputs = Unwrap<VirtualMachineArgs>;
 export type DiagnosticSettingInputs = Unwrap<DiagnosticSettingArgs>;

@@ -12,12 +12,13 @@ import { firewallCases } from "./cases/firewall";
 import { networkCases } from "./cases/network";
 import { observabilityCases } from "./cases/observability";
 import { parameterCases } from "./cases/parameters";
+import { privateNetworkCases } from "./cases/privateNetwork";
 import { serverCases } from "./cases/server";
 import type { CaseTable } from "./helpers";
 
 const root = path.resolve(__dirname, "../..");
 const policiesDir = path.join(root, "policies");
-const tables: CaseTable[] = [serverCases, parameterCases, firewallCases, observabilityCases, computeCases, networkCases, entraCases, connectionCases];
+const tables: CaseTable[] = [serverCases, parameterCases, firewallCases, observabilityCases, computeCases, networkCases, privateNetworkCases, entraCases, connectionCases];
 
 describe("policy metadata", () => {
     test("names are unique kebab-case, and none is the reserved `all`", () => {
@@ -64,8 +65,15 @@ describe("policy metadata", () => {
     });
 });
 
+/** Every stack config the pack ships (dev, prod, and any stack added beside them). */
+const STACKS = fs.readdirSync(path.join(policiesDir, "config")).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -".json".length)).sort();
+
 describe("stack configs", () => {
-    for (const stack of ["dev", "prod"]) {
+    test("dev and prod are among them", () => {
+        assert.ok(STACKS.includes("dev") && STACKS.includes("prod"), STACKS.join(", "));
+    });
+
+    for (const stack of STACKS) {
         test(`config/${stack}.json names only policies of the pack and satisfies their schemas`, () => {
             const config = loadPolicyConfig(stack);
             const known = new Set(["all", ...allPolicies.map((p) => p.name)]);
@@ -74,12 +82,20 @@ describe("stack configs", () => {
             }
             assert.doesNotThrow(() => resolvePolicyConfig(allPolicies, config));
         });
+
+        test(`config/${stack}.json stops a private server nothing can reach and a misconfigured private endpoint, and only advises on what it cannot see`, () => {
+            const resolved = resolvePolicyConfig(allPolicies, loadPolicyConfig(stack));
+            for (const name of ["postgres-private-endpoint-required", "postgres-private-endpoint-group-id", "postgres-private-endpoint-dns-zone", "postgres-firewall-private-server"]) {
+                assert.equal(resolved.get(name)!.enforcementLevel, "mandatory", name);
+            }
+            assert.equal(resolved.get("entra-private-access-existing-network")!.enforcementLevel, "advisory");
+        });
     }
 
-    test("prod is mandatory except the opt-in rules and what the program does not do yet, and restricts admins to groups and service principals", () => {
+    test("prod is mandatory except the opt-in rules, what the program does not do yet and what the pack cannot see, and restricts admins to groups and service principals", () => {
         const prod = resolvePolicyConfig(allPolicies, loadPolicyConfig("prod"));
         const advisory = [...prod].filter(([, r]) => r.enforcementLevel !== "mandatory").map(([n]) => n).sort();
-        assert.deepEqual(advisory, ["nsg-lateral-traversal", "postgres-customer-managed-key",
+        assert.deepEqual(advisory, ["entra-private-access-existing-network", "nsg-lateral-traversal", "postgres-customer-managed-key",
             "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions"]);
         assert.deepEqual(prod.get("entra-admin-principal-types")!.properties.allowedPrincipalTypes, ["Group", "ServicePrincipal"]);
         assert.equal(prod.get("postgres-backup-retention")!.properties.minimumDays, 35);

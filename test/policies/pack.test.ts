@@ -21,6 +21,7 @@ import {
 } from "../../testing/analyzer";
 import { TYPES } from "../../policies/lib/types";
 import { DEV, NAMES, PROD, buildStack, patch, without } from "./fixtures";
+import { existingPrivateStack, privateEndpointStack } from "./privateFixtures";
 
 /** What the engine sends for a string it cannot know during preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -167,6 +168,10 @@ describe("the pack served as the Pulumi CLI runs it", () => {
                 name: "deny-all-outbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*",
                 sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
             }]))],
+        ["private endpoint with server id unknown, a wrong group id and no zone group", "prod", () =>
+            without(privateEndpointStack({ groupIds: ["sqlServer"] }), (r) => r.type === TYPES.privateDnsZoneGroup)],
+        ["private endpoint on an existing network", "prod", () => privateEndpointStack({ existing: true })],
+        ["delegated subnet on an existing network", "dev", () => existingPrivateStack()],
     ];
     for (const [title, stack, build] of scenarios) {
         test(`matches the offline evaluator at preview: ${title}`, async () => {

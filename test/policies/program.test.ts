@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, test } from "node:test";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as network from "@pulumi/azure-native/network";
@@ -62,6 +64,24 @@ for (const preview of [true, false]) {
         });
     });
 }
+
+/** Every shipped stack: a `Pulumi.<stack>.yaml` beside the project file. */
+const SHIPPED = fs.readdirSync(path.resolve(__dirname, "../..")).map((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined).sort();
+
+describe("every shipped stack through its own policy config (preview)", () => {
+    test("dev and prod are among the shipped stacks", () => {
+        assert.ok(SHIPPED.includes("dev") && SHIPPED.includes("prod"), SHIPPED.join(", "));
+    });
+
+    for (const stack of SHIPPED) {
+        test(`Pulumi.${stack}.yaml has policies/config/${stack}.json and passes its mandatory policies, whatever its network mode`, async () => {
+            assert.ok(fs.existsSync(path.resolve(__dirname, "../../policies/config", `${stack}.json`)), `policies/config/${stack}.json`);
+            const run = await runStack(stack, undefined, true);
+            assert.equal(run.error, undefined, String(run.error));
+            assert.deepEqual(mandatory(await evaluatePolicies(run.resources, { stack })), []);
+        });
+    }
+});
 
 describe("a deliberately bad program built from the components", () => {
     /**

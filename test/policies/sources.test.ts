@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { allPolicies } from "../../testing/analyzer";
+import { POSTGRES_GROUP_ID, PRIVATELINK_ZONES } from "../../policies/lib/privateLink";
 
 interface SourceRule {
     source: "azure-policy" | "checkov" | "psrule" | "trivy" | "cis";
@@ -24,7 +25,20 @@ interface SourceRule {
 }
 
 const root = path.resolve(__dirname, "../..");
-const data = JSON.parse(fs.readFileSync(path.join(root, "policies", "sources.json"), "utf8")) as { rules: SourceRule[] };
+/** A Microsoft Learn page the pack's own rules are derived from. */
+interface SourceDocument {
+    title: string;
+    url: string;
+    repository?: string;
+    path?: string;
+    commit?: string;
+    unverified?: string;
+    facts: string[];
+    values?: { groupId?: string; zones?: Record<string, string> };
+    policies: string[];
+}
+
+const data = JSON.parse(fs.readFileSync(path.join(root, "policies", "sources.json"), "utf8")) as { rules: SourceRule[]; documents: SourceDocument[] };
 const TAG_SOURCE: Record<string, SourceRule["source"]> = {
     "azure-policy": "azure-policy", checkov: "checkov", psrule: "psrule", trivy: "trivy", "cis-azure-3.0": "cis",
 };
@@ -113,6 +127,40 @@ describe("README: anchor coverage table", () => {
             assert.equal(cells[3], r.displayName.trim().replace(/\|/g, "\\|"), `${r.id}: display name`);
             const expected = r.policies.length > 0 ? r.policies.map((p) => `\`${p}\``).join(", ") : `not covered: ${r.notCovered}`;
             assert.equal(cells[4], expected.replace(/\|/g, "\\|"), `${r.id}: policies`);
+        }
+    });
+});
+
+describe("Learn pages the pack's own rules rest on (policies/sources.json documents)", () => {
+    for (const doc of data.documents) {
+        test(`"${doc.title}": where it was read, the facts used, and the policies that cite it by title`, () => {
+            assert.match(doc.url, /^https:\/\/learn\.microsoft\.com\/azure\//);
+            if (doc.unverified === undefined) {
+                assert.ok(doc.repository?.startsWith("MicrosoftDocs/"), "repository");
+                assert.match(doc.path ?? "", /\.md$/, "path");
+                assert.match(doc.commit ?? "", /^[0-9a-f]{40}$/, "commit");
+            } else {
+                assert.ok(doc.unverified.length > 20, "say why no commit is given");
+                assert.equal(doc.commit, undefined);
+            }
+            assert.ok(doc.facts.length > 0 && doc.facts.every((f) => f.length > 20), "the facts relied on");
+            assert.ok(doc.policies.length > 0);
+            for (const name of doc.policies) {
+                const policy = allPolicies.find((p) => p.name === name);
+                assert.ok(policy, `unknown policy ${name}`);
+                assert.ok(policy.description.includes(`"${doc.title}"`), `${name} does not cite "${doc.title}"`);
+            }
+        });
+    }
+
+    test("the group id and per-cloud zones the private endpoint rules use are the ones Learn lists", () => {
+        const withValues = data.documents.filter((d) => d.values !== undefined);
+        assert.ok(withValues.length >= 2);
+        for (const doc of withValues) {
+            assert.equal(doc.values!.groupId, POSTGRES_GROUP_ID, doc.title);
+            if (doc.values!.zones !== undefined) {
+                assert.deepEqual(doc.values!.zones, { ...PRIVATELINK_ZONES }, doc.title);
+            }
         }
     });
 });

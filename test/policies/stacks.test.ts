@@ -4,6 +4,7 @@ import { evaluatePolicies, type PolicyResult, type RecordedResource } from "../.
 import { TYPES } from "../../policies/lib/types";
 import { DEV, NAMES, PROD, buildStack, patch, without } from "./fixtures";
 import { res } from "./helpers";
+import { existingPrivateStack, privateEndpointStack } from "./privateFixtures";
 
 /**
  * What prod gives up today, advisory in prod.json: the opt-in rules (customer-managed key, Defender, pgAudit),
@@ -78,6 +79,38 @@ describe("a deliberately bad stack", () => {
             const failed = names(mandatory(await evaluatePolicies(privateWithoutEntraPath(), { stack })));
             assert.ok(failed.includes("entra-private-access-aad-outbound"), stack);
             assert.ok(failed.includes("entra-private-access-aad-route"), stack);
+        }
+    });
+});
+
+describe("the private networking modes under prod.json", () => {
+    // With an existing network the stack declares no NSG, so nsg-lateral-traversal has nothing to judge.
+    const noNsgs = PROD_ADVISORIES.filter((n) => n !== "nsg-lateral-traversal");
+    const modes: [string, () => RecordedResource[], string[]][] = [
+        ["private endpoint, network created by the stack", () => privateEndpointStack(), PROD_ADVISORIES],
+        ["private endpoint on an existing network (the corp shape)", () => privateEndpointStack({ existing: true }), noNsgs],
+        ["delegated subnet on an existing network: the Entra path it cannot see is advice", () => existingPrivateStack(), [...noNsgs, "entra-private-access-existing-network"]],
+    ];
+    for (const [title, build, advisories] of modes) {
+        test(`${title}: passes every mandatory policy`, async () => {
+            const results = await evaluatePolicies(build(), { stack: "prod" });
+            assert.deepEqual(mandatory(results), []);
+            assert.deepEqual(names(results), [...advisories].sort());
+        });
+    }
+
+    test("a private endpoint server with the mistakes the new rules exist for is stopped", async () => {
+        let stack = without(privateEndpointStack({ groupIds: ["sqlServer"] }), (r) => r.type === TYPES.privateDnsZoneGroup);
+        stack = [...stack, res(TYPES.firewallRule, "db-fw-office", { serverName: "pg-entra-prod", firewallRuleName: "office", startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.10" })];
+        const failed = names(mandatory(await evaluatePolicies(stack, { stack: "prod" })));
+        assert.deepEqual(failed, ["postgres-firewall-private-server", "postgres-private-endpoint-dns-zone", "postgres-private-endpoint-group-id"]);
+    });
+
+    test("a server with public access disabled and nothing to reach it is stopped in dev as in prod", async () => {
+        const stack = without(privateEndpointStack(), (r) => r.type === TYPES.privateEndpoint || r.type === TYPES.privateDnsZoneGroup);
+        for (const config of ["dev", "prod"]) {
+            const failed = names(mandatory(await evaluatePolicies(stack, { stack: config })));
+            assert.ok(failed.includes("postgres-private-endpoint-required"), `${config}: ${failed.join(", ")}`);
         }
     });
 });
