@@ -32,8 +32,8 @@ export interface NetworkProjectConfig {
     readonly tags: Record<string, string>;
 }
 
-const known = ["location", "subscriptionId", "githubDatabaseId", "cloud", "addressSpace", "clientsSubnet", "endpointsSubnet", "runnersSubnet", "tags"];
-const defaults: Record<string, string> = {
+export const knownKeys = ["location", "subscriptionId", "githubDatabaseId", "cloud", "addressSpace", "clientsSubnet", "endpointsSubnet", "runnersSubnet", "tags"];
+export const defaults: Record<string, string> = {
     cloud: "public",
     addressSpace: "10.50.0.0/16",
     clientsSubnet: "10.50.1.0/24",
@@ -77,8 +77,8 @@ export function parseNetworkConfig(stack: string, raw: Record<string, string | u
     const value = (k: string): string | undefined => raw[k] ?? defaults[k];
 
     for (const k of Object.keys(raw)) {
-        if (!known.includes(k)) {
-            problems.push({ key: key(k), message: `is not a setting of this project; the settings are ${known.join(", ")}.` });
+        if (!knownKeys.includes(k)) {
+            problems.push({ key: key(k), message: `is not a setting of this project; the settings are ${knownKeys.join(", ")}.` });
         }
     }
     if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(stack)) {

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { unwrap } from "../../plan/record";
+import { defaults, knownKeys } from "../../network/config";
 import { networkStackConfig, recordNetwork } from "./network-stack";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
@@ -69,6 +70,18 @@ describe("network project packaging", () => {
         assert.equal(project.name, "entra-postgres-network");
         assert.equal(project.main, "index.ts");
         assert.deepEqual(JSON.parse(fs.readFileSync(path.join(repoRoot, "network", "tsconfig.json"), "utf8")).extends, "../tsconfig.json");
+    });
+
+    it("network/Pulumi.yaml declares the settings the program reads, with the program's defaults", () => {
+        const project = parse(fs.readFileSync(path.join(repoRoot, "network", "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: string }> };
+        // tags is a map, which Pulumi.yaml cannot declare; it is documented in the README instead.
+        assert.deepEqual(Object.keys(project.config).sort(), knownKeys.filter((k) => k !== "tags").sort());
+        for (const [key, value] of Object.entries(defaults)) {
+            assert.equal(project.config[key].default, value, `default of ${key}`);
+        }
+        for (const key of ["location", "subscriptionId", "githubDatabaseId"]) {
+            assert.equal(project.config[key].default, undefined, `${key} is required`);
+        }
     });
 
     it("network/index.ts runs under ts-node the way the Pulumi CLI loads it (from network/, its tsconfig)", () => {
