@@ -99,8 +99,13 @@ describe("workflow stacks", () => {
     it("every network stack belongs to a private database stack of the same name", (t) => {
         const missing = networkStackFiles().filter((stack) => !stackFiles().includes(stack));
         for (const stack of networkStackFiles().filter((s) => stackFiles().includes(s))) {
-            const network = stackConfig(stack)["entra-postgres:network"] as { access?: unknown } | undefined;
+            const config = stackConfig(stack);
+            const network = config["entra-postgres:network"] as { access?: unknown } | undefined;
             assert.notEqual(network?.access, "public", `Pulumi.${stack}.yaml: a stack with a network project stack is private`);
+            // The VM's NIC joins the network's clients subnet, and a NIC is in its VNet's region.
+            const networkFile = parse(fs.readFileSync(path.join(repoRoot, "network", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+            assert.equal(config["entra-postgres:location"], networkFile.config["entra-postgres-network:location"],
+                `Pulumi.${stack}.yaml: entra-postgres:location must be the network's region (network/Pulumi.${stack}.yaml)`);
         }
         if (missing.length > 0) {
             t.skip(`no Pulumi.<stack>.yaml yet for network stack(s) ${missing.join(", ")}`);
