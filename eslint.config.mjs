@@ -52,7 +52,7 @@ export default tseslint.config(
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
     {
-        files: ["index.ts", "components/**/*.ts"],
+        files: ["index.ts", "components/**/*.ts", "network/**/*.ts"],
         plugins: { "@pulumi": pulumi },
         languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
         rules: {

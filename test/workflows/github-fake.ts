@@ -27,11 +27,43 @@ export interface FakeIssue {
     pull_request?: object;
 }
 
+/** An organization's hosted-compute network configuration (REST "Network configurations"). */
+export interface FakeNetworkConfiguration {
+    id: string;
+    name: string;
+    compute_service: string;
+    network_settings_ids: string[];
+}
+
+/** An organization's runner group (REST "Self-hosted runner groups"), as far as the scripts use it. */
+export interface FakeRunnerGroup {
+    id: number;
+    name: string;
+    visibility: string;
+    selected_repository_ids?: number[];
+    network_configuration_id?: string;
+}
+
+/** A GitHub-hosted runner of the organization (REST "GitHub-hosted runners"). */
+export interface FakeHostedRunner {
+    id: number;
+    name: string;
+    runner_group_id: number;
+    image?: unknown;
+    size?: string;
+    maximum_runners?: number;
+}
+
 type Args = Record<string, unknown>;
 type Endpoint = (args: Args) => Promise<{ data: unknown }>;
 
 export interface Fake {
-    github: { paginate: (endpoint: Endpoint, args: Args) => Promise<unknown[]>; rest: Record<string, Record<string, Endpoint>> };
+    github: {
+        paginate: (endpoint: Endpoint, args: Args) => Promise<unknown[]>;
+        rest: Record<string, Record<string, Endpoint>>;
+        /** Octokit's `request("METHOD /route", params)`, for the routes the fake knows. */
+        request: (route: string, args: Args) => Promise<{ data: unknown }>;
+    };
     context: {
         repo: { owner: string; repo: string };
         payload: Record<string, unknown>;
@@ -42,6 +74,9 @@ export interface Fake {
     pulls: FakePull[];
     comments: FakeComment[];
     issues: FakeIssue[];
+    networkConfigurations: FakeNetworkConfiguration[];
+    runnerGroups: FakeRunnerGroup[];
+    hostedRunners: FakeHostedRunner[];
     /** Every API call: `issues.createComment`, with its arguments. */
     calls: { endpoint: string; args: Args }[];
     log: string[];
@@ -54,11 +89,20 @@ export function fakeGitHub(payload: Record<string, unknown> = {}): Fake {
         pulls: [],
         comments: [],
         issues: [],
+        networkConfigurations: [],
+        runnerGroups: [],
+        hostedRunners: [],
         calls: [],
         log: [],
         context: { repo: { owner: "acme", repo: "entra-postgres" }, payload, serverUrl: "https://github.com", runId: 4242 },
         core: { info: (m) => fake.log.push(m), warning: (m) => fake.log.push(m) },
-        github: { paginate: async (endpoint, args) => (await endpoint(args)).data as unknown[], rest: {} },
+        github: {
+            paginate: async (endpoint, args) => (await endpoint(args)).data as unknown[],
+            rest: {},
+            request: async (route) => {
+                throw new Error(`the fake does not know ${route}`);
+            },
+        },
     };
     let nextId = 1000;
     const endpoint = (name: string, handler: (args: Args) => unknown): Endpoint => async (args) => {
@@ -91,6 +135,77 @@ export function fakeGitHub(payload: Record<string, unknown> = {}): Fake {
                 return issue;
             }),
         },
+    };
+    const page = <T>(items: T[], a: Args): T[] => {
+        const size = Number(a.per_page ?? 30);
+        const n = Number(a.page ?? 1);
+        return items.slice((n - 1) * size, n * size);
+    };
+    const find = <T extends { id: unknown }>(items: T[], id: unknown, what: string): T => {
+        const item = items.find((i) => i.id === id);
+        if (!item) {
+            throw Object.assign(new Error(`Not Found: ${what} ${String(id)}`), { status: 404 });
+        }
+        return item;
+    };
+    const routes: Record<string, (a: Args) => unknown> = {
+        "GET /orgs/{org}/settings/network-configurations": (a) => ({
+            total_count: fake.networkConfigurations.length,
+            network_configurations: page(fake.networkConfigurations, a),
+        }),
+        "POST /orgs/{org}/settings/network-configurations": (a) => {
+            const item = { id: `NC${nextId++}`, name: a.name as string, compute_service: (a.compute_service as string) ?? "none", network_settings_ids: a.network_settings_ids as string[] };
+            fake.networkConfigurations.push(item);
+            return item;
+        },
+        "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}": (a) => {
+            const item = find(fake.networkConfigurations, a.network_configuration_id, "network configuration");
+            Object.assign(item, Object.fromEntries(Object.entries(a).filter(([k]) => ["name", "compute_service", "network_settings_ids"].includes(k))));
+            return item;
+        },
+        "GET /orgs/{org}/actions/runner-groups": (a) => ({ total_count: fake.runnerGroups.length, runner_groups: page(fake.runnerGroups, a) }),
+        "POST /orgs/{org}/actions/runner-groups": (a) => {
+            const item = {
+                id: nextId++,
+                name: a.name as string,
+                visibility: (a.visibility as string) ?? "all",
+                selected_repository_ids: a.selected_repository_ids as number[] | undefined,
+                network_configuration_id: a.network_configuration_id as string | undefined,
+            };
+            fake.runnerGroups.push(item);
+            return item;
+        },
+        "PATCH /orgs/{org}/actions/runner-groups/{runner_group_id}": (a) => {
+            const item = find(fake.runnerGroups, a.runner_group_id, "runner group");
+            Object.assign(item, Object.fromEntries(Object.entries(a).filter(([k]) => ["name", "visibility", "network_configuration_id"].includes(k))));
+            return item;
+        },
+        "GET /orgs/{org}/actions/hosted-runners": (a) => ({ total_count: fake.hostedRunners.length, runners: page(fake.hostedRunners, a) }),
+        "POST /orgs/{org}/actions/hosted-runners": (a) => {
+            const item = {
+                id: nextId++,
+                name: a.name as string,
+                runner_group_id: a.runner_group_id as number,
+                image: a.image,
+                size: a.size as string,
+                maximum_runners: a.maximum_runners as number,
+            };
+            fake.hostedRunners.push(item);
+            return item;
+        },
+        "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}": (a) => {
+            const item = find(fake.hostedRunners, a.hosted_runner_id, "hosted runner");
+            Object.assign(item, Object.fromEntries(Object.entries(a).filter(([k]) => ["name", "runner_group_id", "maximum_runners", "size"].includes(k))));
+            return item;
+        },
+    };
+    fake.github.request = async (route, args) => {
+        const handler = routes[route];
+        if (!handler) {
+            throw new Error(`the fake does not know ${route}`);
+        }
+        fake.calls.push({ endpoint: route, args });
+        return { data: structuredClone(handler(args)) };
     };
     return fake;
 }

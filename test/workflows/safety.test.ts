@@ -9,11 +9,13 @@ import {
     loadWorkflow,
     loadWorkflows,
     reusableWorkflows,
-    stackFiles,
     transitiveNeeds,
+    workflowStacks,
 } from "./workflow-files";
 
 const reusable = "./.github/workflows/pulumi-stack.yml";
+/** The private key of the GitHub App that manages the organization's runner groups and network configurations. */
+const appKey = "RUNNER_APP_PRIVATE_KEY";
 const signIn = "./.github/actions/azure-sign-in";
 
 function grants(permissions: Record<string, string> | string | undefined, scope: string, level: string): boolean {
@@ -46,11 +48,22 @@ describe("workflow safety", () => {
         }
     });
 
-    it("passes only the Pulumi backend secrets, never inherits all secrets", () => {
-        const allowed = new Set(["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"]);
+    it("passes only the Pulumi backend secrets and the runner set-up App's key, never inherits all secrets", () => {
+        const allowed = new Set(["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", appKey]);
         for (const { file, text, workflow } of workflows) {
             for (const match of text.matchAll(/secrets\.([A-Za-z0-9_]+)/g)) {
                 assert.ok(allowed.has(match[1]), `${file} reads secrets.${match[1]}`);
+            }
+            // The App's key goes only to the action that turns it into an installation token, in a job that
+            // cannot sign in to Azure.
+            for (const [id, job] of Object.entries(workflow.jobs)) {
+                for (const step of job.steps ?? []) {
+                    if (JSON.stringify(step).includes(`secrets.${appKey}`)) {
+                        assert.match(String(step.uses), /^actions\/create-github-app-token@/, `${file} jobs.${id}: ${step.name}`);
+                        assert.deepEqual(step.with?.["private-key"], `\${{ secrets.${appKey} }}`);
+                        assert.ok(!grants(jobPermissions(workflow, job), "id-token", "write"), `${file} jobs.${id} holds the App key and an Azure token`);
+                    }
+                }
             }
             for (const [id, job] of Object.entries(workflow.jobs)) {
                 assert.notEqual(job.secrets, "inherit", `${file} jobs.${id}: secrets: inherit`);
@@ -203,7 +216,7 @@ describe("workflow safety", () => {
         for (const [id, job] of Object.entries(deploy.jobs).filter(([, j]) => j.uses === reusable)) {
             deployGroups.set(String(job.with?.stack), groupOf(`deploy.yml jobs.${id}`, job));
         }
-        assert.equal(deployGroups.size, stackFiles().length);
+        assert.equal(deployGroups.size, workflowStacks().length);
         assert.equal(new Set(deployGroups.values()).size, deployGroups.size, "one group per stack");
         const drift = loadWorkflow("drift.yml").workflow.jobs.drift;
         const driftGroup = groupOf("drift.yml jobs.drift", drift);
@@ -244,12 +257,12 @@ describe("workflow safety", () => {
         assert.ok(steps.some((s) => s.if === "steps.pulumi.outcome == 'failure' && steps.firewall-after-create.outputs.opened != 'true'" && /exit 1/.test(s.run ?? "")));
     });
 
-    it("runs private stacks on their self-hosted runner and public ones on a hosted runner", () => {
+    it("runs private stacks in their network (runner group, else self-hosted runner) and public ones on a hosted runner", () => {
         const { workflow } = reusableWorkflows().get(reusable)!;
         assert.equal(workflow.jobs.pulumi["runs-on"], "${{ fromJSON(needs.runner.outputs.labels) }}");
         const pick = String((workflow.jobs.runner.steps ?? []).find((s) => s.id === "network")?.run);
         assert.match(pick, /public\) labels='\["ubuntu-latest"\]'/);
-        assert.match(pick, /private\) labels="\[\\"self-hosted\\",\\"entra-postgres-\$\{STACK\}\\"\]"/);
+        assert.match(pick, /private \| private-endpoint\)\n\s+if \[ -f "network\/Pulumi\.\$\{STACK\}\.yaml" \]; then\n\s+labels="\{\\"group\\":\\"entra-postgres-\$\{STACK\}\\"\}"\n\s+else\n\s+labels="\[\\"self-hosted\\",\\"entra-postgres-\$\{STACK\}\\"\]"\n\s+fi/);
     });
 
     it("pins every action to a full commit SHA, with its version in a comment", () => {
@@ -325,6 +338,9 @@ describe("workflow safety", () => {
                     const usesSecrets = /secrets\./.test(JSON.stringify(step));
                     if (/npm (ci|install)/.test(step.run ?? "")) {
                         assert.equal(usesSecrets, false, `${file} jobs.${id}: ${step.name} installs packages with secrets`);
+                    }
+                    if (usesSecrets && /^actions\/create-github-app-token@/.test(step.uses ?? "")) {
+                        continue;
                     }
                     if (usesSecrets) {
                         const runsPulumi = /^pulumi\/actions@/.test(step.uses ?? "") || /pulumi |runner-firewall-rule\.sh open/.test(step.run ?? "");

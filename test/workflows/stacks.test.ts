@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { Job, loadWorkflow, loadWorkflows, repoRoot, reusableWorkflows, stackConfig, stackFiles } from "./workflow-files";
+import { Job, loadWorkflow, loadWorkflows, networkStackFiles, repoRoot, reusableWorkflows, stackConfig, stackFiles, workflowStacks } from "./workflow-files";
 
 const reusable = "./.github/workflows/pulumi-stack.yml";
 
@@ -35,7 +35,7 @@ function stacksByOperation(): Map<string, string[]> {
 }
 
 describe("workflow stacks", () => {
-    const stacks = stackFiles();
+    const stacks = workflowStacks();
 
     it("the repository has stacks (Pulumi.<stack>.yaml at the root)", () => {
         assert.ok(stacks.length > 0, "no Pulumi.<stack>.yaml at the repository root");
@@ -72,26 +72,43 @@ describe("workflow stacks", () => {
         assert.equal(configs, "policies/config/${{ inputs.stack }}.json");
         const finish = steps.find((s) => s.name === "Finish the first deploy");
         assert.match(String(finish?.run), /--policy-pack policies --policy-pack-config "policies\/config\/\$\{STACK_NAME\}\.json"/);
-        for (const stack of stacks) {
+        for (const stack of stackFiles()) {
             const file = path.join(repoRoot, configs.replace("${{ inputs.stack }}", stack));
             assert.ok(fs.existsSync(file), `policies/config/${stack}.json is missing`);
             assert.doesNotThrow(() => JSON.parse(fs.readFileSync(file, "utf8")), `policies/config/${stack}.json is not JSON`);
         }
     });
 
-    it("every stack says whether its server is public or private, which picks its runner", () => {
+    it("every stack says whether its server is public, private or behind a private endpoint, which picks its runner", () => {
         const project = (parse(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as { name: string }).name;
         const { text } = reusableWorkflows().get(reusable)!;
         assert.ok(
             text.includes(`.config."${project}:network".access`),
             `the runner job must read ${project}:network.access from the stack file`,
         );
-        for (const stack of stacks) {
+        assert.match(text, /private \| private-endpoint\)/, "the runner job accepts access: private-endpoint");
+        for (const stack of stackFiles()) {
             const network = stackConfig(stack)[`${project}:network`] as { access?: unknown } | undefined;
             assert.ok(
-                network?.access === "public" || network?.access === "private",
-                `Pulumi.${stack}.yaml: ${project}:network.access must be public or private, is ${String(network?.access)}`,
+                ["public", "private", "private-endpoint"].includes(String(network?.access)),
+                `Pulumi.${stack}.yaml: ${project}:network.access must be public, private or private-endpoint, is ${String(network?.access)}`,
             );
+        }
+    });
+
+    it("every network stack belongs to a private database stack of the same name", (t) => {
+        const missing = networkStackFiles().filter((stack) => !stackFiles().includes(stack));
+        for (const stack of networkStackFiles().filter((s) => stackFiles().includes(s))) {
+            const config = stackConfig(stack);
+            const network = config["entra-postgres:network"] as { access?: unknown } | undefined;
+            assert.notEqual(network?.access, "public", `Pulumi.${stack}.yaml: a stack with a network project stack is private`);
+            // The VM's NIC joins the network's clients subnet, and a NIC is in its VNet's region.
+            const networkFile = parse(fs.readFileSync(path.join(repoRoot, "network", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+            assert.equal(config["entra-postgres:location"], networkFile.config["entra-postgres-network:location"],
+                `Pulumi.${stack}.yaml: entra-postgres:location must be the network's region (network/Pulumi.${stack}.yaml)`);
+        }
+        if (missing.length > 0) {
+            t.skip(`no Pulumi.<stack>.yaml yet for network stack(s) ${missing.join(", ")}`);
         }
     });
 });

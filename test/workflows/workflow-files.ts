@@ -105,6 +105,28 @@ export function stackFiles(): string[] {
         .sort();
 }
 
+/** The network project's stacks: one per `network/Pulumi.<stack>.yaml`. Each is the network of the database stack of the same name. */
+export function networkStackFiles(): string[] {
+    const dir = path.join(repoRoot, "network");
+    if (!fs.existsSync(dir)) {
+        return [];
+    }
+    return fs
+        .readdirSync(dir)
+        .map((name) => /^Pulumi\.(.+)\.ya?ml$/.exec(name))
+        .filter((match): match is RegExpExecArray => match !== null)
+        .map((match) => match[1])
+        .sort();
+}
+
+/**
+ * The database stacks the workflows operate on: every `Pulumi.<stack>.yaml`, and the stack of every network stack
+ * (whose database stack file may land separately; the tests that read it say so when it is missing).
+ */
+export function workflowStacks(): string[] {
+    return [...new Set([...stackFiles(), ...networkStackFiles()])].sort();
+}
+
 /** Parsed `Pulumi.<stack>.yaml`. */
 export function stackConfig(stack: string): Record<string, unknown> {
     const file = ["yaml", "yml"].map((ext) => path.join(repoRoot, `Pulumi.${stack}.${ext}`)).find(fs.existsSync);
