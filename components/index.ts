@@ -30,7 +30,7 @@ export type {
 export { EntraPostgres } from "./entraPostgres";
 export { EntraNetwork, type EntraNetworkArgs, type ExistingNetworkArgs } from "./network";
 export { PostgresPrivateEndpoint, postgresGroupId, type PostgresPrivateEndpointArgs } from "./privateEndpoint";
-export { FlexibleServer, type FlexibleServerArgs } from "./server";
+export { FlexibleServer, type FlexibleServerArgs, type MaintenanceWindowArgs } from "./server";
 export { EntraAdministrators, type EntraAdministratorsArgs } from "./administrators";
 export { Databases, type DatabasesArgs } from "./databases";
 export { ServerDiagnostics, type ServerDiagnosticsArgs } from "./diagnostics";

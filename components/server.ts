@@ -1,21 +1,116 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as random from "@pulumi/random";
-import { AuthMode, IpRange, ServerConfig } from "./config";
+import * as authorization from "@pulumi/azure-native/authorization";
+import { AuthMode, HighAvailability, highAvailabilityModes, IpRange, secureParameterDefaults, SkuTier, skuTiers, storageSizesGb, supportedVersions } from "./config";
+import { checkParameterOverride } from "./config/parameters";
+import { parameterNamePattern, serverNamePattern } from "./config/server";
+import { defaults } from "./config/settings";
 import { chain, firewallRules, lastOf, parameterChildSuffix } from "./decisions";
 
+/** A custom maintenance window (UTC). */
+export interface MaintenanceWindowArgs {
+    /** 0 (Sunday) to 6 (Saturday). */
+    dayOfWeek: pulumi.Input<number>;
+    /** 0–23 (UTC). */
+    startHour: pulumi.Input<number>;
+    /** 0–59. */
+    startMinute: pulumi.Input<number>;
+}
+
+/**
+ * Arguments of a `FlexibleServer`. Defaults are those of the stack settings (`defaults.server` of
+ * components/config/settings.ts, the README's `server` table), so a server built alone is the server a stack
+ * builds from the same values.
+ */
 export interface FlexibleServerArgs {
+    /** Resource group of the server and every child. */
     resourceGroupName: pulumi.Input<string>;
-    location: string;
-    /** Validated server settings; `parameters` are the effective ones (secure defaults + overrides). */
-    config: ServerConfig;
-    /** `entra-only` disables password logins; `mixed` also creates a password administrator. */
-    auth: AuthMode;
-    /** Required with `mixed`: the password administrator's login. Its password is generated. */
-    administratorLogin?: string;
-    /** Entra tenant of the server's Entra authentication. */
-    tenantId: pulumi.Input<string>;
-    /** Private access: the delegated subnet and private DNS zone ids. Absent: public access. */
+    /** Azure region of the server. */
+    location: pulumi.Input<string>;
+    /**
+     * Azure server name: 3–63 lowercase letters, digits and hyphens; the FQDN is `<name>.<cloud's postgres suffix>`.
+     * No default: the name is global to the cloud. Checked when plain.
+     */
+    serverName: pulumi.Input<string>;
+    /**
+     * PostgreSQL major version. Default: `17`. One of the versions Azure offers for new servers (13–18).
+     * Plain: it decides which secure default parameters are written (one child each), e.g.
+     * `password_encryption` on 13 and `connection_throttle.enable` below 18.
+     * Learn: https://learn.microsoft.com/azure/postgresql/configure-maintain/concepts-supported-versions
+     */
+    version?: string;
+    /**
+     * Compute SKU name. Default: `Standard_D2ds_v5`. Burstable SKUs are `Standard_B*` and need `tier: Burstable`.
+     * Learn: https://learn.microsoft.com/azure/postgresql/compute-storage/concepts-compute
+     */
+    sku?: pulumi.Input<string>;
+    /**
+     * Compute tier; must match `sku`. Default: `GeneralPurpose`.
+     * Learn: https://learn.microsoft.com/azure/postgresql/compute-storage/concepts-compute
+     */
+    tier?: pulumi.Input<SkuTier>;
+    /**
+     * Storage size in GiB, one of the sizes Azure provisions (32 … 32767). Default: `128`. Auto-grow is always on.
+     * Learn: https://learn.microsoft.com/azure/postgresql/compute-storage/concepts-storage
+     */
+    storageGb?: pulumi.Input<number>;
+    /**
+     * High availability mode. Default: `Disabled`. Not on the Burstable tier.
+     * Plain: it decides which zone properties are ignored as drift (see `zoneIgnoreChanges`).
+     * Learn: https://learn.microsoft.com/azure/postgresql/high-availability/concepts-high-availability
+     */
+    highAvailability?: HighAvailability;
+    /**
+     * The primary's zone at creation (`1`, `2` or `3`). Default: Azure picks, and the picked zone is not drift.
+     * With high availability a failover swaps the zones, so both zones are ignored as drift.
+     * Plain: it decides the server's `ignoreChanges`.
+     * Learn: https://learn.microsoft.com/azure/postgresql/high-availability/concepts-high-availability
+     */
+    availabilityZone?: string;
+    /**
+     * Days backups are kept, 7–35. Default: `7`.
+     * Learn: https://learn.microsoft.com/azure/postgresql/backup-restore/concepts-backup-restore
+     */
+    backupRetentionDays?: pulumi.Input<number>;
+    /**
+     * Geo-redundant backups; fixed when the server is created. Default: `false`.
+     * Learn: https://learn.microsoft.com/azure/postgresql/backup-restore/concepts-backup-restore
+     */
+    geoRedundantBackup?: pulumi.Input<boolean>;
+    /**
+     * A custom maintenance window. Default: none, Azure's system-managed window (`customWindow: Disabled`).
+     * Learn: https://learn.microsoft.com/azure/postgresql/configure-maintain/concepts-maintenance
+     */
+    maintenanceWindow?: MaintenanceWindowArgs;
+    /**
+     * Server parameter → value, applied over the secure defaults (`secureParameterDefaults(version)`:
+     * `require_secure_transport=on`, `ssl_min_protocol_version=TLSv1.2`, connection, disconnection and checkpoint
+     * logging, `logfiles.retention_days=7`, `log_line_prefix`, `password_encryption=scram-sha-256` on 13,
+     * `connection_throttle.enable=on` below 18). Default: the secure defaults alone. A default can be changed
+     * but not dropped: a server built alone is as secure as the stack's. Each parameter is written one after
+     * another (Azure refuses parallel writes with ServerBusy). Names are plain (one child per parameter, its
+     * name part of the URN); values may be Inputs. Plain values are checked against Learn's parameter reference
+     * for `version` (components/config/serverParameters.json): read-only parameters, values outside the
+     * documented range and `password_encryption` other than `scram-sha-256` are refused.
+     * Learn: https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-server-parameters
+     */
+    parameters?: Record<string, pulumi.Input<string>>;
+    /**
+     * `entra-only`: password logins disabled. `mixed`: also a password administrator, whose password is
+     * generated. Default: `entra-only`. Plain: `mixed` adds the generated password resource.
+     * Learn: https://learn.microsoft.com/azure/postgresql/security/security-entra-concepts
+     */
+    auth?: AuthMode;
+    /** Required with `mixed`, refused otherwise: the password administrator's login. Its password is generated. */
+    administratorLogin?: pulumi.Input<string>;
+    /**
+     * Entra tenant of the server's Entra authentication. Default: the deploying credential's tenant
+     * (`azure-native:authorization:getClientConfig`).
+     * Learn: https://learn.microsoft.com/azure/postgresql/security/security-entra-concepts
+     */
+    tenantId?: pulumi.Input<string>;
+    /** Private access: the delegated subnet and private DNS zone ids. Default: none (public or private-endpoint access). */
     privateNetwork?: {
         delegatedSubnetId: pulumi.Input<string>;
         privateDnsZoneId: pulumi.Input<string>;
@@ -30,16 +125,21 @@ export interface FlexibleServerArgs {
      * https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-private-link.
      */
     publicNetworkAccess?: "Enabled" | "Disabled";
-    /** Public access: firewall ranges. Never allow-all; the `0.0.0.0` rule only through `allowAzureServices`. */
+    /**
+     * Public access: firewall ranges. Default: none (no client is admitted). Never allow-all; the `0.0.0.0` rule
+     * only through `allowAzureServices`. Plain: one rule (child) per range, named from it.
+     * Learn: https://learn.microsoft.com/azure/postgresql/network/concepts-networking-public
+     */
     firewall?: {
         allowedIps: readonly IpRange[];
         allowAzureServices: boolean;
         /** Extra named addresses known only after deployment, e.g. the VM subnet's NAT gateway IP. */
         extraAddresses?: Record<string, pulumi.Input<string>>;
     };
-    /** Protect the server from deletion. */
-    protect: boolean;
-    tags?: Record<string, string>;
+    /** Protect the server from deletion and replacement. Default: `false`. */
+    protect?: boolean;
+    /** Tags of the server. Default: none. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -50,17 +150,27 @@ export interface FlexibleServerArgs {
  * azure-databases-docs articles/postgresql/high-availability/concepts-high-availability.md at 0ad90fdd). So
  * with HA both `availabilityZone` and `highAvailability.standbyAvailabilityZone` are ignored, pinned or not:
  * otherwise the drift check fails after every failover and `up` tries to move the server back.
- * `availabilityZone` is create-only in the 2025-08-01 spec (x-ms-mutability create, read).
+ * `availabilityZone` is create-only in the 2025-08-01 spec (x-ms-mutability create, read). Takes the
+ * `FlexibleServerArgs` (or a `ServerConfig`): `highAvailability` absent is the default, `Disabled`.
  */
-export function zoneIgnoreChanges(config: Pick<ServerConfig, "availabilityZone" | "highAvailability">): string[] {
-    if (config.highAvailability !== "Disabled") {
+export function zoneIgnoreChanges(args: Pick<FlexibleServerArgs, "availabilityZone" | "highAvailability">): string[] {
+    if ((args.highAvailability ?? defaults.server.highAvailability) !== "Disabled") {
         return ["availabilityZone", "highAvailability.standbyAvailabilityZone"];
     }
-    return config.availabilityZone ? [] : ["availabilityZone"];
+    return args.availabilityZone ? [] : ["availabilityZone"];
 }
 
 /**
- * A PostgreSQL Flexible Server with Entra authentication, its server parameters and firewall rules.
+ * An Azure Database for PostgreSQL flexible server with Microsoft Entra authentication, its server parameters
+ * and its firewall rules.
+ *
+ * By default: PostgreSQL 17 on `Standard_D2ds_v5` (GeneralPurpose), 128 GiB with auto-grow, no high availability,
+ * 7 days of locally redundant backups, Azure's maintenance window, Entra-only authentication (password logins
+ * disabled) in the deploying credential's tenant, and the secure server parameters (TLS 1.2 or later required,
+ * connection logging). It does not create the network, the Entra administrators (`EntraAdministrators`), the
+ * databases (`Databases`) or diagnostics (`ServerDiagnostics`); it never opens the firewall to everyone.
+ * Learn: "Microsoft Entra authentication with Azure Database for PostgreSQL",
+ * https://learn.microsoft.com/azure/postgresql/security/security-entra-concepts.
  *
  * Azure runs one management operation at a time per server: parallel parameter writes fail with ServerBusy
  * and admin writes fail while the server is updating (azurerm #19962). So every server-scoped write here is
@@ -78,16 +188,27 @@ export class FlexibleServer extends pulumi.ComponentResource {
     readonly lastWrite: pulumi.Resource;
 
     constructor(name: string, args: FlexibleServerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("entra-postgres:server:FlexibleServer", name, {}, opts);
-        const { config, resourceGroupName } = args;
-        const mixed = args.auth === "mixed";
+        // Checked before anything is registered, the component included; the stack's settings were checked
+        // already, under their keys.
+        const d = defaults.server;
+        const version = args.version ?? d.version;
+        const auth = args.auth ?? defaults.auth;
+        const mixed = auth === "mixed";
         const publicNetworkAccess = args.publicNetworkAccess ?? (args.privateNetwork ? "Disabled" : "Enabled");
+        const parameters = effectiveParameters(name, version, args.parameters);
+        checkServerArgs(name, args, auth, version);
         if (args.privateNetwork && publicNetworkAccess === "Enabled") {
             throw new Error(`${name}: a VNet-integrated server (privateNetwork) has public network access Disabled; remove publicNetworkAccess.`);
         }
         if (args.firewall && publicNetworkAccess === "Disabled") {
             throw new Error(`${name}: firewall rules apply to public access only; remove firewall or set publicNetworkAccess to Enabled.`);
         }
+        super("entra-postgres:server:FlexibleServer", name, {}, opts);
+        const { resourceGroupName } = args;
+        const tenantId = args.tenantId ?? authorization.getClientConfigOutput({ parent: this }).tenantId;
+        const geoRedundant = args.geoRedundantBackup ?? d.geoRedundantBackup;
+        const backupMode = (on: boolean): "Enabled" | "Disabled" => (on ? "Enabled" : "Disabled");
+        const geoRedundantBackup = typeof geoRedundant === "boolean" ? backupMode(geoRedundant) : pulumi.output(geoRedundant).apply(backupMode);
 
         let password: random.RandomPassword | undefined;
         if (mixed) {
@@ -106,26 +227,26 @@ export class FlexibleServer extends pulumi.ComponentResource {
         this.server = new dbforpostgresql.Server(`${name}-server`, {
             resourceGroupName,
             location: args.location,
-            serverName: config.name,
-            version: config.version,
-            sku: { name: config.sku, tier: config.tier },
-            storage: { storageSizeGB: config.storageGb, autoGrow: "Enabled" },
+            serverName: args.serverName,
+            version,
+            sku: { name: args.sku ?? d.sku, tier: args.tier ?? d.tier },
+            storage: { storageSizeGB: args.storageGb ?? d.storageGb, autoGrow: "Enabled" },
             authConfig: {
                 activeDirectoryAuth: "Enabled",
                 passwordAuth: mixed ? "Enabled" : "Disabled",
-                tenantId: args.tenantId,
+                tenantId,
             },
             administratorLogin: mixed ? args.administratorLogin : undefined,
             // Secret on the wire and in state even where the engine does not mark random's output itself.
             administratorLoginPassword: this.administratorPassword,
-            availabilityZone: config.availabilityZone,
-            highAvailability: { mode: config.highAvailability },
+            availabilityZone: args.availabilityZone,
+            highAvailability: { mode: args.highAvailability ?? d.highAvailability },
             backup: {
-                backupRetentionDays: config.backupRetentionDays,
-                geoRedundantBackup: config.geoRedundantBackup ? "Enabled" : "Disabled",
+                backupRetentionDays: args.backupRetentionDays ?? d.backupRetentionDays,
+                geoRedundantBackup,
             },
-            maintenanceWindow: config.maintenanceWindow
-                ? { customWindow: "Enabled", ...config.maintenanceWindow }
+            maintenanceWindow: args.maintenanceWindow
+                ? { customWindow: "Enabled", ...args.maintenanceWindow }
                 : { customWindow: "Disabled" },
             network: args.privateNetwork
                 ? {
@@ -137,22 +258,26 @@ export class FlexibleServer extends pulumi.ComponentResource {
             tags: args.tags,
         }, {
             parent: this,
-            protect: args.protect,
+            protect: args.protect ?? defaults.protect,
             dependsOn: args.privateNetwork?.dependsOn,
-            ignoreChanges: zoneIgnoreChanges(config),
+            ignoreChanges: zoneIgnoreChanges(args),
             additionalSecretOutputs: ["administratorLoginPassword"],
         });
         this.serverName = this.server.name;
-        this.fqdn = this.server.fullyQualifiedDomainName.apply((f) => {
+        const reported = (f: string | undefined, serverName: string): string => {
             if (!f) {
-                throw new Error(`Server ${config.name} reports no fullyQualifiedDomainName; nothing can connect to it (roles, grants, login commands).`);
+                throw new Error(`Server ${serverName} reports no fullyQualifiedDomainName; nothing can connect to it (roles, grants, login commands).`);
             }
             return f;
-        });
+        };
+        // A plain name (the stack's) needs no second Output to name the server in the error.
+        const plainName = args.serverName;
+        this.fqdn = typeof plainName === "string"
+            ? this.server.fullyQualifiedDomainName.apply((f) => reported(f, plainName))
+            : pulumi.all([this.server.fullyQualifiedDomainName, args.serverName]).apply(([f, serverName]) => reported(f, serverName));
 
         // One chain (see decisions/writeChain.ts): the parameters, then the firewall rules, each after the one before.
-        const parameters = Object.entries(config.parameters);
-        this.parameters = chain(parameters, [this.server], ([parameter, value], after) => new dbforpostgresql.Configuration(`${name}-param-${parameterChildSuffix(parameter)}`, {
+        this.parameters = chain(Object.entries(parameters), [this.server], ([parameter, value], after) => new dbforpostgresql.Configuration(`${name}-param-${parameterChildSuffix(parameter)}`, {
             resourceGroupName,
             serverName: this.server.name,
             configurationName: parameter,
@@ -177,3 +302,79 @@ export class FlexibleServer extends pulumi.ComponentResource {
     }
 }
 
+
+/**
+ * The parameters written: the secure defaults of `version` with `given` applied over them (the order of the
+ * stack's `server.parameters`: defaults first, then new names). Plain values are checked against the
+ * parameter catalogue as the stack checks its overrides; Input values are written as they resolve.
+ */
+function effectiveParameters(name: string, version: string, given: Record<string, pulumi.Input<string>> = {}): Record<string, pulumi.Input<string>> {
+    const parameters: Record<string, pulumi.Input<string>> = secureParameterDefaults(version);
+    for (const [parameter, value] of Object.entries(given)) {
+        if (!parameterNamePattern.test(parameter)) {
+            throw new Error(`FlexibleServer ${name}: parameters has "${parameter}", which is not a server parameter name (lowercase, e.g. log_min_duration_statement). Fix or remove it.`);
+        }
+        if (typeof value === "string") {
+            const check = checkParameterOverride(parameter, value, version);
+            if (!check.ok) {
+                throw new Error(`FlexibleServer ${name}: parameters.${parameter} ${check.message}`);
+            }
+        }
+        parameters[parameter] = value;
+    }
+    return parameters;
+}
+
+/** Refuses plain argument values Azure would refuse, naming the argument and the fix. */
+function checkServerArgs(name: string, args: FlexibleServerArgs, auth: AuthMode, version: string): void {
+    const fail = (arg: string, problem: string) => {
+        throw new Error(`FlexibleServer ${name}: ${arg} ${problem}`);
+    };
+    if (typeof args.serverName === "string" && !serverNamePattern.test(args.serverName)) {
+        fail("serverName", `"${args.serverName}" must be 3–63 characters of lowercase letters, digits and hyphens, starting and ending with a letter or digit.`);
+    }
+    if (!supportedVersions.includes(version)) {
+        fail("version", `"${version}" is not offered by Azure Flexible Server. Use one of ${supportedVersions.join(", ")}.`);
+    }
+    if (typeof args.tier === "string" && !skuTiers.includes(args.tier)) {
+        fail("tier", `"${args.tier}" is not a compute tier. Use one of ${skuTiers.join(", ")}.`);
+    }
+    const sku = args.sku ?? defaults.server.sku;
+    const tier = args.tier ?? defaults.server.tier;
+    if (typeof sku === "string" && typeof tier === "string" && (tier === "Burstable") !== /^Standard_B/.test(sku)) {
+        fail("sku", `"${sku}" does not belong to the ${tier} tier (Burstable SKUs are Standard_B*). Match sku and tier.`);
+    }
+    const highAvailability = args.highAvailability ?? defaults.server.highAvailability;
+    if (!highAvailabilityModes.includes(highAvailability)) {
+        fail("highAvailability", `"${highAvailability}" is not a high availability mode. Use one of ${highAvailabilityModes.join(", ")}.`);
+    }
+    if (tier === "Burstable" && highAvailability !== "Disabled") {
+        fail("highAvailability", `${highAvailability} is not offered on the Burstable tier. Set highAvailability to Disabled or choose a GeneralPurpose or MemoryOptimized sku.`);
+    }
+    if (args.availabilityZone !== undefined && !["1", "2", "3"].includes(args.availabilityZone)) {
+        fail("availabilityZone", `"${args.availabilityZone}" must be 1, 2 or 3 (or absent: Azure picks).`);
+    }
+    if (typeof args.storageGb === "number" && !storageSizesGb.includes(args.storageGb)) {
+        fail("storageGb", `${args.storageGb} is not a Flexible Server storage size. Use one of ${storageSizesGb.join(", ")}.`);
+    }
+    const retention = args.backupRetentionDays;
+    if (typeof retention === "number" && (!Number.isInteger(retention) || retention < 7 || retention > 35)) {
+        fail("backupRetentionDays", `${retention} is outside 7–35 days. Use a whole number of days from 7 to 35.`);
+    }
+    const window = args.maintenanceWindow;
+    if (window) {
+        const ranges = { dayOfWeek: [0, 6], startHour: [0, 23], startMinute: [0, 59] } as const;
+        for (const [field, [min, max]] of Object.entries(ranges) as [keyof MaintenanceWindowArgs, readonly [number, number]][]) {
+            const value = window[field];
+            if (value === undefined || value === null || (typeof value === "number" && (!Number.isInteger(value) || value < min || value > max))) {
+                fail(`maintenanceWindow.${field}`, `must be a whole number from ${min} to ${max}; omit maintenanceWindow for Azure's system-managed window.`);
+            }
+        }
+    }
+    if (auth === "mixed" && args.administratorLogin === undefined) {
+        fail("administratorLogin", "is required with auth mixed (the password administrator's login). Set it, or use auth entra-only.");
+    }
+    if (auth !== "mixed" && args.administratorLogin !== undefined) {
+        fail("administratorLogin", "is only used with auth mixed (an entra-only server has no password administrator). Remove it, or set auth to mixed.");
+    }
+}

@@ -5,7 +5,8 @@ import { accessLevels, AdminType, adminTypes, DatabaseAccess, EntraAdmin, Princi
 
 /** Entra admins, the deployer among them, principals with their database access, and the databases. */
 
-const databaseNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Database names; also checked by `Databases` for its `names`. */
+export const databaseNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function parseAdmins(r: Reader, value: Json, auth: string | undefined): EntraAdmin[] {
     const items = r.list(value, "admins");

@@ -5,8 +5,10 @@ import { defaults, knownKeys } from "./settings";
 
 /** The server, its maintenance window and parameters, and its diagnostic settings. */
 
-const serverNamePattern = /^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$/;
-const parameterNamePattern = /^[a-z_][a-z0-9_.]*$/;
+/** Azure server names; also checked by `FlexibleServer` for a plain `serverName`. */
+export const serverNamePattern = /^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$/;
+/** Server parameter names; also checked by `FlexibleServer` for its `parameters`. */
+export const parameterNamePattern = /^[a-z_][a-z0-9_.]*$/;
 
 export function parseServer(r: Reader, value: Json, context: { project: string; stack: string }): ServerConfig | undefined {
     const obj = r.object(value, "server", knownKeys.server);

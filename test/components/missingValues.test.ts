@@ -25,7 +25,7 @@ function serverFqdn(reported: Record<string, unknown>): { value?: string; error?
             const raw = Object.fromEntries(Object.entries(loadStackConfig("dev")).map(([k, v]) => [k.replace("entra-postgres:", ""), /^[[{]/.test(v) ? JSON.parse(v) : v]));
             const config = parseConfig(raw, { project: "entra-postgres", stack: "dev" });
             const server = new FlexibleServer("pg", {
-                resourceGroupName: "rg", location: config.location, config: config.server, auth: config.auth,
+                resourceGroupName: "rg", location: config.location, serverName: config.server.name, ...config.server, auth: config.auth,
                 administratorLogin: config.administratorLogin, tenantId: "00000000-0000-4000-8000-000000000001", protect: false,
             });
             pulumi.recover(server.fqdn.apply((value) => { result.value = value; }), (err) => { result.error = err.message; });

@@ -112,7 +112,8 @@ describe("a deliberately bad program built from the components", () => {
             const server = new FlexibleServer("bad", {
                 resourceGroupName: "rg",
                 location: "westeurope",
-                config: config.server,
+                serverName: config.server.name,
+                ...config.server,
                 auth: "entra-only",
                 tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
                 privateNetwork: { delegatedSubnetId: subnet.id, privateDnsZoneId: "/zones/bad", dependsOn: [subnet] },
