@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { EntraAdministrators } from "../../components/administrators";
 import type { EntraAdmin } from "../../components/config";
+import { fakeGuid } from "../../testing/mocks";
 import { build, earlier } from "./build";
 
 const componentType = "entra-postgres:administrators:EntraAdministrators";
@@ -66,6 +67,43 @@ describe("EntraAdministrators on its own", () => {
     });
 
     test("no admin at all is refused before anything is declared under the component", async () => {
-        assert.throws(declare([]), /at least one admin/);
+        assert.throws(declare([]), /^Error: EntraAdministrators unit: admins is empty; it needs at least one admin/);
     });
+
+    test("defaults: the deploying credential's tenant, and nothing to wait for", async () => {
+        const built = await build(() => new EntraAdministrators("unit", { resourceGroupName: "rg", serverName: "pg-unit", admins: admins.slice(0, 2) }));
+        const written = built.ofType(adminType);
+        assert.deepEqual(written.map((a) => a.props.tenantId), [fakeGuid("tenant"), fakeGuid("tenant")]);
+        assert.deepEqual(built.waitsFor(written[0]), []);
+        assert.deepEqual(built.waitsFor(written[1]), [written[0].name]);
+    });
+
+    test("resource group, server name and tenant may come from other resources; child names do not change", async () => {
+        const built = await build(() => {
+            const server = earlier("server");
+            const from = <T>(value: T) => server.urn.apply(() => value);
+            return new EntraAdministrators("unit", { resourceGroupName: from("rg-other"), serverName: from("pg-other"), tenantId: from("tenant-other"), admins });
+        });
+        const server = built.named("server").urn;
+        const written = built.ofType(adminType);
+        assert.equal(written[0].name, "unit-platform-deployer-0a1b2c3d");
+        assert.deepEqual(written.map((a) => [a.props.resourceGroupName, a.props.serverName, a.props.tenantId]), admins.map(() => ["rg-other", "pg-other", "tenant-other"]));
+        for (const input of ["resourceGroupName", "serverName", "tenantId"]) {
+            assert.deepEqual(written[0].propertyDependencies[input], [server], input);
+        }
+    });
+
+    const refused: [string, EntraAdmin[], RegExp][] = [
+        ["a name that cannot be a role", [{ ...admins[0], name: "pg_admin" }], /^Error: EntraAdministrators unit: admins\[0\]\.name "pg_admin" is reserved/],
+        ["a name with spaces around it", [admins[0], { ...admins[1], name: " dba@contoso.com" }], /^Error: EntraAdministrators unit: admins\[1\]\.name " dba@contoso.com" has spaces/],
+        ["an object id that is not a GUID", [{ ...admins[0], objectId: "platform-deployer" }], /^Error: EntraAdministrators unit: admins\[0\]\.objectId "platform-deployer" is not a GUID/],
+        ["an unknown type", [{ ...admins[0], type: "ManagedIdentity" as never }], /^Error: EntraAdministrators unit: admins\[0\]\.type "ManagedIdentity" is not one of User, Group, ServicePrincipal/],
+        ["a name listed twice", [admins[0], { ...admins[1], name: admins[0].name }], /^Error: EntraAdministrators unit: admins\[1\]\.name "platform-deployer" is listed twice/],
+        ["an object id listed twice", [admins[0], { ...admins[1], objectId: admins[0].objectId.toUpperCase() }], /^Error: EntraAdministrators unit: admins\[1\]\.objectId 0A1B2C3D-1111-4111-8111-111111111111 is listed twice/],
+    ];
+    for (const [what, list, message] of refused) {
+        test(`refused before anything is declared: ${what}`, () => {
+            assert.throws(declare(list), message);
+        });
+    }
 });
