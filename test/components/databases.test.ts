@@ -67,4 +67,47 @@ describe("Databases on its own", () => {
         assert.deepEqual([...component!.databases.keys()], ["app", "reports"]);
         assert.deepEqual([...component!.owned.keys()], ["app", "reports"]);
     });
+
+    test("defaults: unprotected, the public cloud (whose CA roots are Node's own: no bundle)", async () => {
+        const minimal = () => new Databases("unit", { resourceGroupName: "rg", serverName: "pg-unit", names: ["app"], after: earlier("last-admin"), serverFqdn: "pg-unit.postgres.database.azure.com", deployerLogin: "platform-deployer" });
+        const built = await build(minimal);
+        const explicit = await build(declare(false, "public"));
+        const owned = built.named("unit-app-owned");
+        assert.equal(owned.props.cloud, "public");
+        assert.equal(owned.props.caCertificate, explicit.named("unit-app-owned").props.caCertificate);
+        assert.equal(owned.props.caCertificate, undefined);
+        assert.ok([owned, built.named("unit-app")].every((r) => r.protect === false));
+    });
+
+    test("resource group, server name and FQDN may come from other resources; names do not change", async () => {
+        const built = await build(() => {
+            const server = earlier("server");
+            const from = <T>(value: T) => server.urn.apply(() => value);
+            return new Databases("unit", { resourceGroupName: from("rg-other"), serverName: from("pg-other"), names: ["app"], after: earlier("last-admin"), serverFqdn: from("pg-other.postgres.database.azure.com"), deployerLogin: "platform-deployer" });
+        });
+        const server = built.named("server").urn;
+        const arm = built.named("unit-app");
+        const owned = built.named("unit-app-owned");
+        assert.deepEqual([arm.props.resourceGroupName, arm.props.serverName, owned.props.serverFqdn], ["rg-other", "pg-other", "pg-other.postgres.database.azure.com"]);
+        assert.deepEqual(arm.propertyDependencies.serverName, [server]);
+        assert.deepEqual(owned.propertyDependencies.serverFqdn, [server]);
+    });
+
+    test("no names: nothing but the component", async () => {
+        const built = await build(() => new Databases("unit", { resourceGroupName: "rg", serverName: "pg-unit", names: [], after: earlier("last-admin"), serverFqdn: "pg-unit.postgres.database.azure.com", deployerLogin: "platform-deployer" }));
+        assert.deepEqual(built.childrenOf(built.component(componentType)), []);
+    });
+
+    const refused: [string, string[], string, RegExp][] = [
+        ["a name PostgreSQL cannot take unquoted", ["app-db"], "platform-deployer", /^Error: Databases unit: names\[0\] "app-db" is not a valid database name/],
+        ["a reserved name", ["app", "Postgres"], "platform-deployer", /^Error: Databases unit: names\[1\] "Postgres" is reserved by PostgreSQL or Azure/],
+        ["a name listed twice", ["app", "app"], "platform-deployer", /^Error: Databases unit: names\[1\] "app" is listed twice/],
+        ["two names Azure sees as one", ["app", "APP"], "platform-deployer", /^Error: Databases unit: names\[1\] "APP" and "app" are the same database to Azure/],
+        ["an empty deployer login", ["app"], "", /^Error: Databases unit: deployerLogin is empty\. Use the role name of the Entra admin that runs pulumi up\./],
+    ];
+    for (const [what, names, deployerLogin, message] of refused) {
+        test(`refused before anything is declared: ${what}`, () => {
+            assert.throws(() => new Databases("unit", { resourceGroupName: "rg", serverName: "pg-unit", names, after: earlier("last-admin"), serverFqdn: "pg-unit.postgres.database.azure.com", deployerLogin }), message);
+        });
+    }
 });
