@@ -195,13 +195,13 @@ export class FlexibleServer extends pulumi.ComponentResource {
         const auth = args.auth ?? defaults.auth;
         const mixed = auth === "mixed";
         const publicNetworkAccess = args.publicNetworkAccess ?? (args.privateNetwork ? "Disabled" : "Enabled");
-        const parameters = effectiveParameters(name, version, args.parameters);
         checkServerArgs(name, args, auth, version);
+        const parameters = effectiveParameters(name, version, args.parameters);
         if (args.privateNetwork && publicNetworkAccess === "Enabled") {
-            throw new Error(`${name}: a VNet-integrated server (privateNetwork) has public network access Disabled; remove publicNetworkAccess.`);
+            throw new Error(`FlexibleServer ${name}: a VNet-integrated server (privateNetwork) has public network access Disabled; remove publicNetworkAccess.`);
         }
         if (args.firewall && publicNetworkAccess === "Disabled") {
-            throw new Error(`${name}: firewall rules apply to public access only; remove firewall or set publicNetworkAccess to Enabled.`);
+            throw new Error(`FlexibleServer ${name}: firewall rules apply to public access only; remove firewall or set publicNetworkAccess to Enabled.`);
         }
         super("entra-postgres:server:FlexibleServer", name, {}, opts);
         const { resourceGroupName } = args;
