@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
-import { Cloud } from "./cloud";
+import { Cloud, clouds } from "./cloud";
 import { cloudInit, vmImage } from "./cloudInit";
 import { defaults } from "./config/settings";
 import { sshPublicKeyProblem, vmAdminUsernameProblem, vmNameProblem } from "./config/vm";
@@ -67,6 +67,7 @@ export interface IdentityVmArgs {
      * (`defaults.cloud`). Plain: the script's text is chosen from it.
      */
     cloud?: Cloud;
+    /** Tags on the VM, its NIC and its public IP. Default none. */
     tags?: Record<string, string>;
 }
 
@@ -116,6 +117,9 @@ export class IdentityVm extends pulumi.ComponentResource {
         const keyProblem = typeof args.sshPublicKey === "string" ? sshPublicKeyProblem(args.sshPublicKey) : undefined;
         if (keyProblem) {
             throw refuse("sshPublicKey", keyProblem, "");
+        }
+        if (!clouds.includes(cloud)) {
+            throw refuse("cloud", `must be one of ${clouds.join(", ")}, got "${String(cloud)}".`, "Leave it out for the public cloud.");
         }
         const sshPublicKey = typeof args.sshPublicKey === "string" ? args.sshPublicKey.trim() : args.sshPublicKey;
         this.roleName = vmName;

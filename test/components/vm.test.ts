@@ -165,6 +165,7 @@ describe("IdentityVm on its own", () => {
         ["adminUsername", { adminUsername: "Ops" }, /IdentityVm unit: adminUsername "Ops" is not allowed/],
         ["sshPublicKey", { sshPublicKey: "-----BEGIN OPENSSH PRIVATE KEY-----" }, /IdentityVm unit: sshPublicKey is not an OpenSSH public key .*not the private key/],
         ["sshPublicKey", { sshPublicKey: undefined }, /IdentityVm unit: sshPublicKey is missing\. Password login is disabled/],
+        ["cloud", { cloud: "mars" }, /IdentityVm unit: cloud must be one of public, usgov, china, got "mars"\. Leave it out/],
     ] as const) {
         test(`refuses a bad ${argument} (${JSON.stringify(change)}) before declaring any child`, async () => {
             const { message, registered } = await refused(declare(change as Partial<IdentityVmArgs>));
