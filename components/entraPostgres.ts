@@ -193,8 +193,14 @@ export class EntraPostgres extends pulumi.ComponentResource {
             this.vm = new IdentityVm(`${name}-client`, {
                 resourceGroupName,
                 location,
-                config: config.vm,
+                vmName: config.vm.name,
+                size: config.vm.size,
+                adminUsername: config.vm.adminUsername,
+                sshPublicKey: config.vm.sshPublicKey,
+                publicIp: config.vm.publicIp,
+                encryptionAtHost: config.vm.encryptionAtHost,
                 subnetId: this.network.vmSubnetId,
+                // Known before the server exists: the VM is created beside the server, not after it.
                 serverFqdn: this.fqdn,
                 defaultDatabase: this.defaultDatabase,
                 cloud: config.cloud,
@@ -214,6 +220,7 @@ export class EntraPostgres extends pulumi.ComponentResource {
             access: config.vm.access,
             resource: this.vm.vm,
         });
+        // With a private endpoint a role also waits until the server's name resolves to it.
         for (const identity of identities) {
             identity.dependsOn = [...(identity.dependsOn ?? []), ...networkReady];
         }
@@ -221,8 +228,9 @@ export class EntraPostgres extends pulumi.ComponentResource {
             serverFqdn: this.server.fqdn,
             cloud: config.cloud,
             tenantId: this.tenantId,
-            deployer: config.deployer,
-            lastAdmin: this.administrators.last,
+            deployerLogin: config.deployer.name,
+            // Roles are created by the deployer, once it is an Entra administrator of the server.
+            after: [this.administrators.last],
             identities,
             databases: this.databases.databases,
         }, child);

@@ -1,33 +1,94 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
-import { Cloud } from "./cloud";
+import { Cloud, clouds } from "./cloud";
 import { cloudInit, vmImage } from "./cloudInit";
-import { VmConfig } from "./config";
+import { defaults } from "./config/settings";
+import { sshPublicKeyProblem, vmAdminUsernameProblem, vmNameProblem } from "./config/vm";
+import { serverDefaultDatabase } from "./decisions";
 
 export interface IdentityVmArgs {
+    /** Resource group of the VM, its NIC and (with `publicIp`) its public IP. */
     resourceGroupName: pulumi.Input<string>;
-    location: string;
-    config: VmConfig;
+    /** Azure region of the VM; the subnet must be in a VNet of the same region. */
+    location: pulumi.Input<string>;
+    /**
+     * The VM's name, also its computer name and the display name of its system-assigned identity, and so the name
+     * of its database role (see `roleName`). Plain: `EntraAccess` names the role's children after it. 1–63 letters,
+     * digits and hyphens, starting and ending with a letter or digit (63, not Azure's 64: PostgreSQL's identifier
+     * limit); anything else is refused before any resource is declared.
+     */
+    vmName: string;
+    /**
+     * VM size. Default `Standard_B2s` (`defaults.vm.size`). Learn: "Sizes for virtual machines in Azure",
+     * https://learn.microsoft.com/azure/virtual-machines/sizes.
+     */
+    size?: pulumi.Input<string>;
+    /**
+     * The Linux user that SSH logs in as. Default `azureuser` (`defaults.vm.adminUsername`). A plain value must be a
+     * lowercase Linux user name that Azure does not reserve (`admin`, `root`, `user`, … are refused:
+     * computeRPCommon.json, see `reservedVmAdminNames`); an Output is checked by Azure when the VM is created.
+     */
+    adminUsername?: pulumi.Input<string>;
+    /**
+     * The OpenSSH public key (`ssh-ed25519 AAAA…`, `ssh-rsa AAAA…`, `ecdsa-sha2-…`) authorized for `adminUsername`.
+     * Required: password login is disabled. A plain value is trimmed and checked (a private key is refused); an
+     * Output is passed as it is. Learn: "Detailed steps: Create and manage SSH keys for authentication to a Linux
+     * VM in Azure", https://learn.microsoft.com/azure/virtual-machines/linux/create-ssh-keys-detailed.
+     */
+    sshPublicKey: pulumi.Input<string>;
+    /**
+     * Attach a Standard static public IP to the NIC. Default false (`defaults.vm.publicIp`): reach the VM through
+     * Bastion, a VPN or a peered network. Plain: it adds a resource. The NIC has no inbound rule of its own; the
+     * subnet's NSG decides what reaches the VM.
+     */
+    publicIp?: boolean;
+    /**
+     * Encryption at host for temp disks and caches. Default true (`defaults.vm.encryptionAtHost`); the subscription
+     * needs the `Microsoft.Compute/EncryptionAtHost` feature. Learn: "Overview of managed disk encryption options",
+     * https://learn.microsoft.com/azure/virtual-machines/disk-encryption.
+     */
+    encryptionAtHost?: pulumi.Input<boolean>;
+    /** Subnet of the VM's NIC, which must reach the server (private access, private endpoint or public egress). */
     subnetId: pulumi.Input<string>;
     /**
-     * Server FQDN for the login script. A plain string computed from the server name, so the VM does not
-     * wait for the server: both are created side by side.
+     * Host name the login script connects to (`pg-entra-login`). A value known before the server exists (see
+     * `serverFqdn` of `./cloud`) lets the VM be created beside the server; an Output of the server (its
+     * `fullyQualifiedDomainName`) makes the VM wait for the server.
      */
-    serverFqdn: string;
-    /** Database the login script opens by default. */
-    defaultDatabase: string;
-    cloud: Cloud;
+    serverFqdn: pulumi.Input<string>;
+    /**
+     * Database the login script opens when run without an argument. Default `postgres` (every server has it); the
+     * identity can only connect where it has been granted `CONNECT` (`EntraAccess`).
+     */
+    defaultDatabase?: pulumi.Input<string>;
+    /**
+     * Cloud of the token audience the login script asks IMDS for, and of the roots it trusts. Default `public`
+     * (`defaults.cloud`). Plain: the script's text is chosen from it.
+     */
+    cloud?: Cloud;
+    /** Tags on the VM, its NIC and its public IP. Default none. */
     tags?: Record<string, string>;
 }
 
 /**
  * An Ubuntu LTS VM with a system-assigned managed identity: the workload that logs in to PostgreSQL with an
- * IMDS token instead of a password. SSH keys only, no public IP unless asked for, no IP forwarding.
+ * IMDS token instead of a password. SSH keys only, no public IP unless asked for, no IP forwarding, Trusted
+ * Launch with Secure Boot and vTPM, platform-managed patching. cloud-init installs `psql` and
+ * `/usr/local/bin/pg-entra-login`, which fetches a token for the server's audience and connects as the VM's
+ * role with `sslmode=verify-full`. Learn: "Connect with managed identity to Azure Database for PostgreSQL",
+ * https://learn.microsoft.com/azure/postgresql/security/security-connect-with-managed-identity (MicrosoftDocs/
+ * azure-databases-docs articles/postgresql/security/security-connect-with-managed-identity.md at 8386dcb5).
+ *
+ * It creates no database role: give `principalId` and `roleName` to `EntraAccess` (as `EntraPostgres` does). It
+ * creates no network: `subnetId` must already exist and must let the VM reach the server on 5432 and Entra ID.
+ * A new image version does not replace a running VM (`ignoreChanges` on the image version).
  */
 export class IdentityVm extends pulumi.ComponentResource {
     readonly vm: compute.VirtualMachine;
     readonly nic: network.NetworkInterface;
+    /** With `publicIp` only. */
+    readonly publicIp?: network.PublicIPAddress;
     /** Object id of the VM's system-assigned identity in Entra: its database role's object id. */
     readonly principalId: pulumi.Output<string>;
     /** The identity's display name is the VM name, and so is its database role. */
@@ -35,10 +96,35 @@ export class IdentityVm extends pulumi.ComponentResource {
 
     constructor(name: string, args: IdentityVmArgs, opts?: pulumi.ComponentResourceOptions) {
         super("entra-postgres:compute:IdentityVm", name, {}, opts);
-        const { config, resourceGroupName, location, tags } = args;
-        this.roleName = config.name;
+        const d = defaults.vm;
+        const { resourceGroupName, location, tags, vmName } = args;
+        const adminUsername = args.adminUsername ?? d.adminUsername;
+        const cloud = args.cloud ?? defaults.cloud;
+        const refuse = (argument: string, problem: string, fix: string) =>
+            new Error(`IdentityVm ${name}: ${argument} ${problem}${fix ? ` ${fix}` : ""}`);
+        // Checked before any child is declared, with the rules of the `vm.*` settings (config/vm.ts).
+        const nameProblem = vmNameProblem(vmName);
+        if (nameProblem) {
+            throw refuse("vmName", nameProblem, "It is also the identity's database role name.");
+        }
+        const userProblem = typeof adminUsername === "string" ? vmAdminUsernameProblem(adminUsername) : undefined;
+        if (userProblem) {
+            throw refuse("adminUsername", userProblem, "");
+        }
+        if (args.sshPublicKey === undefined || args.sshPublicKey === null) {
+            throw refuse("sshPublicKey", "is missing.", "Password login is disabled: pass an OpenSSH public key (the contents of ~/.ssh/id_ed25519.pub).");
+        }
+        const keyProblem = typeof args.sshPublicKey === "string" ? sshPublicKeyProblem(args.sshPublicKey) : undefined;
+        if (keyProblem) {
+            throw refuse("sshPublicKey", keyProblem, "");
+        }
+        if (!clouds.includes(cloud)) {
+            throw refuse("cloud", `must be one of ${clouds.join(", ")}, got "${String(cloud)}".`, "Leave it out for the public cloud.");
+        }
+        const sshPublicKey = typeof args.sshPublicKey === "string" ? args.sshPublicKey.trim() : args.sshPublicKey;
+        this.roleName = vmName;
 
-        const publicIp = config.publicIp
+        this.publicIp = (args.publicIp ?? d.publicIp)
             ? new network.PublicIPAddress(`${name}-ip`, {
                 resourceGroupName,
                 location,
@@ -57,42 +143,47 @@ export class IdentityVm extends pulumi.ComponentResource {
                 primary: true,
                 subnet: { id: args.subnetId },
                 privateIPAllocationMethod: "Dynamic",
-                publicIPAddress: publicIp ? { id: publicIp.id } : undefined,
+                publicIPAddress: this.publicIp ? { id: this.publicIp.id } : undefined,
             }],
             tags,
         }, { parent: this });
 
-        const userData = cloudInit({
-            host: args.serverFqdn,
-            roleName: config.name,
-            defaultDatabase: args.defaultDatabase,
-            cloud: args.cloud,
-        });
+        // Plain host and database (the stack's case) give plain user data, registered as before and with no
+        // dependency: the VM does not wait for the server. An Output (e.g. the server's FQDN) gives an Output
+        // that carries the server as a dependency.
+        const userData = (host: string, defaultDatabase: string) =>
+            Buffer.from(cloudInit({ host, roleName: vmName, defaultDatabase, cloud }), "utf8").toString("base64");
+        const defaultDatabase = args.defaultDatabase ?? serverDefaultDatabase;
+        const customData = typeof args.serverFqdn === "string" && typeof defaultDatabase === "string"
+            ? userData(args.serverFqdn, defaultDatabase)
+            : pulumi.all([args.serverFqdn, defaultDatabase]).apply(([host, database]) => userData(host, database));
 
         this.vm = new compute.VirtualMachine(`${name}-vm`, {
             resourceGroupName,
             location,
-            vmName: config.name,
+            vmName,
             identity: { type: compute.ResourceIdentityType.SystemAssigned },
-            hardwareProfile: { vmSize: config.size },
+            hardwareProfile: { vmSize: args.size ?? d.size },
             osProfile: {
-                computerName: config.name,
-                adminUsername: config.adminUsername,
-                customData: Buffer.from(userData, "utf8").toString("base64"),
+                computerName: vmName,
+                adminUsername,
+                customData,
                 linuxConfiguration: {
                     disablePasswordAuthentication: true,
                     provisionVMAgent: true,
                     ssh: {
                         publicKeys: [{
-                            path: `/home/${config.adminUsername}/.ssh/authorized_keys`,
-                            keyData: config.sshPublicKey,
+                            path: typeof adminUsername === "string"
+                                ? `/home/${adminUsername}/.ssh/authorized_keys`
+                                : pulumi.interpolate`/home/${adminUsername}/.ssh/authorized_keys`,
+                            keyData: sshPublicKey,
                         }],
                     },
                     patchSettings: { patchMode: "AutomaticByPlatform", assessmentMode: "AutomaticByPlatform" },
                 },
             },
             securityProfile: {
-                encryptionAtHost: config.encryptionAtHost,
+                encryptionAtHost: args.encryptionAtHost ?? d.encryptionAtHost,
                 securityType: "TrustedLaunch",
                 uefiSettings: { secureBootEnabled: true, vTpmEnabled: true },
             },
@@ -121,7 +212,7 @@ export class IdentityVm extends pulumi.ComponentResource {
 
         this.principalId = this.vm.identity.apply((identity) => {
             if (!identity?.principalId) {
-                throw new Error(`VM ${config.name} reports no system-assigned identity; its database role cannot be created.`);
+                throw new Error(`VM ${vmName} reports no system-assigned identity; its database role cannot be created.`);
             }
             return identity.principalId;
         });

@@ -25,11 +25,14 @@ export function accessIdentities<O, R>(
     return identities;
 }
 
+/** The database every PostgreSQL server has (`initdb` creates it): what a login opens when nothing else is named. */
+export const serverDefaultDatabase = "postgres";
+
 /**
  * The database the VM's login script and the connect commands open: the first database the VM's identity has
  * access to when it has any (it can connect to no other), else the first database, else `postgres`.
  */
 export function defaultDatabaseOf(config: Pick<StackConfig, "vm" | "databases">): string {
     const vmDatabase = config.vm.enabled ? config.vm.access[0]?.database : undefined;
-    return vmDatabase ?? config.databases[0] ?? "postgres";
+    return vmDatabase ?? config.databases[0] ?? serverDefaultDatabase;
 }

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { EntraAccess, type AccessIdentity } from "../../components/access";
+import { EntraAccess, type AccessIdentity, type EntraAccessArgs } from "../../components/access";
 import type { Cloud } from "../../components/cloud";
+import { recordProgram } from "../../testing/recorder";
 import { build, earlier, type Built } from "./build";
 
 const componentType = "entra-postgres:access:EntraAccess";
@@ -10,7 +11,7 @@ const roleType = "pulumi-nodejs:dynamic/entra-postgres:EntraRole";
 const grantType = "postgresql:index/grant:Grant";
 const defaultsType = "postgresql:index/defaultPrivileges:DefaultPrivileges";
 const entraGrantsType = "pulumi-nodejs:dynamic/entra-postgres:EntraGrants";
-const deployer = { name: "platform-deployer", objectId: "0a1b2c3d-1111-4111-8111-111111111111", type: "ServicePrincipal" as const };
+const deployerLogin = "platform-deployer";
 
 /** The VM's identity (waits for the VM), a group that administers `app`, and a user with no database access. */
 function declare(cloud: Cloud = "public", withAccess = true): () => EntraAccess {
@@ -27,8 +28,8 @@ function declare(cloud: Cloud = "public", withAccess = true): () => EntraAccess 
             serverFqdn: "pg-unit.postgres.database.azure.com",
             cloud,
             tenantId: "tenant",
-            deployer,
-            lastAdmin,
+            deployerLogin,
+            after: [lastAdmin],
             identities,
             databases: new Map<string, pulumi.Resource>([["app", app]]),
         });
@@ -118,4 +119,90 @@ describe("EntraAccess on its own", () => {
         const built = await build(declare("public", false));
         assert.deepEqual(built.childrenOf(built.component(componentType)).map(([type]) => type), [roleType, roleType, roleType]);
     });
+
+    test("defaults: the public cloud (one provider), no database to wait for, no access, nothing to wait for", async () => {
+        const built = await build(() => new EntraAccess("unit", {
+            serverFqdn: "pg-unit.postgres.database.azure.com",
+            tenantId: "tenant",
+            deployerLogin,
+            identities: [
+                { name: "reporting", type: "service", access: [{ database: "app", level: "read" }] },
+                { name: "auditor", type: "user" },
+            ],
+        }));
+        const provider = built.named("unit-pg");
+        assert.equal(provider.type, "pulumi:providers:postgresql", "the public cloud's grants go through the provider");
+        assert.equal(built.ofType(entraGrantsType).length, 0);
+        assert.equal(roleNamed(built, "reporting").props.cloud, "public");
+        assert.deepEqual(built.waitsFor(roleNamed(built, "reporting")), [], "nothing given to wait for");
+        assert.deepEqual(built.waitsFor(roleNamed(built, "auditor")), []);
+        // Without `databases` a grant waits for its role only.
+        assert.deepEqual(built.waitsFor(built.named("unit-reporting-app-tables")), [roleNamed(built, "reporting").name]);
+        assert.equal(built.ofType(grantType).filter((g) => g.name.startsWith("unit-auditor-")).length, 0, "no access, no grant");
+    });
+
+    test("Outputs flow through: the server's FQDN, the tenant and an object id from other resources", async () => {
+        const built = await build(() => {
+            const server = earlier("server");
+            const identity = earlier("identity");
+            return new EntraAccess("unit", {
+                serverFqdn: server.id.apply(() => "pg-out.postgres.database.azure.com"),
+                tenantId: server.id.apply(() => "tenant-out"),
+                deployerLogin,
+                after: [server],
+                identities: [{ name: "reporting", objectId: identity.id.apply(() => "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d"), type: "service", access: [{ database: "app", level: "write" }] }],
+            });
+        });
+        const role = roleNamed(built, "reporting");
+        assert.equal(role.props.serverFqdn, "pg-out.postgres.database.azure.com");
+        assert.equal(role.props.objectId, "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d");
+        assert.deepEqual(role.propertyDependencies.objectId, [built.named("identity").urn]);
+        const provider = built.named("unit-pg");
+        assert.equal(provider.props.host, "pg-out.postgres.database.azure.com");
+        assert.equal(provider.props.azureTenantId, "tenant-out");
+        assert.deepEqual(provider.propertyDependencies.host, [built.named("server").urn]);
+        assert.deepEqual(built.waitsFor(role), ["identity", "server"], "the identity it names and the resource given in after");
+    });
+
+    test("after: every role waits for each resource given", async () => {
+        const built = await build(() => {
+            const admin = earlier("last-admin");
+            const zoneGroup = earlier("zone-group");
+            return new EntraAccess("unit", {
+                serverFqdn: "pg-unit.postgres.database.azure.com", tenantId: "tenant", deployerLogin,
+                after: [admin, zoneGroup],
+                identities: [{ name: "reporting", type: "service" }, { name: "auditor", type: "user" }],
+            });
+        });
+        for (const role of built.ofType(roleType)) {
+            assert.deepEqual(built.waitsFor(role), ["last-admin", "zone-group"], role.name);
+        }
+    });
+
+    const valid: EntraAccessArgs = {
+        serverFqdn: "pg-unit.postgres.database.azure.com",
+        tenantId: "tenant",
+        deployerLogin,
+        identities: [{ name: "reporting", type: "service", access: [{ database: "app", level: "read" }] }],
+    };
+    const withIdentity = (identity: Partial<AccessIdentity>): Partial<EntraAccessArgs> => ({ identities: [{ ...valid.identities[0], ...identity }] });
+    for (const [what, change, expected] of [
+        ["an empty deployer login", { deployerLogin: "" }, /EntraAccess unit: deployerLogin must be a non-empty string.*Pass the name of the Entra administrator/],
+        ["a server FQDN with a scheme", { serverFqdn: "https://pg-unit.postgres.database.azure.com" }, /EntraAccess unit: serverFqdn "https:\/\/pg-unit\.postgres\.database\.azure\.com" must be a host name only/],
+        ["an unknown cloud", { cloud: "mars" as Cloud }, /EntraAccess unit: cloud must be one of public, usgov, china, got "mars"/],
+        ["a reserved role name", withIdentity({ name: "pg_monitor" }), /EntraAccess unit: identities\[0\]\.name "pg_monitor" is reserved.*It becomes the role's name/],
+        ["a role name longer than 63 bytes", withIdentity({ name: "é".repeat(40) }), /EntraAccess unit: identities\[0\]\.name "é{40}" is 80 bytes/],
+        ["the deployer as an identity", withIdentity({ name: deployerLogin }), /EntraAccess unit: identities\[0\]\.name "platform-deployer" is the deployer/],
+        ["a name listed twice", { identities: [valid.identities[0], { name: "reporting", type: "user" }] }, /EntraAccess unit: identities\[1\]\.name "reporting" is listed twice/],
+        ["an unknown type", withIdentity({ type: "robot" as AccessIdentity["type"] }), /EntraAccess unit: identities\[0\]\.type must be one of user, group, service, got "robot"/],
+        ["an unknown level", withIdentity({ access: [{ database: "app", level: "owner" as "read" }] }), /EntraAccess unit: identities\[0\]\.access\[0\]\.level must be one of read, write, admin, got "owner"/],
+        ["a database listed twice", withIdentity({ access: [{ database: "app", level: "read" }, { database: "app", level: "write" }] }), /EntraAccess unit: identities\[0\]\.access\[1\]\.database "app" is listed twice/],
+    ] as const) {
+        test(`refuses ${what} before declaring any child`, async () => {
+            const recording = await recordProgram(() => new EntraAccess("unit", { ...valid, ...change } as EntraAccessArgs), { stack: "unit", config: {} });
+            assert.ok(recording.error instanceof Error, "refused");
+            assert.match(recording.error.message, expected);
+            assert.deepEqual(recording.resources.map((r) => r.type), [componentType], "nothing but the component itself");
+        });
+    }
 });

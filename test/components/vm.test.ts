@@ -1,35 +1,51 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { VmConfig } from "../../components/config";
-import { IdentityVm } from "../../components/vm";
-import { unwrap } from "../../testing/recorder";
+import { defaults } from "../../components/config";
+import { IdentityVm, type IdentityVmArgs } from "../../components/vm";
+import { recordProgram, unwrap } from "../../testing/recorder";
 import { build, earlier } from "./build";
 
 const componentType = "entra-postgres:compute:IdentityVm";
-const config: VmConfig = {
-    enabled: true,
-    name: "unit-pg-client",
-    size: "Standard_B2s",
-    adminUsername: "azureuser",
-    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq7yEXAMPLEKEYdoNotUseA9b3cDeF4gHiJkLmNoPqRs unit@example",
+const sshPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq7yEXAMPLEKEYdoNotUseA9b3cDeF4gHiJkLmNoPqRs unit@example";
+
+/** Every argument given, none left to its default. */
+const given = {
+    vmName: "unit-pg-client",
+    size: "Standard_D2s_v5",
+    adminUsername: "ops",
+    sshPublicKey,
     publicIp: false,
     encryptionAtHost: false,
-    access: [{ database: "app", level: "read" }],
-};
+    serverFqdn: "pg-unit.postgres.database.azure.com",
+    defaultDatabase: "app",
+    cloud: "public",
+} as const;
 
-function declare(change: Partial<VmConfig> = {}): () => IdentityVm {
+function declare(change: Partial<IdentityVmArgs> = {}, base: Partial<IdentityVmArgs> = given): () => IdentityVm {
     return () => {
         const subnet = earlier("vm-subnet");
         return new IdentityVm("unit", {
             resourceGroupName: "rg",
             location: "westeurope",
-            config: { ...config, ...change },
             subnetId: subnet.id,
-            serverFqdn: "pg-unit.postgres.database.azure.com",
-            defaultDatabase: "app",
-            cloud: "public",
-        });
+            ...base,
+            ...change,
+        } as IdentityVmArgs);
     };
+}
+
+/** Only what has no default. */
+const required = { vmName: "unit-pg-client", sshPublicKey, serverFqdn: "pg-unit.postgres.database.azure.com" };
+
+function customData(vm: { props: Record<string, unknown> }): string {
+    return Buffer.from(String((vm.props.osProfile as Record<string, unknown>).customData), "base64").toString("utf8");
+}
+
+/** Runs `declare` expecting the constructor to throw; returns the message and what was registered. */
+async function refused(declareIt: () => unknown): Promise<{ message: string; registered: string[] }> {
+    const recording = await recordProgram(declareIt, { stack: "unit", config: {} });
+    assert.ok(recording.error instanceof Error, "the component refuses its arguments");
+    return { message: recording.error.message, registered: recording.resources.map((r) => r.type) };
 }
 
 describe("IdentityVm on its own", () => {
@@ -64,18 +80,71 @@ describe("IdentityVm on its own", () => {
         assert.match(String(await unwrap(vm!.principalId)), /^[0-9a-f-]{36}$/);
     });
 
-    test("SSH keys only, Trusted Launch, the VM name as computer name", async () => {
+    test("the arguments given reach the VM: name, size, user, key, encryption at host, login script", async () => {
         const built = await build(declare());
         const vm = built.named("unit-vm");
         const os = vm.props.osProfile as Record<string, any>;
         assert.equal(vm.props.vmName, "unit-pg-client");
         assert.equal(os.computerName, "unit-pg-client");
+        assert.equal(os.adminUsername, "ops");
+        assert.deepEqual(vm.props.hardwareProfile, { vmSize: "Standard_D2s_v5" });
         assert.equal(os.linuxConfiguration.disablePasswordAuthentication, true);
-        assert.deepEqual(os.linuxConfiguration.ssh.publicKeys, [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: config.sshPublicKey }]);
-        assert.equal((vm.props.securityProfile as Record<string, any>).securityType, "TrustedLaunch");
+        assert.deepEqual(os.linuxConfiguration.ssh.publicKeys, [{ path: "/home/ops/.ssh/authorized_keys", keyData: sshPublicKey }]);
+        const security = vm.props.securityProfile as Record<string, any>;
+        assert.equal(security.securityType, "TrustedLaunch");
+        assert.equal(security.encryptionAtHost, false);
         // The login script knows the server and the database it opens.
-        const script = Buffer.from(String(os.customData), "base64").toString("utf8");
-        assert.ok(script.includes("pg-unit.postgres.database.azure.com"));
+        const script = customData(vm);
+        assert.ok(script.includes("host='pg-unit.postgres.database.azure.com'"));
+        assert.ok(script.includes("role='unit-pg-client'"));
+        assert.match(script, /database="\$\{1:-app\}"/);
+    });
+
+    test("defaults: the settings table's size, user, encryption at host and public IP; postgres; the public cloud", async () => {
+        const built = await build(declare({}, required));
+        const vm = built.named("unit-vm");
+        const os = vm.props.osProfile as Record<string, any>;
+        assert.deepEqual(vm.props.hardwareProfile, { vmSize: defaults.vm.size });
+        assert.equal(os.adminUsername, defaults.vm.adminUsername);
+        assert.equal(os.linuxConfiguration.ssh.publicKeys[0].path, `/home/${defaults.vm.adminUsername}/.ssh/authorized_keys`);
+        assert.equal((vm.props.securityProfile as Record<string, any>).encryptionAtHost, defaults.vm.encryptionAtHost);
+        assert.equal(built.ofType("azure-native:network:PublicIPAddress").length, defaults.vm.publicIp ? 1 : 0);
+        const script = customData(vm);
+        assert.match(script, /database="\$\{1:-postgres\}"/);
+        assert.ok(script.includes("resource='https://ossrdbms-aad.database.windows.net'"), "the public cloud's audience");
+    });
+
+    test("another cloud: the login script asks for that cloud's audience", async () => {
+        const built = await build(declare({ cloud: "usgov" }));
+        assert.ok(customData(built.named("unit-vm")).includes("resource='https://ossrdbms-aad.database.usgovcloudapi.net'"));
+    });
+
+    test("Outputs flow through: the server's FQDN (the VM then waits for the server), a key and a user from elsewhere", async () => {
+        const built = await build(() => {
+            const server = earlier("server");
+            const secrets = earlier("key-source");
+            return declare({
+                serverFqdn: server.urn.apply(() => "pg-from-server.postgres.database.azure.com"),
+                sshPublicKey: secrets.id.apply(() => sshPublicKey),
+                adminUsername: secrets.id.apply(() => "deploy"),
+                defaultDatabase: server.id.apply(() => "reports"),
+            })();
+        });
+        const vm = built.named("unit-vm");
+        const os = vm.props.osProfile as Record<string, any>;
+        const script = customData(vm);
+        assert.ok(script.includes("host='pg-from-server.postgres.database.azure.com'"));
+        assert.match(script, /database="\$\{1:-reports\}"/);
+        assert.equal(os.adminUsername, "deploy");
+        assert.deepEqual(os.linuxConfiguration.ssh.publicKeys, [{ path: "/home/deploy/.ssh/authorized_keys", keyData: sshPublicKey }]);
+        assert.ok(vm.propertyDependencies.osProfile.includes(built.named("server").urn), "the user data carries the server");
+        assert.ok(vm.propertyDependencies.osProfile.includes(built.named("key-source").urn));
+    });
+
+    test("a plain key is trimmed", async () => {
+        const built = await build(declare({ sshPublicKey: `  ${sshPublicKey}\n` }));
+        const os = built.named("unit-vm").props.osProfile as Record<string, any>;
+        assert.equal(os.linuxConfiguration.ssh.publicKeys[0].keyData, sshPublicKey);
     });
 
     test("publicIp: a Standard static public IP, a child of the component, on the NIC", async () => {
@@ -88,4 +157,20 @@ describe("IdentityVm on its own", () => {
         const nic = built.named("unit-nic");
         assert.ok(nic.propertyDependencies.ipConfigurations.includes(ip.urn));
     });
+
+    for (const [argument, change, expected] of [
+        ["vmName", { vmName: "bad_name" }, /IdentityVm unit: vmName "bad_name" must be 1–63 letters, digits and hyphens.*database role name/],
+        ["vmName", { vmName: "a".repeat(64) }, /IdentityVm unit: vmName "a{64}" must be 1–63/],
+        ["adminUsername", { adminUsername: "root" }, /IdentityVm unit: adminUsername "root" is not allowed: use a lowercase Linux user name that Azure does not reserve/],
+        ["adminUsername", { adminUsername: "Ops" }, /IdentityVm unit: adminUsername "Ops" is not allowed/],
+        ["sshPublicKey", { sshPublicKey: "-----BEGIN OPENSSH PRIVATE KEY-----" }, /IdentityVm unit: sshPublicKey is not an OpenSSH public key .*not the private key/],
+        ["sshPublicKey", { sshPublicKey: undefined }, /IdentityVm unit: sshPublicKey is missing\. Password login is disabled/],
+        ["cloud", { cloud: "mars" }, /IdentityVm unit: cloud must be one of public, usgov, china, got "mars"\. Leave it out/],
+    ] as const) {
+        test(`refuses a bad ${argument} (${JSON.stringify(change)}) before declaring any child`, async () => {
+            const { message, registered } = await refused(declare(change as Partial<IdentityVmArgs>));
+            assert.match(message, expected);
+            assert.deepEqual(registered.filter((t) => t !== "unit:index:Write"), [componentType], "nothing but the component itself");
+        });
+    }
 });

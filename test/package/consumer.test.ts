@@ -87,7 +87,10 @@ const guid = (n) => \`00000000-0000-4000-8000-\${String(n).padStart(12, "0")}\`;
 /** A strict TypeScript consumer: type-checked against the shipped .d.ts, library checks included. */
 const typedProgram = `
 import * as pulumi from "@pulumi/pulumi";
-import { EntraPostgres, EntraRole, parseConfig, type StackConfig, type EntraRoleArgs } from "entra-postgres";
+import {
+    EntraAccess, EntraPostgres, EntraRole, IdentityVm, parseConfig,
+    type EntraAccessArgs, type EntraRoleArgs, type IdentityVmArgs, type StackConfig,
+} from "entra-postgres";
 import { setTokenSource, type TokenSource } from "entra-postgres/testing";
 
 const config: StackConfig = parseConfig(new pulumi.Config().requireObject("settings"), { project: "consumer", stack: "dev" });
@@ -95,6 +98,25 @@ const deployment = new EntraPostgres("app", config);
 const args: EntraRoleArgs = { serverFqdn: deployment.fqdn, adminLogin: "dba", roleName: "reporting", principalType: "service" };
 export const role = new EntraRole("reporting", args, { parent: deployment }).roleName;
 export const fqdn: string = deployment.fqdn;
+
+// The workload components on their own, from Inputs of another resource; every optional argument left out.
+const vmArgs: IdentityVmArgs = {
+    resourceGroupName: deployment.resourceGroupName,
+    location: "westeurope",
+    vmName: "jobs-runner",
+    sshPublicKey: pulumi.output("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq7yEXAMPLEKEYdoNotUseA9b3cDeF4gHiJkLmNoPqRs jobs@example"),
+    subnetId: deployment.network.vmSubnetId ?? pulumi.output("/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/virtualNetworks/z/subnets/jobs"),
+    serverFqdn: deployment.fqdn,
+};
+const jobs = new IdentityVm("jobs", vmArgs);
+const accessArgs: EntraAccessArgs = {
+    serverFqdn: deployment.fqdn,
+    tenantId: deployment.tenantId,
+    deployerLogin: "dba@contoso.com",
+    after: [deployment],
+    identities: [{ name: jobs.roleName, objectId: jobs.principalId, type: "service", access: [{ database: "app", level: "read" }], dependsOn: [jobs.vm] }],
+};
+export const jobsRoles: string[] = [...new EntraAccess("jobs-access", accessArgs).roles.keys()];
 const source: TokenSource = async () => ({ token: "t", expiresOnTimestamp: Date.now() });
 setTokenSource(source);
 `;
