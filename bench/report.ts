@@ -172,23 +172,7 @@ export function renderResults(results: BenchResults): string {
         "",
         `SDK modules loaded by both: ${program.modules.map((m) => `\`${m}\``).join(", ")}.`,
         "",
-        table(
-            ["Run", "Resources", "Median wall", "× floor", "Median peak RSS", "× floor", "Start-up", "SDK load", "Program", "Settle"],
-            program.rows.map((r) => [
-                r.kind === "floor" ? "floor (SDK only)" : r.kind.endsWith("/dist") ? `${r.kind.slice(0, -"/dist".length)} stack, library from dist/` : `${r.kind} stack`,
-                r.resources ?? "—",
-                formatMs(r.wallMs),
-                formatRatio(r.wallRatio),
-                formatMb(r.maxRssKb),
-                formatRatio(r.rssRatio),
-                formatMs(r.phases.startupMs),
-                formatMs(r.phases.sdkMs),
-                r.phases.programMs === undefined ? "—" : formatMs(r.phases.programMs),
-                r.phases.settleMs === undefined ? "—" : formatMs(r.phases.settleMs),
-            ]),
-        ),
-        "",
-        `Wall time of every run (ms): ${program.rows.map((r) => `${r.kind} ${r.samples.map((s) => Math.round(s.wallMs)).join(", ")}`).join("; ")}.`,
+        renderProgramCost(program),
         "",
     );
     if (program.rows.some((r) => r.kind !== "floor" && r.wallRatio > targets.programWallRatio)) {
@@ -346,4 +330,25 @@ export function renderSummary(results: BenchResults): string {
         lines.push(`${check.met ? "  met    " : "  NOT met"}  ${check.target}: ${check.figure}`);
     }
     return lines.join("\n");
+}
+
+/** The program-cost table and every run's wall time (also printed alone by `npm run bench -- --only=program`). */
+export function renderProgramCost(program: ProgramCostResult): string {
+    const rows = program.rows.map((r) => [
+        r.kind === "floor" ? "floor (SDK only)" : r.kind.endsWith("/dist") ? `${r.kind.slice(0, -"/dist".length)} stack, library from dist/` : `${r.kind} stack`,
+        r.resources ?? "—",
+        formatMs(r.wallMs),
+        formatRatio(r.wallRatio),
+        formatMb(r.maxRssKb),
+        formatRatio(r.rssRatio),
+        formatMs(r.phases.startupMs),
+        formatMs(r.phases.sdkMs),
+        r.phases.programMs === undefined ? "—" : formatMs(r.phases.programMs),
+        r.phases.settleMs === undefined ? "—" : formatMs(r.phases.settleMs),
+    ]);
+    return [
+        table(["Run", "Resources", "Median wall", "× floor", "Median peak RSS", "× floor", "Start-up", "SDK load", "Program", "Settle"], rows),
+        "",
+        `Wall time of every run (ms): ${program.rows.map((r) => `${r.kind} ${r.samples.map((s) => Math.round(s.wallMs)).join(", ")}`).join("; ")}.`,
+    ].join("\n");
 }
