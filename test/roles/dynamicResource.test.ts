@@ -11,6 +11,9 @@ import { packagedSqlProviderText, type SqlProviderName } from "../../components/
 import { recordProgram } from "../../testing/recorder";
 
 const root = path.resolve(__dirname, "..", "..");
+/** The SDK's own dynamic resource class (abstract in its types), which serializes `() => provider`. */
+class SdkDynamicResource extends pulumi.dynamic.Resource {}
+
 const connection = { serverFqdn: "pg.postgres.database.azure.com", adminLogin: "deployer", cloud: "public" as const };
 
 test("from the sources, each dynamic resource registers what pulumi.dynamic.Resource registers for its provider", async () => {
@@ -18,9 +21,9 @@ test("from the sources, each dynamic resource registers what pulumi.dynamic.Reso
         new EntraRole("role", { ...connection, roleName: "app", objectId: "0b5f2c1e-4d7a-4a8e-9a51-2f0c9d6b7e11", principalType: "service" });
         new EntraDatabase("db", { ...connection, databaseName: "app", collation: "en_US.utf8" });
         new EntraGrants("grants", { ...connection, database: "app", roleName: "app", level: "read", owners: ["deployer"] });
-        // The same providers through the SDK's own class, which serializes `() => provider`.
+        // The same providers through the SDK's own class.
         for (const [name, provider] of [["role", entraRoleProvider], ["db", entraDatabaseProvider], ["grants", entraGrantsProvider]] as const) {
-            new pulumi.dynamic.Resource(provider, `sdk-${name}`, {}, undefined, "entra-postgres", "Reference");
+            new SdkDynamicResource(provider, `sdk-${name}`, {}, undefined, "entra-postgres", "Reference");
         }
     }, { stack: "dev", config: {} });
     assert.equal(recording.error, undefined);
