@@ -23,6 +23,8 @@ export const typicalDurations: Readonly<Record<string, TypicalDuration>> = {
     "azure-native:network:PublicIPAddress": { seconds: 5, basis: "estimate (network resources take seconds)" },
     "azure-native:network:NatGateway": { seconds: 20, basis: "estimate" },
     "azure-native:network:NetworkInterface": { seconds: 5, basis: "estimate (network resources take seconds)" },
+    "azure-native:network:PrivateEndpoint": { seconds: 60, basis: "estimate (the endpoint and its network interface, about a minute)" },
+    "azure-native:network:PrivateDnsZoneGroup": { seconds: 10, basis: "estimate (one DNS record set in the zone)" },
     "azure-native:privatedns:PrivateZone": { seconds: 35, basis: observedApplyLog },
     "azure-native:privatedns:VirtualNetworkLink": { seconds: 30, basis: "estimate (zone + link about 1 min)" },
     "azure-native:dbforpostgresql:Server": { seconds: 600, basis: "estimate (about 10 min; high availability adds, see below)" },

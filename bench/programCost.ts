@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { resultPrefix } from "./children/report";
+import { resultPrefix, warmUpEnvironment } from "./children/report";
 import { programSdkModules, projectRoot } from "./sdkModules";
 import { median } from "./stats";
 
@@ -67,14 +67,14 @@ export async function measureProgramCost(options: ProgramCostOptions): Promise<P
     // Each stack twice: from the TypeScript sources, as `pulumi up` runs this project, and with the library
     // compiled (`<stack>/dist`, from dist/ as an installed package runs it).
     const kinds = ["floor", ...options.stacks, ...options.stacks.map((stack) => `${stack}${distSuffix}`)];
-    const run = (kind: string): Promise<ChildSample> => {
-        if (kind === "floor") return runChild("floor", floorScript, [JSON.stringify(modules)]);
+    const run = (kind: string, warmUp = false): Promise<ChildSample> => {
+        if (kind === "floor") return runChild("floor", floorScript, [JSON.stringify(modules)], warmUp);
         const dist = kind.endsWith(distSuffix);
         const stack = dist ? kind.slice(0, -distSuffix.length) : kind;
-        return runChild(`${kind} stack`, programScript, [stack, JSON.stringify(modules), dist ? "dist" : "src"]);
+        return runChild(`${kind} stack`, programScript, [stack, JSON.stringify(modules), dist ? "dist" : "src"], warmUp);
     };
 
-    for (const kind of kinds) await run(kind);
+    for (const kind of kinds) await run(kind, true);
     const samples = new Map<string, ChildSample[]>(kinds.map((k) => [k, []]));
     for (let round = 0; round < options.runs; round++) {
         const order = kinds.map((_, i) => kinds[(i + round) % kinds.length]);
@@ -111,12 +111,20 @@ function summarize(kind: string, samples: ChildSample[]): ProgramCostRow {
     };
 }
 
-/** Starts `node --import tsx <script> <args>` in the project root and resolves to what it reported. */
-function runChild(label: string, script: string, args: string[]): Promise<ChildSample> {
+/**
+ * Starts `node --import tsx <script> <args>` in the project root and resolves to what it reported. A warm-up
+ * child finishes its pending writes before it exits, so that tsx's transform cache is filled (see
+ * `warmUpEnvironment`).
+ */
+function runChild(label: string, script: string, args: string[], warmUp = false): Promise<ChildSample> {
     return new Promise((resolve, reject) => {
         const started = process.hrtime.bigint();
+        const env = { ...process.env };
+        if (warmUp) env[warmUpEnvironment] = "1";
+        else delete env[warmUpEnvironment];
         const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
             cwd: projectRoot,
+            env,
             stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";

@@ -158,37 +158,23 @@ export function renderResults(results: BenchResults): string {
         "",
         `Each shipped stack's program is run under \`pulumi.runtime.setMocks\` (through \`testing/recorder.ts\`, in preview`,
         `mode as a pull-request preview runs it) in a fresh child process, ${program.runs} times, interleaved round by round`,
-        "with the floor (the order rotates each round), after one discarded warm-up run of each kind. The floor is a child",
+        "with the floor (the order rotates each round), after one discarded warm-up run of each kind, which waits for tsx",
+        "to write its transform cache so that the measured runs load the TypeScript sources from it. The floor is a child",
         "that loads the same Pulumi SDK modules the program imports and registers nothing. Both children load TypeScript",
         "the same way (`node --import tsx`) and load the SDK modules first, the same way, so the columns line up. Wall",
         "time is spawn to exit, measured by the parent; peak RSS is the child's `process.resourceUsage().maxRSS`. The",
         "phase columns are medians of the child's own clock: start-up (Node.js and tsx), SDK load, the program (loading",
         "the recorder and `index.ts`, which declares every resource) and settle (until every registration, with its",
         "serialized inputs, has reached the mock monitor). Resources counts registrations, components included.",
-        "Each stack runs twice: from the TypeScript sources, as `pulumi up` runs this project (the role provider is",
-        "serialized whole), and with `index.ts`'s `./components` resolved to the compiled library in `dist/`",
-        "(`npm run build`), as a program that installed the package runs it (the role provider is serialized as a stub",
-        "that requires `entra-postgres/provider`).",
+        "Each stack runs twice: from the TypeScript sources, as `pulumi up` runs this project (each dynamic resource's",
+        "provider is serialized whole, as `pulumi.dynamic.Resource` does), and with `index.ts`'s `./components` being the",
+        "compiled library in `dist/` (`npm run build`, entered in the module cache during the program phase), as a",
+        "program that installed the package runs it (each dynamic resource stores a one-line `require` of the provider",
+        "by package name, `entra-postgres/provider` or `entra-postgres/sql-provider`, and nothing is serialized).",
         "",
         `SDK modules loaded by both: ${program.modules.map((m) => `\`${m}\``).join(", ")}.`,
         "",
-        table(
-            ["Run", "Resources", "Median wall", "× floor", "Median peak RSS", "× floor", "Start-up", "SDK load", "Program", "Settle"],
-            program.rows.map((r) => [
-                r.kind === "floor" ? "floor (SDK only)" : r.kind.endsWith("/dist") ? `${r.kind.slice(0, -"/dist".length)} stack, library from dist/` : `${r.kind} stack`,
-                r.resources ?? "—",
-                formatMs(r.wallMs),
-                formatRatio(r.wallRatio),
-                formatMb(r.maxRssKb),
-                formatRatio(r.rssRatio),
-                formatMs(r.phases.startupMs),
-                formatMs(r.phases.sdkMs),
-                r.phases.programMs === undefined ? "—" : formatMs(r.phases.programMs),
-                r.phases.settleMs === undefined ? "—" : formatMs(r.phases.settleMs),
-            ]),
-        ),
-        "",
-        `Wall time of every run (ms): ${program.rows.map((r) => `${r.kind} ${r.samples.map((s) => Math.round(s.wallMs)).join(", ")}`).join("; ")}.`,
+        renderProgramCost(program),
         "",
     );
     if (program.rows.some((r) => r.kind !== "floor" && r.wallRatio > targets.programWallRatio)) {
@@ -346,4 +332,25 @@ export function renderSummary(results: BenchResults): string {
         lines.push(`${check.met ? "  met    " : "  NOT met"}  ${check.target}: ${check.figure}`);
     }
     return lines.join("\n");
+}
+
+/** The program-cost table and every run's wall time (also printed alone by `npm run bench -- --only=program`). */
+export function renderProgramCost(program: ProgramCostResult): string {
+    const rows = program.rows.map((r) => [
+        r.kind === "floor" ? "floor (SDK only)" : r.kind.endsWith("/dist") ? `${r.kind.slice(0, -"/dist".length)} stack, library from dist/` : `${r.kind} stack`,
+        r.resources ?? "—",
+        formatMs(r.wallMs),
+        formatRatio(r.wallRatio),
+        formatMb(r.maxRssKb),
+        formatRatio(r.rssRatio),
+        formatMs(r.phases.startupMs),
+        formatMs(r.phases.sdkMs),
+        r.phases.programMs === undefined ? "—" : formatMs(r.phases.programMs),
+        r.phases.settleMs === undefined ? "—" : formatMs(r.phases.settleMs),
+    ]);
+    return [
+        table(["Run", "Resources", "Median wall", "× floor", "Median peak RSS", "× floor", "Start-up", "SDK load", "Program", "Settle"], rows),
+        "",
+        `Wall time of every run (ms): ${program.rows.map((r) => `${r.kind} ${r.samples.map((s) => Math.round(s.wallMs)).join(", ")}`).join("; ")}.`,
+    ].join("\n");
 }

@@ -2,7 +2,8 @@
  * `npm run bench`: program cost, role throughput and the deployment's critical path. Prints a summary and
  * writes `bench/results.md`. Not part of `npm test`; takes about three minutes on two cores.
  *
- * Options: `--runs=<n>` child runs per kind for the program cost (default 7, at least 5).
+ * Options: `--runs=<n>` child runs per kind for the program cost (default 7, at least 5); `--only=program` runs
+ * the program cost alone and prints its table without writing `bench/results.md` (to compare a change quickly).
  * Exits 1 if a benchmark could not run; targets that are not met are reported, not failed.
  */
 import * as fs from "node:fs";
@@ -14,7 +15,7 @@ import { typicalSeconds } from "./azureDurations";
 import { analyzeDeployment } from "./criticalPath";
 import { describeMachine } from "./machine";
 import { measureProgramCost } from "./programCost";
-import { renderResults, renderSummary, type StackPath } from "./report";
+import { renderProgramCost, renderResults, renderSummary, type StackPath } from "./report";
 import { measureRoleThroughput } from "./roleThroughput";
 
 const resultsFile = path.join(__dirname, "results.md");
@@ -30,16 +31,24 @@ function programRuns(argv: string[]): number {
     return runs;
 }
 
+function onlyProgram(argv: string[]): boolean {
+    const option = argv.find((a) => a.startsWith("--only="));
+    if (!option) return false;
+    if (option !== "--only=program") throw new Error(`--only accepts only "program", got "${option}"`);
+    return true;
+}
+
 async function main(): Promise<void> {
     const runs = programRuns(process.argv.slice(2));
+    const programOnly = onlyProgram(process.argv.slice(2));
     const machine = describeMachine();
     const started = performance.now();
     const progress = (message: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
     const stacks = listStacks();
 
-    progress(`critical path of ${stacks.join(", ")}`);
     const paths: StackPath[] = [];
-    for (const stack of stacks) {
+    if (!programOnly) progress(`critical path of ${stacks.join(", ")}`);
+    for (const stack of programOnly ? [] : stacks) {
         const run = await runStack(stack);
         if (run.error !== undefined) throw new Error(`the ${stack} stack failed under mocks: ${String(run.error)}`);
         paths.push({ stack, analysis: analyzeDeployment(run.resources, typicalSeconds) });
@@ -49,6 +58,10 @@ async function main(): Promise<void> {
     execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "build"], { cwd: path.resolve(__dirname, ".."), stdio: "inherit" });
     progress(`program cost: ${runs} runs each of the floor and ${stacks.join(", ")}, from source and from dist/`);
     const program = await measureProgramCost({ stacks, runs, onProgress: progress });
+    if (programOnly) {
+        console.log(renderProgramCost(program));
+        return;
+    }
 
     progress("role throughput: starting the test server");
     const roles = await measureRoleThroughput({

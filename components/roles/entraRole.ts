@@ -1,60 +1,25 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cloud } from "./audiences";
 import type { PrincipalKind } from "../config/model";
+import { DynamicResource, runsFromInstalledPackage } from "./dynamicResource";
 import { entraRoleProvider } from "./provider";
 
-/** The package subpath (package.json `exports`) of the compiled provider, which the serialized stub requires. */
+/** The package subpath (package.json `exports`) of the compiled provider, which the packaged module text requires. */
 export const providerModule = "entra-postgres/provider";
 
 /**
- * A stand-in for {@link entraRoleProvider} whose methods load the real one by package name when called.
- * `pulumi.dynamic.Resource` serializes its provider, with everything the functions capture, into every
- * role's inputs (`__provider`), and the dynamic provider host evaluates that text with `require` resolving
- * from the program's directory (require-from-string in @pulumi/pulumi's cmd/dynamic-provider). Serializing
- * this stub captures one string instead of the provider's modules, so a preview does not pay for walking them.
+ * The module text stored in `__provider` when the program runs the installed package: the dynamic provider host
+ * evaluates it with `require` resolving from the program's directory and calls `handler()` (see DynamicResource).
  */
-const packagedProvider: pulumi.dynamic.ResourceProvider = {
-    check: (olds, news) => load().check!(olds, news),
-    diff: (id, olds, news) => load().diff!(id, olds, news),
-    create: (inputs) => load().create(inputs),
-    read: (id, props) => load().read!(id, props),
-    update: (id, olds, news) => load().update!(id, olds, news),
-    delete: (id, props) => load().delete!(id, props),
-};
-
-function load(): pulumi.dynamic.ResourceProvider {
-    // The literal, not providerModule: a captured module export would be serialized as a require of this file,
-    // which package.json `exports` does not expose.
-    return (require("entra-postgres/provider") as { entraRoleProvider: pulumi.dynamic.ResourceProvider }).entraRoleProvider;
-}
-
-let chosen: pulumi.dynamic.ResourceProvider | undefined;
+export const packagedProviderText = 'exports.handler = () => require("entra-postgres/provider").entraRoleProvider;\n';
 
 /**
- * The provider to hand to Pulumi: the stub when this module runs compiled (from `dist/`) out of the package
- * that the program's directory has installed (the first `node_modules/entra-postgres` from there upwards, which
- * is where the provider host's `require` finds it); otherwise (running from the TypeScript sources, from
- * another copy, or with no installed package) the provider itself, serialized whole as before.
+ * What the role resources hand to {@link DynamicResource}: the module text above when this module runs compiled
+ * out of the package the program's directory has installed; otherwise (from the TypeScript sources, from another
+ * copy, or with no installed package) the provider itself, serialized whole.
  */
-export function serializableProvider(): pulumi.dynamic.ResourceProvider {
-    if (chosen === undefined) {
-        chosen = entraRoleProvider;
-        const installed = __filename.endsWith(".js") ? installedPackageRoot(process.cwd()) : undefined;
-        // This file is <package>/dist/roles/entraRole.js.
-        if (installed !== undefined && installed === fs.realpathSync(path.resolve(__dirname, "..", ".."))) chosen = packagedProvider;
-    }
-    return chosen;
-}
-
-/** Real path of the first `node_modules/entra-postgres` in `dir` or above, as Node's module lookup walks. */
-function installedPackageRoot(dir: string): string | undefined {
-    for (let at = path.resolve(dir); ; at = path.dirname(at)) {
-        const candidate = path.join(at, "node_modules", providerModule.split("/")[0]);
-        if (fs.existsSync(path.join(candidate, "package.json"))) return fs.realpathSync(candidate);
-        if (path.dirname(at) === at) return undefined;
-    }
+export function serializableProvider(): pulumi.dynamic.ResourceProvider | string {
+    return runsFromInstalledPackage() ? packagedProviderText : entraRoleProvider;
 }
 
 /** Arguments of {@link EntraRole}. None of them is a secret: the provider signs in with an Entra token. */
@@ -108,7 +73,7 @@ export interface EntraRoleArgs {
  *
  * Type token: `pulumi-nodejs:dynamic/entra-postgres:EntraRole`.
  */
-export class EntraRole extends pulumi.dynamic.Resource {
+export class EntraRole extends DynamicResource {
     /** Host name the role lives on. */
     declare public readonly serverFqdn: pulumi.Output<string>;
     /** The role's name, exactly as created. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Cloud } from "../cloud";
-import { entraDatabaseProvider } from "./provider";
+import { DynamicResource } from "../roles/dynamicResource";
+import { sqlProvider } from "./packaged";
 
 export interface EntraDatabaseArgs {
     serverFqdn: pulumi.Input<string>;
@@ -19,13 +20,13 @@ export interface EntraDatabaseArgs {
  * A database the deployer creates with `CREATE DATABASE`, so that it owns it (see `entraDatabaseProvider` and
  * the README's "Database ownership"). Type token: `pulumi-nodejs:dynamic/entra-postgres:EntraDatabase`.
  */
-export class EntraDatabase extends pulumi.dynamic.Resource {
+export class EntraDatabase extends DynamicResource {
     declare public readonly databaseName: pulumi.Output<string>;
     /** The database's owner as the server reports it: the deployer. */
     declare public readonly owner: pulumi.Output<string>;
 
     constructor(name: string, args: EntraDatabaseArgs, opts?: pulumi.CustomResourceOptions) {
-        super(entraDatabaseProvider, name, {
+        super(sqlProvider("entraDatabaseProvider"), name, {
             port: 5432,
             caCertificate: undefined,
             ...args,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Cloud } from "../cloud";
-import { entraGrantsProvider } from "./provider";
+import { DynamicResource } from "../roles/dynamicResource";
+import { sqlProvider } from "./packaged";
 import type { GrantLevel } from "./statements";
 
 export interface EntraGrantsArgs {
@@ -22,13 +23,13 @@ export interface EntraGrantsArgs {
  * One role's access level in one database, given by the deployer through its own Entra sign-in (see
  * `entraGrantsProvider`). Type token: `pulumi-nodejs:dynamic/entra-postgres:EntraGrants`.
  */
-export class EntraGrants extends pulumi.dynamic.Resource {
+export class EntraGrants extends DynamicResource {
     declare public readonly database: pulumi.Output<string>;
     declare public readonly roleName: pulumi.Output<string>;
     declare public readonly level: pulumi.Output<GrantLevel>;
 
     constructor(name: string, args: EntraGrantsArgs, opts?: pulumi.CustomResourceOptions) {
-        super(entraGrantsProvider, name, {
+        super(sqlProvider("entraGrantsProvider"), name, {
             port: 5432,
             caCertificate: undefined,
             ...args,

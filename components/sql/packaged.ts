@@ -1,0 +1,25 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { runsFromInstalledPackage } from "../roles/dynamicResource";
+import { entraDatabaseProvider, entraGrantsProvider } from "./provider";
+
+/** The package subpath (package.json `exports`) of the compiled SQL providers, which the packaged module text requires. */
+export const sqlProviderModule = "entra-postgres/sql-provider";
+
+const providers = { entraDatabaseProvider, entraGrantsProvider };
+
+/**
+ * What `EntraDatabase` and `EntraGrants` hand to `DynamicResource`: when this module runs compiled out of the
+ * package the program's directory has installed, the module text that requires the provider by package name
+ * (the dynamic provider host evaluates it with `require` resolving from the program's directory); otherwise the
+ * provider itself, serialized whole.
+ */
+export function sqlProvider(name: SqlProviderName): pulumi.dynamic.ResourceProvider | string {
+    return runsFromInstalledPackage() ? packagedSqlProviderText(name) : providers[name];
+}
+
+export type SqlProviderName = keyof typeof providers;
+
+/** The module text stored in `__provider` for the installed package: requires the provider by package name. */
+export function packagedSqlProviderText(name: SqlProviderName): string {
+    return `exports.handler = () => require(${JSON.stringify(sqlProviderModule)}).${name};\n`;
+}
