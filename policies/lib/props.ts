@@ -8,6 +8,8 @@
  * cannot see yet" stays distinguishable from "the property is not set" and a rule can decide on presence.
  */
 
+import { runtime } from "@pulumi/pulumi";
+
 /**
  * The sentinels the Pulumi engine sends for unknown values, one per kind (boolean, number, string, array,
  * asset, archive, object); the same strings as `@pulumi/policy`'s proxy module, which does not export them.
@@ -22,9 +24,13 @@ const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ]);
 
-/** Key and signature of the wire form of a secret (`@pulumi/pulumi` runtime), as mocks may hand it over. */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/**
+ * Key and signature of the wire form of a secret, as mocks may hand it over: the SDK's own constants, which
+ * `@pulumi/pulumi` exports through its public `runtime` namespace (sdk/nodejs/runtime/index.ts re-exports
+ * runtime/rpc.ts), read from the policy pack's own dependency.
+ */
+const SIG_KEY = runtime.specialSigKey;
+const SECRET_SIG = runtime.specialSecretSig;
 
 /**
  * True for a value not known during preview: the engine's placeholder strings, or the `Unknown` object the

@@ -13,6 +13,7 @@ import {
 import { hasKey, plainProps, setting } from "../../policies/lib/props";
 import { TYPES } from "../../policies/lib/types";
 import { NAMES, PROD, SERVER_URN, buildStack } from "./fixtures";
+import { secretWireValue } from "../../testing/sdkInternals";
 import { check, res, resourceArgs, stackArgs } from "./helpers";
 
 /** The engine's placeholder for an unknown string (as `@pulumi/policy` receives it at preview). */
@@ -148,7 +149,7 @@ describe("unknown values", () => {
     test("the runtime's Unknown objects and secret envelopes of mocks are read too", () => {
         const plain = plainProps<any>({
             a: { __pulumiUnknown: true },
-            s: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "v" },
+            s: secretWireValue("v"),
         });
         assert.deepEqual(plain, { a: undefined, s: "v" });
     });
