@@ -8,8 +8,6 @@
  * cannot see yet" stays distinguishable from "the property is not set" and a rule can decide on presence.
  */
 
-import { runtime } from "@pulumi/pulumi";
-
 /**
  * The sentinels the Pulumi engine sends for unknown values, one per kind (boolean, number, string, array,
  * asset, archive, object); the same strings as `@pulumi/policy`'s proxy module, which does not export them.
@@ -23,14 +21,6 @@ const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
     "e48ece36-62e2-4504-bad9-02848725956a",
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ]);
-
-/**
- * Key and signature of the wire form of a secret, as mocks may hand it over: the SDK's own constants, which
- * `@pulumi/pulumi` exports through its public `runtime` namespace (sdk/nodejs/runtime/index.ts re-exports
- * runtime/rpc.ts), read from the policy pack's own dependency.
- */
-const SIG_KEY = runtime.specialSigKey;
-const SECRET_SIG = runtime.specialSecretSig;
 
 /**
  * True for a value not known during preview: the engine's placeholder strings, or the `Unknown` object the
@@ -69,9 +59,6 @@ function plainValue(value: unknown): unknown {
     }
     if (value === null || typeof value !== "object") {
         return value;
-    }
-    if (ownValue(value, SIG_KEY) === SECRET_SIG) {
-        return plainValue(ownValue(value, "value"));
     }
     if (Array.isArray(value)) {
         const length = ownValue(value, "length");
