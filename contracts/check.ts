@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isSecretWireValue } from "../testing/sdkInternals";
 
 /**
  * Azure's contracts as data: one file per provider namespace in `contracts/azure/`, each fact written by hand
@@ -96,11 +97,9 @@ export interface Violation {
     readonly message: string;
 }
 
-/** The marker key Pulumi's wire format puts on a secret value; its value sits under `value`. */
-const secretKey = "4dabf18193072939515e22adb298388d";
-
+/** A secret in Pulumi's wire format (signature from the SDK, testing/sdkInternals.ts) gives the value it holds. */
 function unwrapSecret(value: unknown): unknown {
-    if (value !== null && typeof value === "object" && secretKey in (value as Record<string, unknown>)) {
+    if (isSecretWireValue(value)) {
         return (value as Record<string, unknown>).value;
     }
     return value;

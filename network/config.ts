@@ -1,11 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, ConfigProblem } from "../components/config/errors";
+import { ConfigError } from "../components/config/errors";
+import { contains, isNetworkAddress, overlaps, parseCidr, type Cidr } from "../components/config/ip";
+import { guidPattern, Reader, type Json } from "../components/config/reader";
+import { tagValueProblem } from "../components/config/tags";
 import githubRunners from "./githubRunners.json";
 
 /** The namespace of this project's settings (network/Pulumi.yaml `name`). */
 export const namespace = "entra-postgres-network";
 
-export type NetworkCloud = "public" | "usgov" | "china";
+export const networkClouds = ["public", "usgov", "china"] as const;
+export type NetworkCloud = (typeof networkClouds)[number];
 
 /**
  * Private DNS zone of PostgreSQL Flexible Server private endpoints per cloud. Learn: "Azure Private Endpoint
@@ -32,8 +36,11 @@ export interface NetworkProjectConfig {
     readonly tags: Record<string, string>;
 }
 
+const prefixKeys = ["addressSpace", "clientsSubnet", "endpointsSubnet", "runnersSubnet"] as const;
+type PrefixKey = (typeof prefixKeys)[number];
+
 export const knownKeys = ["location", "subscriptionId", "githubDatabaseId", "cloud", "addressSpace", "clientsSubnet", "endpointsSubnet", "runnersSubnet", "tags"];
-export const defaults: Record<string, string> = {
+export const defaults: { cloud: NetworkCloud } & Record<PrefixKey, string> = {
     cloud: "public",
     addressSpace: "10.50.0.0/16",
     clientsSubnet: "10.50.1.0/24",
@@ -41,140 +48,110 @@ export const defaults: Record<string, string> = {
     runnersSubnet: "10.50.3.0/24",
 };
 
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** An IPv4 CIDR as [network address as a number, prefix length], or undefined when it is not one. */
-export function parseCidr(value: string): [number, number] | undefined {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-    if (!m) {
-        return undefined;
-    }
-    const octets = m.slice(1, 5).map(Number);
-    const bits = Number(m[5]);
-    if (octets.some((o) => o > 255) || bits > 32) {
-        return undefined;
-    }
-    const address = octets.reduce((a, o) => a * 256 + o, 0);
-    const size = 2 ** (32 - bits);
-    return address % size === 0 ? [address, bits] : undefined;
-}
-
-function contains(outer: [number, number], inner: [number, number]): boolean {
-    return inner[1] >= outer[1] && Math.floor(inner[0] / 2 ** (32 - outer[1])) === Math.floor(outer[0] / 2 ** (32 - outer[1]));
-}
-
-function overlaps(a: [number, number], b: [number, number]): boolean {
-    return contains(a, b) || contains(b, a);
-}
-
 /**
- * Validates raw settings (`key` → string as the engine hands them over, without the namespace) and returns the
- * typed config, or throws a ConfigError naming every wrong key and its fix.
+ * Validates raw settings (keys with or without the `entra-postgres-network:` prefix, values as the engine hands
+ * them over) and returns the typed config, or throws a ConfigError naming every wrong key and its fix. Read with
+ * the database stack's reader (components/config/reader.ts), so unknown keys, value types and messages are the
+ * same in both projects.
  */
-export function parseNetworkConfig(stack: string, raw: Record<string, string | undefined>): NetworkProjectConfig {
-    const problems: ConfigProblem[] = [];
-    const key = (k: string) => `${namespace}:${k}`;
-    const value = (k: string): string | undefined => raw[k] ?? defaults[k];
-
-    for (const k of Object.keys(raw)) {
-        if (!knownKeys.includes(k)) {
-            problems.push({ key: key(k), message: `is not a setting of this project; the settings are ${knownKeys.join(", ")}.` });
-        }
-    }
+export function parseNetworkConfig(stack: string, raw: Readonly<Record<string, unknown>>): NetworkProjectConfig {
+    const r = new Reader(namespace);
+    const top = r.settings(raw, knownKeys);
     if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(stack)) {
-        problems.push({ key: "stack", message: `the stack name '${stack}' names every resource (entra-postgres-<stack>-vnet): use lower-case letters, digits and '-', at most 31 characters.` });
+        r.problems.push({ key: "stack", message: `the stack name '${stack}' names every resource (entra-postgres-<stack>-vnet): use lower-case letters, digits and '-', at most 31 characters.` });
     }
 
-    const location = value("location");
     const regions = githubRunners.supportedRegions.regions;
-    if (!location) {
-        problems.push({ key: key("location"), message: "is required: the Azure region of the network, e.g. northeurope." });
-    } else if (!regions.includes(location)) {
-        problems.push({
-            key: key("location"),
-            message: `'${location}' is not a region where GitHub-hosted runners can join an Azure VNet; use one of ${regions.join(", ")} (${githubRunners.supportedRegions.source}).`,
-        });
+    const location = r.string(top.location, "location", { required: "Set it to the Azure region of the network, e.g. northeurope." });
+    if (location !== undefined && !regions.includes(location)) {
+        r.fail("location", `"${location}" is not a region where GitHub-hosted runners can join an Azure VNet; use one of ${regions.join(", ")} (${githubRunners.supportedRegions.source}).`);
     }
-    const subscriptionId = value("subscriptionId");
-    if (!subscriptionId || !guid.test(subscriptionId)) {
-        problems.push({ key: key("subscriptionId"), message: `must be the subscription id (a GUID) the network is deployed to, found '${subscriptionId ?? ""}'.` });
+    const subscriptionId = r.string(top.subscriptionId, "subscriptionId", { required: "Set it to the subscription id (a GUID) the network is deployed to." });
+    if (subscriptionId !== undefined && !guidPattern.test(subscriptionId)) {
+        r.fail("subscriptionId", `"${subscriptionId}" is not a GUID: set the subscription id the network is deployed to.`);
     }
-    const githubDatabaseId = value("githubDatabaseId");
-    if (!githubDatabaseId || !/^[1-9][0-9]*$/.test(githubDatabaseId)) {
-        problems.push({
-            key: key("githubDatabaseId"),
-            message: `must be the GitHub organization's (or enterprise's) database id, digits only, found '${githubDatabaseId ?? ""}'. Read it with \`gh api graphql -f query='{ organization(login: "<org>") { databaseId } }'\`.`,
-        });
+    const readDatabaseId = "Read it with `gh api graphql -f query='{ organization(login: \"<org>\") { databaseId } }'`.";
+    const githubDatabaseId = r.string(top.githubDatabaseId, "githubDatabaseId", { required: `Set it to the GitHub organization's (or enterprise's) database id. ${readDatabaseId}` });
+    if (githubDatabaseId !== undefined && !/^[1-9][0-9]*$/.test(githubDatabaseId)) {
+        r.fail("githubDatabaseId", `must be the GitHub organization's (or enterprise's) database id, digits only, found "${githubDatabaseId}". ${readDatabaseId}`);
     }
-    const cloud = value("cloud") as NetworkCloud;
-    if (!(cloud in privateLinkZones)) {
-        problems.push({ key: key("cloud"), message: `must be public, usgov or china, found '${cloud}'.` });
-    }
+    const cloud = r.oneOf(top.cloud, "cloud", networkClouds, defaults.cloud);
 
-    const prefixes: Record<string, [number, number] | undefined> = {};
-    for (const k of ["addressSpace", "clientsSubnet", "endpointsSubnet", "runnersSubnet"]) {
-        const v = value(k)!;
-        prefixes[k] = parseCidr(v);
-        if (!prefixes[k]) {
-            problems.push({ key: key(k), message: `must be an IPv4 prefix on its boundary, e.g. ${defaults[k]}, found '${v}'.` });
+    const prefixes: Partial<Record<PrefixKey, Cidr>> = {};
+    const texts: Partial<Record<PrefixKey, string>> = {};
+    for (const k of prefixKeys) {
+        const text = r.string(top[k], k, { fallback: defaults[k] });
+        if (text === undefined) {
+            continue;
         }
+        const cidr = parseCidr(text);
+        if (!cidr || !isNetworkAddress(text)) {
+            r.fail(k, `"${text}" is not a valid IPv4 prefix (network address/length, e.g. ${defaults[k]}).`);
+            continue;
+        }
+        prefixes[k] = cidr;
+        texts[k] = text;
     }
     const space = prefixes.addressSpace;
-    const subnets = ["clientsSubnet", "endpointsSubnet", "runnersSubnet"];
+    const subnets = ["clientsSubnet", "endpointsSubnet", "runnersSubnet"] as const;
     for (const [i, k] of subnets.entries()) {
         const p = prefixes[k];
         if (!p || !space) continue;
         if (!contains(space, p)) {
-            problems.push({ key: key(k), message: `${value(k)} is outside addressSpace ${value("addressSpace")}: pick a prefix inside it.` });
+            r.fail(k, `"${texts[k]}" is outside addressSpace ${texts.addressSpace}. Pick a prefix inside it.`);
         }
         for (const other of subnets.slice(i + 1)) {
             const q = prefixes[other];
             if (q && overlaps(p, q)) {
-                problems.push({ key: key(k), message: `${value(k)} overlaps ${other} ${value(other)}: subnets of one VNet must not overlap.` });
+                r.fail(k, `"${texts[k]}" overlaps ${other} ${texts[other]}: subnets of one VNet must not overlap.`);
             }
         }
     }
 
-    let tags: Record<string, string> = {};
-    if (raw.tags !== undefined) {
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(raw.tags);
-        } catch {
-            parsed = undefined;
-        }
-        if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== "string")) {
-            problems.push({ key: key("tags"), message: "must be a map of tag names to string values." });
-        } else {
-            tags = parsed as Record<string, string>;
-        }
-    }
+    const tags = parseNetworkTags(r, top.tags);
 
-    if (problems.length > 0) {
-        throw new ConfigError(problems);
+    if (r.problems.length > 0) {
+        throw new ConfigError(r.problems);
     }
     return {
         stack,
         location: location!,
         subscriptionId: subscriptionId!.toLowerCase(),
         githubDatabaseId: githubDatabaseId!,
-        cloud,
-        addressSpace: value("addressSpace")!,
-        clientsSubnet: value("clientsSubnet")!,
-        endpointsSubnet: value("endpointsSubnet")!,
-        runnersSubnet: value("runnersSubnet")!,
+        cloud: cloud!,
+        addressSpace: texts.addressSpace!,
+        clientsSubnet: texts.clientsSubnet!,
+        endpointsSubnet: texts.endpointsSubnet!,
+        runnersSubnet: texts.runnersSubnet!,
         tags,
     };
 }
 
-/** The running stack's settings, validated. */
-export function loadNetworkConfig(): NetworkProjectConfig {
-    const prefix = `${namespace}:`;
-    const raw: Record<string, string> = {};
-    for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) {
-        if (k.startsWith(prefix)) {
-            raw[k.slice(prefix.length)] = v;
+/**
+ * A map of tag names to strings, by Azure's limits on tag names and values (components/config/tags.ts, which
+ * cites them). Not the database stack's `parseTags`: this project sets no tags of its own, so none is reserved.
+ */
+function parseNetworkTags(r: Reader, value: Json): Record<string, string> {
+    if (value === undefined || value === null) {
+        return {};
+    }
+    if (typeof value !== "object" || Array.isArray(value)) {
+        r.fail("tags", "must be a map of tag name to value.");
+        return {};
+    }
+    const tags: Record<string, string> = {};
+    for (const [name, v] of Object.entries(value)) {
+        const problem = typeof v !== "string" ? "must be a string" : tagValueProblem(v);
+        if (problem) {
+            r.fail(`tags.${name}`, `${problem}.`);
+        } else {
+            tags[name] = v as string;
         }
     }
-    return parseNetworkConfig(pulumi.getStack(), raw);
+    return tags;
+}
+
+/** The running stack's settings, validated. */
+export function loadNetworkConfig(): NetworkProjectConfig {
+    return parseNetworkConfig(pulumi.getStack(), pulumi.runtime.allConfig());
 }

@@ -119,6 +119,15 @@ export function isSecretWireValue(value: unknown): boolean {
     return value !== null && typeof value === "object" && (value as Record<string, unknown>)[specialSigKey] === specialSecretSig;
 }
 
+/**
+ * The wire form of a secret holding `value`, as the SDK serializes `pulumi.secret(value)` and as the engine hands
+ * secrets to a provider plugin: an object whose signature key carries the secret signature.
+ */
+export function secretWireValue<T>(value: T): { value: T } {
+    const { specialSigKey, specialSecretSig } = rpc();
+    return { [specialSigKey]: specialSecretSig, value } as { value: T };
+}
+
 /** What `deserializeProperties` gives for a value not known yet (preview). */
 export const unknownMarker: unknown = require("@pulumi/pulumi/output").unknown;
 

@@ -3,9 +3,8 @@ import { ConfigError } from "./errors";
 import { checkIdentities, parseAdmins, parseDatabases, parsePrincipals } from "./identities";
 import { authModes, StackConfig } from "./model";
 import { parseNetwork } from "./network";
-import { decode, Obj, Reader } from "./reader";
+import { Reader } from "./reader";
 import { regionCapabilityProblems, resolveLocation } from "./regions";
-import { forbiddenKeyMessage, isForbiddenKey, withoutPrototypes } from "./safe";
 import { parseDiagnostics, parseServer } from "./server";
 import { defaults, knownKeys, namespace } from "./settings";
 import { parseTags } from "./tags";
@@ -19,22 +18,9 @@ export { defaults, knownKeys, namespace } from "./settings";
  * `ConfigError` listing every problem; nothing is declared before this returns.
  */
 export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { project: string; stack: string }): StackConfig {
-    const r = new Reader();
+    const r = new Reader(namespace);
     // No prototype, and no key that could reach one: see safe.ts.
-    const top: Obj = Object.create(null);
-    const fail = (path: string, message: string) => r.fail(path, message);
-    for (const [key, value] of Object.entries(raw)) {
-        const short = key.startsWith(`${namespace}:`) ? key.slice(namespace.length + 1) : key.includes(":") ? undefined : key;
-        if (short === undefined) {
-            continue;
-        }
-        if (isForbiddenKey(short)) {
-            r.fail(short, forbiddenKeyMessage(short));
-            continue;
-        }
-        top[short] = withoutPrototypes(decode(value), short, fail);
-    }
-    r.object(top, "", knownKeys.top);
+    const top = r.settings(raw, knownKeys.top);
 
     const existingResourceGroup = r.string(top.resourceGroupName, "resourceGroupName");
     const auth = r.oneOf(top.auth, "auth", authModes, defaults.auth);

@@ -1,6 +1,7 @@
 import { guidPattern, identifierProblem, reservedRoleNameProblem } from "./names";
 import { ConfigProblem, nearestKey } from "./errors";
-import { namespace } from "./settings";
+import { forbiddenKeyMessage, isForbiddenKey, withoutPrototypes } from "./safe";
+import { namespace as stackNamespace } from "./settings";
 
 /**
  * The reader every feature parser uses: it decodes values as Pulumi hands them over, checks their shape,
@@ -15,9 +16,37 @@ export type Obj = Record<string, Json>;
 export class Reader {
     readonly problems: ConfigProblem[] = [];
 
+    /** `namespace`: the Pulumi project whose settings are read, the prefix of every key (`entra-postgres:`). */
+    constructor(readonly namespace: string = stackNamespace) {}
+
     fail(path: string, message: string): undefined {
-        this.problems.push({ key: `${namespace}:${path}`, message });
+        this.problems.push({ key: `${this.namespace}:${path}`, message });
         return undefined;
+    }
+
+    /**
+     * The project's settings from raw stack config (keys with or without the namespace prefix; values as Pulumi
+     * hands them over, JSON text for structured ones, or plain values), decoded into one object without a
+     * prototype. Keys of other namespaces (`azure-native:location`) are left out; forbidden keys (safe.ts) and
+     * keys not in `known` are refused, the latter naming the nearest known key.
+     */
+    settings(raw: Readonly<Record<string, unknown>>, known: readonly string[]): Obj {
+        const prefix = `${this.namespace}:`;
+        const top: Obj = Object.create(null);
+        const fail = (path: string, message: string) => this.fail(path, message);
+        for (const [key, value] of Object.entries(raw)) {
+            const short = key.startsWith(prefix) ? key.slice(prefix.length) : key.includes(":") ? undefined : key;
+            if (short === undefined) {
+                continue;
+            }
+            if (isForbiddenKey(short)) {
+                this.fail(short, forbiddenKeyMessage(short));
+                continue;
+            }
+            top[short] = withoutPrototypes(decode(value), short, fail);
+        }
+        this.object(top, "", known);
+        return top;
     }
 
     /** Checks `value` is an object and refuses keys it does not know, naming the nearest known one. */
@@ -34,7 +63,7 @@ export class Reader {
                 const near = nearestKey(key, known);
                 this.fail(
                     join(path, key),
-                    `unknown key "${key}".` + (near ? ` Did you mean "${near}" (${namespace}:${join(path, near)})?` : ` Known keys: ${known.join(", ")}.`),
+                    `unknown key "${key}".` + (near ? ` Did you mean "${near}" (${this.namespace}:${join(path, near)})?` : ` Known keys: ${known.join(", ")}.`),
                 );
             }
         }

@@ -6,6 +6,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { isSecretWireValue, secretWireValue } from "../../testing/sdkInternals";
 
 /** Directory of the simulated cloud (state, PostgreSQL data, test CA); set by the e2e harness. */
 export function simDir(): string {
@@ -17,16 +18,15 @@ export function simDir(): string {
 }
 
 /** Property-map encodings of the Pulumi provider protocol (sdk/nodejs/runtime/rpc.ts). */
-const secretSig = "1b47061264138c4ac30d75fd1eb44270";
-const specialSig = "4dabf18193072939515e22adb298388d";
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** Whether `v` is a secret as the engine sends it; the signature is the SDK's own (testing/sdkInternals.ts). */
 export function isSecret(v: unknown): v is { value: unknown } {
-    return typeof v === "object" && v !== null && (v as Record<string, unknown>)[specialSig] === secretSig;
+    return isSecretWireValue(v);
 }
 
 export function secret<T>(value: T): unknown {
-    return { [specialSig]: secretSig, value };
+    return secretWireValue(value);
 }
 
 /** The value with every secret wrapper removed (to use it, never to return it). */

@@ -22,10 +22,6 @@ const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ]);
 
-/** Key and signature of the wire form of a secret (`@pulumi/pulumi` runtime), as mocks may hand it over. */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 /**
  * True for a value not known during preview: the engine's placeholder strings, or the `Unknown` object the
  * Pulumi runtime (and so its mocks) deserializes them to.
@@ -63,9 +59,6 @@ function plainValue(value: unknown): unknown {
     }
     if (value === null || typeof value !== "object") {
         return value;
-    }
-    if (ownValue(value, SIG_KEY) === SECRET_SIG) {
-        return plainValue(ownValue(value, "value"));
     }
     if (Array.isArray(value)) {
         const length = ownValue(value, "length");

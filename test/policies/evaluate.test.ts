@@ -6,6 +6,7 @@ import {
     allPolicies,
     evaluatePolicies,
     loadPolicyConfig,
+    policyProps,
     resolvePolicyConfig,
     runResourcePolicy,
     runStackPolicy,
@@ -13,6 +14,7 @@ import {
 import { hasKey, plainProps, setting } from "../../policies/lib/props";
 import { TYPES } from "../../policies/lib/types";
 import { NAMES, PROD, SERVER_URN, buildStack } from "./fixtures";
+import { secretWireValue } from "../../testing/sdkInternals";
 import { check, res, resourceArgs, stackArgs } from "./helpers";
 
 /** The engine's placeholder for an unknown string (as `@pulumi/policy` receives it at preview). */
@@ -145,12 +147,18 @@ describe("unknown values", () => {
         assert.deepEqual(plain.tags, [undefined]);
     });
 
-    test("the runtime's Unknown objects and secret envelopes of mocks are read too", () => {
-        const plain = plainProps<any>({
-            a: { __pulumiUnknown: true },
-            s: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "v" },
-        });
-        assert.deepEqual(plain, { a: undefined, s: "v" });
+    test("the runtime's Unknown objects are read too", () => {
+        const plain = plainProps<any>({ a: { __pulumiUnknown: true }, b: "x" });
+        assert.deepEqual(plain, { a: undefined, b: "x" });
+    });
+
+    test("the offline analyzer hands policies secrets unwrapped, as @pulumi/policy does; the recording keeps them marked", () => {
+        const recorded = { adminPassword: secretWireValue("v"), nested: { list: [secretWireValue("w"), "x"] }, plain: "p" };
+        const props = policyProps(recorded);
+        assert.deepEqual(props, { adminPassword: "v", nested: { list: ["w", "x"] }, plain: "p" });
+        assert.deepEqual(recorded.adminPassword, secretWireValue("v"));
+        const clean = { a: 1 };
+        assert.equal(policyProps(clean), clean, "props without secrets are handed over as they are");
     });
 
     test("a resource policy decides on presence when the engine hands over proxied unknowns", async () => {

@@ -6,6 +6,6 @@ export {
     isResourcePolicy, isStackPolicy, loadPolicyConfig, resolvePolicyConfig, type PolicyPackConfig, type ResolvedPolicyConfig,
 } from "./policyConfig";
 export {
-    evaluatePolicies, makeResourceArgs, makeStackArgs, runResourcePolicy, runStackPolicy,
+    evaluatePolicies, makeResourceArgs, makeStackArgs, policyProps, runResourcePolicy, runStackPolicy,
     type EvaluateOptions, type PolicyResult, type PolicyRun, type RecordedResource, type RunContext,
 } from "./run";

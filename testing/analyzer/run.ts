@@ -89,6 +89,45 @@ function notApplicable(reason?: string): never {
     throw new NotApplicable(reason);
 }
 
+const policyViews = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * Props as `@pulumi/policy` hands them to a policy: every secret replaced by the value it holds (its
+ * deserialize.ts, `deserializeProperty`, case `specialSecretSig`), unknowns kept as they are. Recordings keep
+ * the wire form, secrets marked (testing/wire.ts). The secret signature comes from the SDK
+ * (testing/sdkInternals.ts), loaded here when a policy first runs, so that loading the pack and this analyzer
+ * loads no SDK. Values are read by own-property descriptor (as policies/lib/props.ts does), never through a
+ * proxy's `get`; what holds no secret is handed over as it is.
+ */
+export function policyProps(props: Record<string, unknown>): Record<string, unknown> {
+    let view = policyViews.get(props);
+    if (view === undefined) {
+        const { secretWireValue } = require("../sdkInternals") as typeof import("../sdkInternals");
+        const marker = secretWireValue(undefined) as Record<string, unknown>;
+        const sigKey = Object.keys(marker).find((k) => k !== "value")!;
+        const own = (o: object, k: string): unknown => Object.getOwnPropertyDescriptor(o, k)?.value;
+        const reveal = (value: unknown): unknown => {
+            if (value === null || typeof value !== "object") {
+                return value;
+            }
+            if (own(value, sigKey) === marker[sigKey]) {
+                return reveal(own(value, "value"));
+            }
+            const out: Record<string, unknown> = Array.isArray(value) ? ([] as unknown as Record<string, unknown>) : {};
+            let changed = false;
+            for (const key of Object.keys(value)) {
+                const before = own(value, key);
+                out[key] = reveal(before);
+                changed ||= out[key] !== before;
+            }
+            return changed ? out : value;
+        };
+        view = reveal(props) as Record<string, unknown>;
+        policyViews.set(props, view);
+    }
+    return view;
+}
+
 function providerOf(reference: string | undefined): ResourceValidationArgs["provider"] {
     if (reference === undefined) {
         return undefined;
@@ -101,9 +140,10 @@ function providerOf(reference: string | undefined): ResourceValidationArgs["prov
 /** Builds the argument bag a resource policy receives. */
 export function makeResourceArgs(resource: RecordedResource, context: RunContext = {}): ResourceValidationArgs {
     const config = { ...(context.config ?? {}) };
+    const props = policyProps(resource.props);
     const args: ResourceValidationArgs = {
         type: resource.type,
-        props: resource.props,
+        props,
         urn: resource.urn,
         name: resource.name,
         opts: {
@@ -116,7 +156,7 @@ export function makeResourceArgs(resource: RecordedResource, context: RunContext
         },
         stackTags: tagMap(context.stackTags),
         isType: (resourceClass) => typeOf(resourceClass) === resource.type,
-        asType: ((resourceClass: unknown) => (typeOf(resourceClass) === resource.type ? resource.props : undefined)) as ResourceValidationArgs["asType"],
+        asType: ((resourceClass: unknown) => (typeOf(resourceClass) === resource.type ? props : undefined)) as ResourceValidationArgs["asType"],
         getConfig: <T extends object>() => ({ ...config }) as T,
         notApplicable,
     };
@@ -132,16 +172,17 @@ export function makeStackArgs(resources: readonly RecordedResource[], context: R
     const config = { ...(context.config ?? {}) };
     const byUrn = new Map<string, PolicyResource>();
     const built = resources.map((r) => {
+        const props = policyProps(r.props);
         const resource: PolicyResource = {
             type: r.type,
-            props: r.props,
+            props,
             urn: r.urn,
             name: r.name,
             opts: makeResourceArgs(r).opts,
             dependencies: [],
             propertyDependencies: {},
             isType: (resourceClass) => typeOf(resourceClass) === r.type,
-            asType: ((resourceClass: unknown) => (typeOf(resourceClass) === r.type ? r.props : undefined)) as PolicyResource["asType"],
+            asType: ((resourceClass: unknown) => (typeOf(resourceClass) === r.type ? props : undefined)) as PolicyResource["asType"],
         };
         const provider = providerOf(r.provider);
         if (provider !== undefined) {
