@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../components/config/errors";
 import { contains, isNetworkAddress, overlaps, parseCidr, type Cidr } from "../components/config/ip";
-import { guidPattern, Reader, type Json } from "../components/config/reader";
-import { tagValueProblem } from "../components/config/tags";
+import { guidPattern, Reader } from "../components/config/reader";
+import { parseTags } from "../components/config/tags";
 import githubRunners from "./githubRunners.json";
 
 /** The namespace of this project's settings (network/Pulumi.yaml `name`). */
@@ -108,7 +108,8 @@ export function parseNetworkConfig(stack: string, raw: Readonly<Record<string, u
         }
     }
 
-    const tags = parseNetworkTags(r, top.tags);
+    // This project sets no tags of its own, so none is reserved; Azure's rules on names and values still apply.
+    const tags = parseTags(r, top.tags, []);
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
@@ -125,30 +126,6 @@ export function parseNetworkConfig(stack: string, raw: Readonly<Record<string, u
         runnersSubnet: texts.runnersSubnet!,
         tags,
     };
-}
-
-/**
- * A map of tag names to strings, by Azure's limits on tag names and values (components/config/tags.ts, which
- * cites them). Not the database stack's `parseTags`: this project sets no tags of its own, so none is reserved.
- */
-function parseNetworkTags(r: Reader, value: Json): Record<string, string> {
-    if (value === undefined || value === null) {
-        return {};
-    }
-    if (typeof value !== "object" || Array.isArray(value)) {
-        r.fail("tags", "must be a map of tag name to value.");
-        return {};
-    }
-    const tags: Record<string, string> = {};
-    for (const [name, v] of Object.entries(value)) {
-        const problem = typeof v !== "string" ? "must be a string" : tagValueProblem(v);
-        if (problem) {
-            r.fail(`tags.${name}`, `${problem}.`);
-        } else {
-            tags[name] = v as string;
-        }
-    }
-    return tags;
 }
 
 /** The running stack's settings, validated. */

@@ -30,13 +30,16 @@ export const programTags: readonly string[] = ["managed-by", "project", "stack"]
 /** How many tags a stack may add: the program's own count against the smallest per-resource limit. */
 export const maxUserTags = tagLimits.tagsPerPrivateDnsResource - programTags.length;
 
-/** Why `name` cannot be a user tag name, or `undefined`. */
-export function tagNameProblem(name: string): string | undefined {
+/**
+ * Why `name` cannot be a user tag name, or `undefined`. `reserved`: the tags the program sets itself
+ * (default: this program's `programTags`; a program that sets none passes `[]`).
+ */
+export function tagNameProblem(name: string, reserved: readonly string[] = programTags): string | undefined {
     if (name.trim() === "") {
         return "a tag name cannot be empty";
     }
-    if (programTags.includes(name.toLowerCase())) {
-        return `"${name}" is set by the program on every resource (${programTags.join(", ")}) and cannot be overridden. Remove it or use another name`;
+    if (reserved.includes(name.toLowerCase())) {
+        return `"${name}" is set by the program on every resource (${reserved.join(", ")}) and cannot be overridden. Remove it or use another name`;
     }
     if (name.length > tagLimits.nameLength) {
         return `the tag name is ${name.length} characters; Azure allows at most ${tagLimits.nameLength}`;
@@ -66,7 +69,11 @@ export function tagValueProblem(value: string): string | undefined {
     return undefined;
 }
 
-export function parseTags(r: Reader, value: Json): Record<string, string> {
+/**
+ * The `tags` map by Azure's rules. `reserved`: the tags the program sets on every resource itself, which the
+ * map cannot override and which count against the smallest per-resource limit (default: `programTags`).
+ */
+export function parseTags(r: Reader, value: Json, reserved: readonly string[] = programTags): Record<string, string> {
     if (value === undefined || value === null) {
         return {};
     }
@@ -77,11 +84,12 @@ export function parseTags(r: Reader, value: Json): Record<string, string> {
     const tags: Record<string, string> = {};
     const seen = new Map<string, string>();
     const entries = Object.entries(value);
-    if (entries.length > maxUserTags) {
-        r.fail("tags", `has ${entries.length} tags; at most ${maxUserTags} fit beside the program's own on every resource (Azure Private DNS zones take 15). Remove some.`);
+    const maxTags = tagLimits.tagsPerPrivateDnsResource - reserved.length;
+    if (entries.length > maxTags) {
+        r.fail("tags", `has ${entries.length} tags; at most ${maxTags} fit beside the program's own on every resource (Azure Private DNS zones take 15). Remove some.`);
     }
     for (const [key, v] of entries) {
-        const problem = tagNameProblem(key) ?? (typeof v === "string" ? tagValueProblem(v) : "must be a string");
+        const problem = tagNameProblem(key, reserved) ?? (typeof v === "string" ? tagValueProblem(v) : "must be a string");
         const same = seen.get(key.toLowerCase());
         if (problem) {
             r.fail(`tags.${key}`, `${problem}.`);

@@ -85,4 +85,12 @@ describe("network project settings, read the shared way", () => {
             "<ns>:tags.team: must be a string.",
         );
     });
+
+    it("tag names follow the database stack's rules, but none is reserved: this project sets no tags itself", () => {
+        const key = `${namespace}:tags`;
+        assert.match(problemOf(networkProblems({ [key]: '{"a/b": "x"}' }), `${key}.a/b`), /Azure tag names cannot contain/);
+        assert.match(problemOf(networkProblems({ [key]: '{"Team": "x", "team": "y"}' }), `${key}.team`), /Azure tag names are case-insensitive/);
+        assert.deepEqual(networkProblems({ [key]: '{"stack": "corp"}' }), []);
+        assert.match(problemOf(databaseProblems({ "entra-postgres:tags": '{"stack": "dev"}' }), "entra-postgres:tags.stack"), /set by the program/);
+    });
 });
