@@ -48,6 +48,24 @@ function serializedProvider(provider: pulumi.dynamic.ResourceProvider): pulumi.O
     return text;
 }
 
+/**
+ * The module text stored in `__provider` for the installed package: the provider host evaluates it with `require`
+ * resolving from the program's directory and calls `handler()`, which requires `exportName` of the package subpath
+ * `module` (package.json `exports`).
+ */
+export function packagedProviderModule(module: string, exportName: string): string {
+    return `exports.handler = () => require(${JSON.stringify(module)}).${exportName};\n`;
+}
+
+/**
+ * What a dynamic resource hands to {@link DynamicResource}: the packaged module text when this module runs compiled
+ * out of the package the program's directory has installed; otherwise (from the TypeScript sources, from another
+ * copy, or with no installed package) the provider itself, serialized whole.
+ */
+export function providerOrPackaged(provider: pulumi.dynamic.ResourceProvider, module: string, exportName: string): pulumi.dynamic.ResourceProvider | string {
+    return runsFromInstalledPackage() ? packagedProviderModule(module, exportName) : provider;
+}
+
 let packaged: boolean | undefined;
 
 /**

@@ -1,25 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Cloud } from "./audiences";
 import type { PrincipalKind } from "../config/model";
-import { DynamicResource, runsFromInstalledPackage } from "./dynamicResource";
+import { DynamicResource, packagedProviderModule, providerOrPackaged } from "./dynamicResource";
 import { entraRoleProvider } from "./provider";
 
 /** The package subpath (package.json `exports`) of the compiled provider, which the packaged module text requires. */
 export const providerModule = "entra-postgres/provider";
 
-/**
- * The module text stored in `__provider` when the program runs the installed package: the dynamic provider host
- * evaluates it with `require` resolving from the program's directory and calls `handler()` (see DynamicResource).
- */
-export const packagedProviderText = 'exports.handler = () => require("entra-postgres/provider").entraRoleProvider;\n';
+/** The module text stored in `__provider` when the program runs the installed package (see DynamicResource). */
+export const packagedProviderText = packagedProviderModule(providerModule, "entraRoleProvider");
 
-/**
- * What the role resources hand to {@link DynamicResource}: the module text above when this module runs compiled
- * out of the package the program's directory has installed; otherwise (from the TypeScript sources, from another
- * copy, or with no installed package) the provider itself, serialized whole.
- */
+/** What the role resources hand to {@link DynamicResource} (see `providerOrPackaged`). */
 export function serializableProvider(): pulumi.dynamic.ResourceProvider | string {
-    return runsFromInstalledPackage() ? packagedProviderText : entraRoleProvider;
+    return providerOrPackaged(entraRoleProvider, providerModule, "entraRoleProvider");
 }
 
 /** Arguments of {@link EntraRole}. None of them is a secret: the provider signs in with an Entra token. */

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { runsFromInstalledPackage } from "../roles/dynamicResource";
+import { packagedProviderModule, providerOrPackaged } from "../roles/dynamicResource";
 import { entraDatabaseProvider, entraGrantsProvider } from "./provider";
 
 /** The package subpath (package.json `exports`) of the compiled SQL providers, which the packaged module text requires. */
@@ -14,12 +14,12 @@ const providers = { entraDatabaseProvider, entraGrantsProvider };
  * provider itself, serialized whole.
  */
 export function sqlProvider(name: SqlProviderName): pulumi.dynamic.ResourceProvider | string {
-    return runsFromInstalledPackage() ? packagedSqlProviderText(name) : providers[name];
+    return providerOrPackaged(providers[name], sqlProviderModule, name);
 }
 
 export type SqlProviderName = keyof typeof providers;
 
 /** The module text stored in `__provider` for the installed package: requires the provider by package name. */
 export function packagedSqlProviderText(name: SqlProviderName): string {
-    return `exports.handler = () => require(${JSON.stringify(sqlProviderModule)}).${name};\n`;
+    return packagedProviderModule(sqlProviderModule, name);
 }
