@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import { serverRanges } from "./config/server";
 import { defaults } from "./config/settings";
 import { diagnosticSettingFor } from "./decisions";
-
-/** The workspace retention the component accepts, in days: the range of the `diagnostics.retentionDays` setting. */
-export const workspaceRetentionDays = { min: 30, max: 730 } as const;
 
 /** Arguments of `ServerDiagnostics`. */
 export interface ServerDiagnosticsArgs {
@@ -38,7 +36,7 @@ export class ServerDiagnostics extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServerDiagnosticsArgs, opts?: pulumi.ComponentResourceOptions) {
         const retentionDays = args.retentionDays ?? defaults.diagnostics.retentionDays;
-        const { min, max } = workspaceRetentionDays;
+        const [min, max] = serverRanges.workspaceRetentionDays;
         if (typeof retentionDays === "number" && (!Number.isInteger(retentionDays) || retentionDays < min || retentionDays > max)) {
             throw new Error(`ServerDiagnostics ${name}: retentionDays ${retentionDays} is outside ${min}–${max} days. Use a whole number of days from ${min} to ${max}.`);
         }

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { AuthMode, HighAvailability, highAvailabilityModes, IpRange, secureParameterDefaults, SkuTier, skuTiers, storageSizesGb, supportedVersions } from "./config";
 import { checkParameterOverride } from "./config/parameters";
-import { parameterNamePattern, serverNamePattern } from "./config/server";
+import { availabilityZones, parameterNamePattern, serverNamePattern, serverRanges, skuMatchesTier } from "./config/server";
 import { defaults } from "./config/settings";
 import { chain, firewallRules, lastOf, parameterChildSuffix } from "./decisions";
 
@@ -341,7 +341,7 @@ function checkServerArgs(name: string, args: FlexibleServerArgs, auth: AuthMode,
     }
     const sku = args.sku ?? defaults.server.sku;
     const tier = args.tier ?? defaults.server.tier;
-    if (typeof sku === "string" && typeof tier === "string" && (tier === "Burstable") !== /^Standard_B/.test(sku)) {
+    if (typeof sku === "string" && typeof tier === "string" && !skuMatchesTier(sku, tier)) {
         fail("sku", `"${sku}" does not belong to the ${tier} tier (Burstable SKUs are Standard_B*). Match sku and tier.`);
     }
     const highAvailability = args.highAvailability ?? defaults.server.highAvailability;
@@ -351,20 +351,20 @@ function checkServerArgs(name: string, args: FlexibleServerArgs, auth: AuthMode,
     if (tier === "Burstable" && highAvailability !== "Disabled") {
         fail("highAvailability", `${highAvailability} is not offered on the Burstable tier. Set highAvailability to Disabled or choose a GeneralPurpose or MemoryOptimized sku.`);
     }
-    if (args.availabilityZone !== undefined && !["1", "2", "3"].includes(args.availabilityZone)) {
+    if (args.availabilityZone !== undefined && !availabilityZones.includes(args.availabilityZone)) {
         fail("availabilityZone", `"${args.availabilityZone}" must be 1, 2 or 3 (or absent: Azure picks).`);
     }
     if (typeof args.storageGb === "number" && !storageSizesGb.includes(args.storageGb)) {
         fail("storageGb", `${args.storageGb} is not a Flexible Server storage size. Use one of ${storageSizesGb.join(", ")}.`);
     }
     const retention = args.backupRetentionDays;
-    if (typeof retention === "number" && (!Number.isInteger(retention) || retention < 7 || retention > 35)) {
-        fail("backupRetentionDays", `${retention} is outside 7–35 days. Use a whole number of days from 7 to 35.`);
+    const [minRetention, maxRetention] = serverRanges.backupRetentionDays;
+    if (typeof retention === "number" && (!Number.isInteger(retention) || retention < minRetention || retention > maxRetention)) {
+        fail("backupRetentionDays", `${retention} is outside ${minRetention}–${maxRetention} days. Use a whole number of days from ${minRetention} to ${maxRetention}.`);
     }
     const window = args.maintenanceWindow;
     if (window) {
-        const ranges = { dayOfWeek: [0, 6], startHour: [0, 23], startMinute: [0, 59] } as const;
-        for (const [field, [min, max]] of Object.entries(ranges) as [keyof MaintenanceWindowArgs, readonly [number, number]][]) {
+        for (const [field, [min, max]] of Object.entries(serverRanges.maintenanceWindow) as [keyof MaintenanceWindowArgs, readonly [number, number]][]) {
             const value = window[field];
             if (value === undefined || value === null || (typeof value === "number" && (!Number.isInteger(value) || value < min || value > max))) {
                 fail(`maintenanceWindow.${field}`, `must be a whole number from ${min} to ${max}; omit maintenanceWindow for Azure's system-managed window.`);

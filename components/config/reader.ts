@@ -120,7 +120,7 @@ export class Reader {
         return value;
     }
 
-    integer(value: Json, path: string, fallback: number | undefined, range?: [number, number]): number | undefined {
+    integer(value: Json, path: string, fallback: number | undefined, range?: readonly [number, number]): number | undefined {
         if (value === undefined || value === null) {
             return fallback;
         }

@@ -1,7 +1,7 @@
 import { checkParameterOverride, parameterValue } from "./parameters";
 import { highAvailabilityModes, MaintenanceWindow, secureParameterDefaults, ServerConfig, skuTiers, StackConfig, storageSizesGb, supportedVersions } from "./model";
 import { Json, Reader } from "./reader";
-import { defaults, knownKeys } from "./settings";
+import { allowedValues, defaults, knownKeys } from "./settings";
 
 /** The server, its maintenance window and parameters, and its diagnostic settings. */
 
@@ -9,6 +9,25 @@ import { defaults, knownKeys } from "./settings";
 export const serverNamePattern = /^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$/;
 /** Server parameter names; also checked by `FlexibleServer` for its `parameters`. */
 export const parameterNamePattern = /^[a-z_][a-z0-9_.]*$/;
+
+/**
+ * Ranges (inclusive) of the server and diagnostics settings, checked by the parser and, for plain arguments, by
+ * `FlexibleServer` and `ServerDiagnostics`: one source for both.
+ */
+export const serverRanges = {
+    backupRetentionDays: [7, 35],
+    /** The Log Analytics workspace's retention (`diagnostics.retentionDays`). */
+    workspaceRetentionDays: [30, 730],
+    maintenanceWindow: { dayOfWeek: [0, 6], startHour: [0, 23], startMinute: [0, 59] },
+} as const;
+
+/** The availability zones a server can be pinned to (absent: Azure picks): the settings table's values. */
+export const availabilityZones: readonly string[] = allowedValues("server.availabilityZone");
+
+/** Whether `sku` belongs to `tier`: Burstable SKUs are `Standard_B*`, and only they. */
+export function skuMatchesTier(sku: string, tier: string): boolean {
+    return (tier === "Burstable") === /^Standard_B/.test(sku);
+}
 
 export function parseServer(r: Reader, value: Json, context: { project: string; stack: string }): ServerConfig | undefined {
     const obj = r.object(value, "server", knownKeys.server);
@@ -29,7 +48,7 @@ export function parseServer(r: Reader, value: Json, context: { project: string; 
         r.fail("server.sku", `"${sku}" is not a Flexible Server SKU name (e.g. Standard_B1ms, Standard_D2ds_v5).`);
     }
     const tier = r.oneOf(obj.tier, "server.tier", skuTiers, d.tier);
-    if (sku && tier && (tier === "Burstable") !== /^Standard_B/.test(sku)) {
+    if (sku && tier && !skuMatchesTier(sku, tier)) {
         r.fail("server.sku", `"${sku}" does not belong to the ${tier} tier (Burstable SKUs are Standard_B*). Match server.sku and server.tier.`);
     }
     const storageGb = r.integer(obj.storageGb, "server.storageGb", d.storageGb);
@@ -38,10 +57,10 @@ export function parseServer(r: Reader, value: Json, context: { project: string; 
     }
     const highAvailability = r.oneOf(obj.highAvailability, "server.highAvailability", highAvailabilityModes, d.highAvailability);
     const availabilityZone = r.string(typeof obj.availabilityZone === "number" ? String(obj.availabilityZone) : obj.availabilityZone, "server.availabilityZone");
-    if (availabilityZone !== undefined && !["1", "2", "3"].includes(availabilityZone)) {
+    if (availabilityZone !== undefined && !availabilityZones.includes(availabilityZone)) {
         r.fail("server.availabilityZone", `"${availabilityZone}" must be 1, 2 or 3.`);
     }
-    const backupRetentionDays = r.integer(obj.backupRetentionDays, "server.backupRetentionDays", d.backupRetentionDays, [7, 35]);
+    const backupRetentionDays = r.integer(obj.backupRetentionDays, "server.backupRetentionDays", d.backupRetentionDays, serverRanges.backupRetentionDays);
     const geoRedundantBackup = r.boolean(obj.geoRedundantBackup, "server.geoRedundantBackup", d.geoRedundantBackup);
     const maintenanceWindow = parseMaintenanceWindow(r, obj.maintenanceWindow);
     const parameters: Record<string, string> = secureParameterDefaults(version ?? d.version);
@@ -84,7 +103,7 @@ function parseMaintenanceWindow(r: Reader, value: Json): MaintenanceWindow | und
     if (!mw) {
         return undefined;
     }
-    const fields = { dayOfWeek: [0, 6], startHour: [0, 23], startMinute: [0, 59] } as const;
+    const fields = serverRanges.maintenanceWindow;
     const values: Partial<Record<keyof typeof fields, number>> = {};
     for (const [field, range] of Object.entries(fields) as [keyof typeof fields, readonly [number, number]][]) {
         const path = `server.maintenanceWindow.${field}`;
@@ -102,6 +121,6 @@ export function parseDiagnostics(r: Reader, value: Json): StackConfig["diagnosti
     const obj = r.object(value, "diagnostics", knownKeys.diagnostics) ?? {};
     return {
         enabled: r.boolean(obj.enabled, "diagnostics.enabled", defaults.diagnostics.enabled),
-        retentionDays: r.integer(obj.retentionDays, "diagnostics.retentionDays", defaults.diagnostics.retentionDays, [30, 730]) ?? defaults.diagnostics.retentionDays,
+        retentionDays: r.integer(obj.retentionDays, "diagnostics.retentionDays", defaults.diagnostics.retentionDays, serverRanges.workspaceRetentionDays) ?? defaults.diagnostics.retentionDays,
     };
 }
