@@ -156,7 +156,7 @@ export function renderResults(results: BenchResults): string {
     out.push(
         "## 1. Program cost",
         "",
-        `Each shipped stack's program is run under \`pulumi.runtime.setMocks\` (through \`testing/recorder.ts\`, in preview`,
+        `Each shipped stack's program is run under \`pulumi.runtime.setMocks\` (through \`plan/engine/recorder.ts\`, in preview`,
         `mode as a pull-request preview runs it) in a fresh child process, ${program.runs} times, interleaved round by round`,
         "with the floor (the order rotates each round), after one discarded warm-up run of each kind, which waits for tsx",
         "to write its transform cache so that the measured runs load the TypeScript sources from it. The floor is a child",

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { listStacks } from "../testing/configEncoding";
+import { listStacks } from "../plan/engine/configEncoding";
 import { runStack } from "../testing/program";
 import { typicalSeconds } from "./azureDurations";
 import { analyzeDeployment } from "./criticalPath";

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isSecretWireValue } from "../testing/sdkInternals";
+import { isSecretWireValue } from "../plan/engine/sdkInternals";
 
 /**
  * Azure's contracts as data: one file per provider namespace in `contracts/azure/`, each fact written by hand

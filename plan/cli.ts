@@ -9,14 +9,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { allPolicies, evaluatePolicies, loadPolicyConfig, resolvePolicyConfig } from "../testing/analyzer";
+import { allPolicies, evaluatePolicies, loadPolicyConfig, resolvePolicyConfig } from "./analyzer";
 import { findPlaceholders } from "./placeholders";
-import { listStacks, loadStack } from "../testing/configEncoding";
-import { projectRoot } from "../testing/project";
-import { recordIndex } from "../testing/recorder";
+import { listStacks, loadStack } from "./engine/configEncoding";
+import { projectRoot } from "./engine/project";
+import { recordIndex } from "./engine/recorder";
 import { buildPlan, diffPlans, Plan, renderJson, renderMarkdown, renderText } from "./render";
 import { settingFor } from "./settings";
-import { environmentNote, readStackFile, redactStandIns } from "../testing/stackFile";
+import { environmentNote, readStackFile, redactStandIns } from "./engine/stackFile";
 
 export type PlanFormat = "text" | "markdown" | "json";
 

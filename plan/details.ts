@@ -1,4 +1,4 @@
-import type { RecordedRegistration } from "../testing/recorder";
+import type { RecordedRegistration } from "./engine/recorder";
 import { parameterNeedsRestart } from "../components/config/parameters";
 
 /** What a reviewer looks at for each resource: the few properties that matter per resource type. */

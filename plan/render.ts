@@ -1,6 +1,6 @@
-import type { PolicyResult } from "../testing/analyzer";
+import type { PolicyResult } from "./analyzer";
 import type { Placeholder } from "./placeholders";
-import type { RecordedRegistration } from "../testing/recorder";
+import type { RecordedRegistration } from "./engine/recorder";
 import { details, unknownText } from "./details";
 
 export { details, unknownText } from "./details";

@@ -1,5 +1,5 @@
-import { editConfig, loadStackConfig } from "./configEncoding";
-import { recordIndex, type RecordedRegistration as RecordedResource, type Recording } from "./recorder";
+import { editConfig, loadStackConfig } from "../plan/engine/configEncoding";
+import { recordIndex, type RecordedRegistration as RecordedResource, type Recording } from "../plan/engine/recorder";
 
 export { editConfig };
 

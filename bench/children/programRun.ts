@@ -44,9 +44,9 @@ for (const name of modules) {
 const sdkLoaded = performance.now();
 
 // Loaded after the SDK on purpose, so the SDK's share is measured the same way as in the floor child.
-const { loadStackConfig } = require("../../testing/configEncoding") as typeof import("../../testing/configEncoding");
-const { programEntry } = require("../../testing/project") as typeof import("../../testing/project");
-const { recordProgram } = require("../../testing/recorder") as typeof import("../../testing/recorder");
+const { loadStackConfig } = require("../../plan/engine/configEncoding") as typeof import("../../plan/engine/configEncoding");
+const { programEntry } = require("../../plan/engine/project") as typeof import("../../plan/engine/project");
+const { recordProgram } = require("../../plan/engine/recorder") as typeof import("../../plan/engine/recorder");
 
 void (async () => {
     let declared = 0;

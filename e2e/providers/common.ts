@@ -6,7 +6,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { isSecretWireValue, secretWireValue } from "../../testing/sdkInternals";
+import { isSecretWireValue, secretWireValue } from "../../plan/engine/sdkInternals";
 
 /** Directory of the simulated cloud (state, PostgreSQL data, test CA); set by the e2e harness. */
 export function simDir(): string {

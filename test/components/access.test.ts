@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { EntraAccess, type AccessIdentity, type EntraAccessArgs } from "../../components/access";
 import type { Cloud } from "../../components/cloud";
-import { recordProgram } from "../../testing/recorder";
+import { recordProgram } from "../../plan/engine/recorder";
 import { build, earlier, type Built } from "./build";
 
 const componentType = "entra-postgres:access:EntraAccess";

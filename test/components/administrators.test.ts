@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { EntraAdministrators } from "../../components/administrators";
 import type { EntraAdmin } from "../../components/config";
-import { fakeGuid } from "../../testing/mocks";
+import { fakeGuid } from "../../plan/engine/mocks";
 import { build, earlier } from "./build";
 
 const componentType = "entra-postgres:administrators:EntraAdministrators";

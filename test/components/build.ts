@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { recordProgram, type RecordedRegistration } from "../../testing/recorder";
+import { recordProgram, type RecordedRegistration } from "../../plan/engine/recorder";
 
 /**
  * Builds one component on its own under the mocks that replace Azure (testing/recorder.ts) and returns what the

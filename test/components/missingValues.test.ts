@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
-import { projectRoot } from "../../testing/project";
+import { projectRoot } from "../../plan/engine/project";
 
 /**
  * A value Azure should have reported but did not is an error naming the resource, never an empty string that

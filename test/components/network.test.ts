@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { EntraNetwork, EntraNetworkArgs } from "../../components/network";
-import { recordProgram, unwrap } from "../../testing/recorder";
+import { recordProgram, unwrap } from "../../plan/engine/recorder";
 import { byName, ofType, one } from "../../testing/program";
 
 /** `EntraNetwork` alone under mocks: its defaults, each access mode, and an existing network. */

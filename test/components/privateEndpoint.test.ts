@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import { PostgresPrivateEndpoint, PostgresPrivateEndpointArgs, postgresGroupId } from "../../components/privateEndpoint";
-import { recordProgram } from "../../testing/recorder";
+import { recordProgram } from "../../plan/engine/recorder";
 import { byName, ofType, one } from "../../testing/program";
 
 /** `PostgresPrivateEndpoint` alone under mocks: created or existing zone, links, zone group, what waits. */

@@ -3,8 +3,8 @@ import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { secureParameterDefaults } from "../../components/config";
 import { FlexibleServer, type FlexibleServerArgs } from "../../components/server";
-import { fakeGuid } from "../../testing/mocks";
-import { unwrap } from "../../testing/recorder";
+import { fakeGuid } from "../../plan/engine/mocks";
+import { unwrap } from "../../plan/engine/recorder";
 import { build, earlier } from "./build";
 
 const componentType = "entra-postgres:server:FlexibleServer";

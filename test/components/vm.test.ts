@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { defaults } from "../../components/config";
 import { IdentityVm, type IdentityVmArgs } from "../../components/vm";
-import { recordProgram, unwrap } from "../../testing/recorder";
+import { recordProgram, unwrap } from "../../plan/engine/recorder";
 import { build, earlier } from "./build";
 
 const componentType = "entra-postgres:compute:IdentityVm";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
-import { projectRoot } from "../../testing/project";
+import { projectRoot } from "../../plan/engine/project";
 
 /**
  * With public access, a VM and a NAT gateway, the VM reaches the server from the NAT gateway's public IP, so

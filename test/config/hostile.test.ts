@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ConfigError, parseConfig } from "../../components/config";
 import { roleNameProblem } from "../../components/roles";
-import { loadStackConfig } from "../../testing/configEncoding";
+import { loadStackConfig } from "../../plan/engine/configEncoding";
 
 /** The shipped prod settings, with raw (`ns:key` → string) values replaced. */
 function parse(changes: Record<string, string>) {

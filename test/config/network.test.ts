@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ConfigError, parseConfig } from "../../components/config";
 import { parseArmId } from "../../components/config/armId";
-import { loadStackConfig } from "../../testing/configEncoding";
+import { loadStackConfig } from "../../plan/engine/configEncoding";
 
 /**
  * `network.access: private-endpoint`, `network.existing` and `network.dnsZoneLinks`: ids checked for shape,

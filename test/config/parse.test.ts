@@ -4,8 +4,8 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { defaults, knownKeys, parseConfig } from "../../components/config";
-import { loadStackConfig } from "../../testing/configEncoding";
-import { projectRoot } from "../../testing/project";
+import { loadStackConfig } from "../../plan/engine/configEncoding";
+import { projectRoot } from "../../plan/engine/project";
 
 const context = { project: "entra-postgres", stack: "test" };
 const minimal = {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ConfigError, parseConfig } from "../../components/config";
 import { regionCatalogue, regionsOf } from "../../components/config/regions";
-import { loadStackConfig } from "../../testing/configEncoding";
+import { loadStackConfig } from "../../plan/engine/configEncoding";
 import { editConfig } from "../../testing/program";
 
 const context = { project: "entra-postgres", stack: "prod" };

@@ -4,7 +4,7 @@ import {
     catalogueEntry, checkParameterOverride, ConfigError, parameterCatalogue, parseConfig, secureParameterDefaults, supportedVersions,
 } from "../../components/config";
 import { parameterNeedsRestart } from "../../components/config/parameters";
-import { loadStackConfig } from "../../testing/configEncoding";
+import { loadStackConfig } from "../../plan/engine/configEncoding";
 import { details } from "../../plan/render";
 import { editConfig } from "../../testing/program";
 

@@ -6,7 +6,7 @@ import { ConfigError, parseConfig } from "../../components/config";
 import { accessLevels, adminTypes, authModes, highAvailabilityModes, networkAccessModes, principalKinds, skuTiers } from "../../components/config/model";
 import { allowedValues, defaults, keysAt, knownKeys, sections, Setting, settings } from "../../components/config/settings";
 import { command, generatedFiles, projectConfig, renderPulumiYaml, renderReadme, renderTable, sectionOf } from "../../scripts/settingsDocs";
-import { loadStackConfig } from "../../testing/configEncoding";
+import { loadStackConfig } from "../../plan/engine/configEncoding";
 
 const rows = settings as readonly Setting[];
 const context = { project: "entra-postgres", stack: "dev" };

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { checkResource, contractIndex, loadContracts, NamespaceContract, specOf, Violation } from "../../contracts/check";
 import { setTokenSource } from "../../components/testing";
-import type { RecordedRegistration } from "../../testing/recorder";
+import type { RecordedRegistration } from "../../plan/engine/recorder";
 import { editConfig, runStack } from "../../testing/program";
 import { ConfigError, parseConfig } from "../../components/config";
-import { loadStackConfig } from "../../testing/configEncoding";
+import { loadStackConfig } from "../../plan/engine/configEncoding";
 import { variants } from "./variants";
 
 /**

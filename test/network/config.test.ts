@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseConfig } from "../../components/config";
 import { ConfigError, type ConfigProblem } from "../../components/config/errors";
-import { loadStackConfig } from "../../testing/configEncoding";
+import { loadStackConfig } from "../../plan/engine/configEncoding";
 import { namespace, parseNetworkConfig } from "../../network/config";
 import { networkStackConfig } from "./network-stack";
 

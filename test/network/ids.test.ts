@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { unwrap } from "../../testing/recorder";
+import { unwrap } from "../../plan/engine/recorder";
 import { defaults, knownKeys } from "../../network/config";
 import { networkStackConfig, recordNetwork } from "./network-stack";
 

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { recordProgram, type Recording } from "../../testing/recorder";
+import { recordProgram, type Recording } from "../../plan/engine/recorder";
 
 const networkRoot = path.resolve(__dirname, "..", "..", "network");
 const entry = require.resolve("../../network/index");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../../components/config/errors";
-import { unwrap, type Recording } from "../../testing/recorder";
+import { unwrap, type Recording } from "../../plan/engine/recorder";
 import { networkStackConfig, recordNetwork } from "./network-stack";
 import { parseNetworkConfig } from "../../network/config";
 import githubRunners from "../../network/githubRunners.json";

@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../components/config";
 import { makePlan, PlanError, render } from "../../plan/cli";
-import { projectRoot } from "../../testing/project";
+import { projectRoot } from "../../plan/engine/project";
 import { flattenTree, Plan, PlanNode } from "../../plan/render";
 
 /**

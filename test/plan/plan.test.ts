@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { makePlan, render } from "../../plan/cli";
-import { projectRoot } from "../../testing/project";
+import { projectRoot } from "../../plan/engine/project";
 import { Plan, PlanNode, unknownText } from "../../plan/render";
 
 function flatten(nodes: PlanNode[]): PlanNode[] {

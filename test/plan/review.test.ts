@@ -3,10 +3,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
-import { allPolicies } from "../../testing/analyzer";
+import { allPolicies } from "../../plan/analyzer";
 import { makePlan, render } from "../../plan/cli";
 import { sampleValues } from "../../plan/placeholders";
-import { projectRoot } from "../../testing/project";
+import { projectRoot } from "../../plan/engine/project";
 import { diffPlans, escapeMarkdown, escapeText, flattenTree, Plan } from "../../plan/render";
 import { policySettings } from "../../plan/settings";
 

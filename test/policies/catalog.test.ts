@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
-import { allPolicies, isResourcePolicy, isStackPolicy, loadPolicyConfig, resolvePolicyConfig } from "../../testing/analyzer";
+import { allPolicies, isResourcePolicy, isStackPolicy, loadPolicyConfig, resolvePolicyConfig } from "../../plan/analyzer";
 import { computeCases } from "./cases/compute";
 import { connectionCases } from "./cases/connections";
 import { entraCases } from "./cases/entra";

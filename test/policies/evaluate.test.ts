@@ -10,11 +10,11 @@ import {
     resolvePolicyConfig,
     runResourcePolicy,
     runStackPolicy,
-} from "../../testing/analyzer";
+} from "../../plan/analyzer";
 import { hasKey, plainProps, setting } from "../../policies/lib/props";
 import { TYPES } from "../../policies/lib/types";
 import { NAMES, PROD, SERVER_URN, buildStack } from "./fixtures";
-import { secretWireValue } from "../../testing/sdkInternals";
+import { secretWireValue } from "../../plan/engine/sdkInternals";
 import { check, res, resourceArgs, stackArgs } from "./helpers";
 
 /** The engine's placeholder for an unknown string (as `@pulumi/policy` receives it at preview). */

@@ -3,7 +3,7 @@
  * resources not created yet are `undefined` with their keys kept, and relations are in
  * `propertyDependencies`, exactly as at preview.
  */
-import type { RecordedResource } from "../../testing/analyzer";
+import type { RecordedResource } from "../../plan/analyzer";
 import { TYPES } from "../../policies/lib/types";
 import { res, urnOf } from "./helpers";
 

@@ -13,7 +13,7 @@ import {
     runStackPolicy,
     type RecordedResource,
     type RunContext,
-} from "../../testing/analyzer";
+} from "../../plan/analyzer";
 import type { PackPolicy } from "../../policies/lib/policy";
 
 export const STACK = "test";

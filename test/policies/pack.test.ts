@@ -18,7 +18,7 @@ import {
     loadPolicyConfig,
     resolvePolicyConfig,
     type RecordedResource,
-} from "../../testing/analyzer";
+} from "../../plan/analyzer";
 import { TYPES } from "../../policies/lib/types";
 import { DEV, NAMES, PROD, buildStack, patch, without } from "./fixtures";
 import { existingPrivateStack, privateEndpointStack } from "./privateFixtures";

@@ -3,7 +3,7 @@
  * mode, and an existing network whose ids are passed in): built from the prod-shaped stack of fixtures.ts,
  * with ids not known at preview left `undefined` and relations in `propertyDependencies`.
  */
-import type { RecordedResource } from "../../testing/analyzer";
+import type { RecordedResource } from "../../plan/analyzer";
 import { TYPES } from "../../policies/lib/types";
 import { NAMES, PROD, SERVER_URN, U, buildStack, type StackSpec } from "./fixtures";
 import { res, urnOf } from "./helpers";

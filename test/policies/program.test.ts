@@ -5,9 +5,9 @@ import { describe, test } from "node:test";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as network from "@pulumi/azure-native/network";
 import { FlexibleServer, parseConfig } from "../../components";
-import { evaluatePolicies, type PolicyResult } from "../../testing/analyzer";
-import { loadStackConfig } from "../../testing/configEncoding";
-import { recordProgram } from "../../testing/recorder";
+import { evaluatePolicies, type PolicyResult } from "../../plan/analyzer";
+import { loadStackConfig } from "../../plan/engine/configEncoding";
+import { recordProgram } from "../../plan/engine/recorder";
 import { runStack } from "../../testing/program";
 
 /**

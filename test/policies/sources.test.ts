@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { allPolicies } from "../../testing/analyzer";
+import { allPolicies } from "../../plan/analyzer";
 import { POSTGRES_GROUP_ID, PRIVATELINK_ZONES } from "../../policies/lib/privateLink";
 
 interface SourceRule {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { evaluatePolicies, type PolicyResult, type RecordedResource } from "../../testing/analyzer";
+import { evaluatePolicies, type PolicyResult, type RecordedResource } from "../../plan/analyzer";
 import { TYPES } from "../../policies/lib/types";
 import { DEV, NAMES, PROD, buildStack, patch, without } from "./fixtures";
 import { res } from "./helpers";

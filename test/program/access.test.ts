@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTokenSource } from "../../components/testing";
-import type { RecordedRegistration } from "../../testing/recorder";
+import type { RecordedRegistration } from "../../plan/engine/recorder";
 import { dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../../testing/program";
 
 const roleType = "pulumi-nodejs:dynamic/entra-postgres:EntraRole";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { setTokenSource } from "../../components/testing";
-import { loadStackConfig } from "../../testing/configEncoding";
+import { loadStackConfig } from "../../plan/engine/configEncoding";
 import { byName, dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../../testing/program";
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { unwrap } from "../../testing/recorder";
+import { unwrap } from "../../plan/engine/recorder";
 import { byName, dependsOnTransitively, ofType, one, ProgramRun, runStack } from "../../testing/program";
 
 /** The shipped `Pulumi.prod.yaml`: Entra-only, private access with a route table, HA, geo backups, protect. */

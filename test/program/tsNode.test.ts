@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
-import { projectRoot } from "../../testing/project";
+import { projectRoot } from "../../plan/engine/project";
 
 /**
  * `pulumi up` runs index.ts through ts-node from the project's node_modules, with the project's tsconfig and

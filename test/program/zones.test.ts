@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { zoneIgnoreChanges } from "../../components/server";
-import { loadStackConfig } from "../../testing/configEncoding";
-import { programEntry } from "../../testing/project";
-import { recordProgram } from "../../testing/recorder";
+import { loadStackConfig } from "../../plan/engine/configEncoding";
+import { programEntry } from "../../plan/engine/project";
+import { recordProgram } from "../../plan/engine/recorder";
 import { editConfig } from "../../testing/program";
 
 /** Records the program and the ignoreChanges the engine receives for each resource, by resource name. */

@@ -8,7 +8,7 @@ import { DynamicResource, runsFromInstalledPackage } from "../../components/role
 import { packagedProviderText } from "../../components/roles/entraRole";
 import { EntraDatabase, EntraGrants, entraDatabaseProvider, entraGrantsProvider } from "../../components/sql";
 import { packagedSqlProviderText, type SqlProviderName } from "../../components/sql/packaged";
-import { recordProgram } from "../../testing/recorder";
+import { recordProgram } from "../../plan/engine/recorder";
 
 const root = path.resolve(__dirname, "..", "..");
 /** The SDK's own dynamic resource class (abstract in its types), which serializes `() => provider`. */

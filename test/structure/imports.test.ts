@@ -103,15 +103,26 @@ test("the edge finder sees imports, requires and dynamic imports between folders
     assert.deepEqual(refs, ["b/x", "b/y", "b/z"]);
 });
 
-test("bench/ and test/ import nothing from each other: both use the testing layer", () => {
+test("bench/ and test/ import nothing from each other: both use plan/ and testing/", () => {
     assert.deepEqual([...edgesBetween("bench", "test"), ...edgesBetween("test", "bench")], []);
 });
 
-test("testing/ imports nothing from the tests, the bench or the plan that use it", () => {
-    assert.deepEqual(["test", "bench", "plan"].flatMap((folder) => edgesBetween("testing", folder)), []);
+test("the product (index.ts, components/, plan/, policies/, contracts/) imports nothing from the scaffolding", () => {
+    const product = ["components", "plan", "policies", "contracts"];
+    const scaffolding = ["testing", "test", "bench", "e2e"];
+    const edges = product.flatMap((from) => scaffolding.flatMap((to) => edgesBetween(from, to)));
+    const index = path.join(root, "index.ts");
+    const fromIndex = referencesOf(index)
+        .filter((ref) => scaffolding.some((to) => ref === path.join(root, to) || ref.startsWith(path.join(root, to) + path.sep)))
+        .map((ref) => `index.ts → ${path.relative(root, ref)}`);
+    assert.deepEqual([...edges, ...fromIndex], []);
 });
 
-test("the testing layer has no import cycles", () => {
-    const cycles = importCycles(sourceFiles(path.join(root, "testing")));
+test("testing/ imports nothing from the tests or the bench that use it", () => {
+    assert.deepEqual(["test", "bench"].flatMap((folder) => edgesBetween("testing", folder)), []);
+});
+
+test("the offline plan's engine and the testing layer have no import cycles", () => {
+    const cycles = importCycles([...sourceFiles(path.join(root, "plan")), ...sourceFiles(path.join(root, "testing"))]);
     assert.deepEqual(cycles.map((c) => c.map((f) => path.relative(root, f)).join(" → ")), []);
 });

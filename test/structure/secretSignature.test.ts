@@ -3,18 +3,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { isSecretWireValue, secretWireValue } from "../../testing/sdkInternals";
+import { isSecretWireValue, secretWireValue } from "../../plan/engine/sdkInternals";
 
 /**
  * The wire form of a secret is the SDK's to define (sdk/nodejs/runtime/rpc.ts `specialSigKey`,
- * `specialSecretSig`). testing/sdkInternals.ts reads it from the installed SDK; everything else asks that module
+ * `specialSecretSig`). plan/engine/sdkInternals.ts reads it from the installed SDK; everything else asks that module
  * (or, in the policy pack, its own `@pulumi/pulumi`'s `runtime`), so an SDK that changed the signature cannot
  * leave a copy behind that still matches the old one.
  */
 const root = path.resolve(__dirname, "../..");
 /** Installed or built code, which is not ours. */
 const skipped = new Set(["node_modules", "dist", ".git"]);
-const allowed = new Set(["testing/sdkInternals.ts"]);
+const allowed = new Set(["plan/engine/sdkInternals.ts"]);
 
 /** The signature key and value, as the SDK has them (never spelled out here). */
 function signature(): string[] {
@@ -57,18 +57,18 @@ test("the finder sees a spelled-out signature in any file, and skips installed c
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signature-"));
     const [key, value] = signature();
     fs.mkdirSync(path.join(dir, "e2e/providers"), { recursive: true });
-    fs.mkdirSync(path.join(dir, "testing"), { recursive: true });
+    fs.mkdirSync(path.join(dir, "plan/engine"), { recursive: true });
     fs.mkdirSync(path.join(dir, "policies/node_modules/x"), { recursive: true });
     fs.writeFileSync(path.join(dir, "e2e/providers/common.ts"), `const sig = "${key}";\n`);
     fs.writeFileSync(path.join(dir, "notes.md"), `secret: ${value}\n`);
     fs.writeFileSync(path.join(dir, "clean.ts"), "export const x = 1;\n");
-    fs.writeFileSync(path.join(dir, "testing/sdkInternals.ts"), `// ${key}\n`);
+    fs.writeFileSync(path.join(dir, "plan/engine/sdkInternals.ts"), `// ${key}\n`);
     fs.writeFileSync(path.join(dir, "policies/node_modules/x/rpc.js"), `exports.k = "${key}";\n`);
     const found = filesSpelling(dir, [key, value]);
     fs.rmSync(dir, { recursive: true });
     assert.deepEqual(found, ["e2e/providers/common.ts", "notes.md"]);
 });
 
-test("no file outside testing/sdkInternals.ts spells out the secret signature", () => {
+test("no file outside plan/engine/sdkInternals.ts spells out the secret signature", () => {
     assert.deepEqual(filesSpelling(root, signature()), []);
 });

@@ -3,7 +3,7 @@
  * policies that judge them: the new private endpoint rules, and the existing rules that must neither fire
  * falsely nor go quiet in the new modes.
  */
-import type { RecordedResource } from "../../../testing/analyzer";
+import type { RecordedResource } from "../../../plan/analyzer";
 import { TYPES } from "../../../policies/lib/types";
 import { DEV, NAMES, PROD, SERVER_URN, U, buildStack, patch, without } from "../fixtures";
 import { res, urnOf, type CaseTable } from "../helpers";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { EngineRuleError, engineUrn, recordProgram } from "../../testing/recorder";
+import { EngineRuleError, engineUrn, recordProgram } from "../../../plan/engine/recorder";
 
 /** The recorder holds the engine's rules, which `setMocks` alone does not. */
 class Thing extends pulumi.CustomResource {

@@ -5,7 +5,7 @@ import { isSecretWireValue, unknownMarker } from "./sdkInternals";
  * an object carrying the secret signature, a value not known yet is the unknown marker.
  */
 
-export { unknownValue } from "../components/roles/inputs";
+export { unknownValue } from "../../components/roles/inputs";
 
 /** Whether a wire value is, or contains, a secret. */
 export function containsSecret(value: unknown): boolean {

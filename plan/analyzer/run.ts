@@ -94,15 +94,15 @@ const policyViews = new WeakMap<object, Record<string, unknown>>();
 /**
  * Props as `@pulumi/policy` hands them to a policy: every secret replaced by the value it holds (its
  * deserialize.ts, `deserializeProperty`, case `specialSecretSig`), unknowns kept as they are. Recordings keep
- * the wire form, secrets marked (testing/wire.ts). The secret signature comes from the SDK
- * (testing/sdkInternals.ts), loaded here when a policy first runs, so that loading the pack and this analyzer
+ * the wire form, secrets marked (plan/engine/wire.ts). The secret signature comes from the SDK
+ * (plan/engine/sdkInternals.ts), loaded here when a policy first runs, so that loading the pack and this analyzer
  * loads no SDK. Values are read by own-property descriptor (as policies/lib/props.ts does), never through a
  * proxy's `get`; what holds no secret is handed over as it is.
  */
 export function policyProps(props: Record<string, unknown>): Record<string, unknown> {
     let view = policyViews.get(props);
     if (view === undefined) {
-        const { secretWireValue } = require("../sdkInternals") as typeof import("../sdkInternals");
+        const { secretWireValue } = require("../engine/sdkInternals") as typeof import("../engine/sdkInternals");
         const marker = secretWireValue(undefined) as Record<string, unknown>;
         const sigKey = Object.keys(marker).find((k) => k !== "value")!;
         const own = (o: object, k: string): unknown => Object.getOwnPropertyDescriptor(o, k)?.value;

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { unknownValue } from "../components/roles/inputs";
+import { unknownValue } from "../../components/roles/inputs";
 
 /**
  * Azure, replaced: what `pulumi.runtime.setMocks` answers for each registration and invoke. After `pulumi up`

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RecordedResource } from "./analyzer/run";
+import type { RecordedResource } from "../analyzer/run";
 import { azureMocks } from "./mocks";
 import { programEntry, projectName } from "./project";
 import { deserializeProperties, interceptRegistrations, waitForRegistrations, type AliasMessage } from "./sdkInternals";
@@ -101,7 +101,7 @@ function aliasUrn(alias: AliasMessage, stack: string, parent: string, type: stri
 }
 
 /**
- * Records `program` (a function that declares resources, e.g. `() => require("../index")`). Resolves once
+ * Records `program` (a function that declares resources, e.g. `() => require("../../index")`). Resolves once
  * every registration has reached the mock monitor.
  */
 export async function recordProgram(program: () => unknown, options: RecordOptions): Promise<Recording> {

@@ -13,7 +13,7 @@
  *   secret value).
  * - `output`: `unknown` (what `deserializeProperties` gives for a value not known at preview).
  *
- * `sdkInternalsProblems()` lists what the installed SDK no longer provides; test/testing/sdkInternals.test.ts
+ * `sdkInternalsProblems()` lists what the installed SDK no longer provides; test/plan/engine/sdkInternals.test.ts
  * fails with that list, and the recorder refuses to run with it, so an SDK upgrade that moves one of them is
  * caught by name rather than by a recording that silently lost its parents or secrets.
  */
@@ -101,7 +101,7 @@ export function sdkInternalsProblems(): string[] {
 function assertSdkInternals(): void {
     const problems = sdkInternalsProblems();
     if (problems.length > 0) {
-        throw new Error(`The installed @pulumi/pulumi changed internals the recorder uses (testing/sdkInternals.ts):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        throw new Error(`The installed @pulumi/pulumi changed internals the recorder uses (plan/engine/sdkInternals.ts):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     }
 }
 

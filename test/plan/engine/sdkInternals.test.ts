@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { recordProgram } from "../../testing/recorder";
-import { deserializeProperties, isSecretWireValue, sdkInternals, sdkInternalsProblems, unknownMarker } from "../../testing/sdkInternals";
+import { recordProgram } from "../../../plan/engine/recorder";
+import { deserializeProperties, isSecretWireValue, sdkInternals, sdkInternalsProblems, unknownMarker } from "../../../plan/engine/sdkInternals";
 
 /**
- * The recorder's reach into @pulumi/pulumi beyond its public API, all in testing/sdkInternals.ts. When an SDK
+ * The recorder's reach into @pulumi/pulumi beyond its public API, all in plan/engine/sdkInternals.ts. When an SDK
  * upgrade renames or drops one of them, these fail and name it.
  */
 class Secretive extends pulumi.CustomResource {
@@ -23,7 +23,7 @@ class Holder extends pulumi.ComponentResource {
 describe("the SDK internals the recorder uses", () => {
     test("are all in the installed @pulumi/pulumi", () => {
         const problems = sdkInternalsProblems();
-        assert.deepEqual(problems, [], `testing/sdkInternals.ts needs updating for this @pulumi/pulumi:\n${problems.join("\n")}`);
+        assert.deepEqual(problems, [], `plan/engine/sdkInternals.ts needs updating for this @pulumi/pulumi:\n${problems.join("\n")}`);
     });
 
     test("a symbol the SDK dropped is reported by module and name", () => {
