@@ -74,7 +74,7 @@ describe("network project packaging", () => {
 
     it("network/Pulumi.yaml declares the settings the program reads, with the program's defaults", () => {
         const project = parse(fs.readFileSync(path.join(repoRoot, "network", "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: string }> };
-        // tags is a map, which Pulumi.yaml cannot declare; it is documented in the README instead.
+        // tags is a map, which Pulumi.yaml cannot declare; it is documented in docs/private-networking.md instead.
         assert.deepEqual(Object.keys(project.config).sort(), knownKeys.filter((k) => k !== "tags").sort());
         for (const [key, value] of Object.entries(defaults)) {
             assert.equal(project.config[key].default, value, `default of ${key}`);

@@ -113,9 +113,8 @@ describe("stack configs", () => {
     });
 });
 
-describe("README: policy pack", () => {
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-    const doc = readme.slice(readme.indexOf("## Policy pack"), readme.indexOf("\n## ", readme.indexOf("## Policy pack") + 3));
+describe("docs/policy-pack.md", () => {
+    const doc = fs.readFileSync(path.join(root, "docs", "policy-pack.md"), "utf8");
 
     test("shows the preview command with the prod config", () => {
         assert.ok(doc.includes("pulumi preview --policy-pack policies --policy-pack-config policies/config/prod.json"));
