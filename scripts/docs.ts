@@ -4,11 +4,13 @@
  * Writes the generated parts of the documentation: the configuration reference tables of docs/configuration.md,
  * the README's summary of the top-level keys and the `config:` declarations of `Pulumi.yaml` from the settings
  * table (components/config/settings.ts, see docs/settings.ts), and the policy tables of docs/policy-pack.md from
- * the policy catalogue and the stacks' policy configs (docs/policies.ts). With `--check` it writes nothing and
- * exits 1 when a file differs from what it generates.
+ * the policy catalogue and the stacks' policy configs (docs/policies.ts) and its coverage of the anchor rules from
+ * policies/sources.json (docs/anchors.ts). With `--check` it writes nothing and exits 1 when a file differs from
+ * what it generates.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readAnchors, renderAnchorBlock } from "./docs/anchors";
 import { command } from "./docs/markers";
 import { policyStacks, renderPolicyPage } from "./docs/policies";
 import { renderConfiguration, renderPulumiYaml, renderReadme } from "./docs/settings";
@@ -23,7 +25,7 @@ export function generatedFiles(root = projectRoot): { file: string; current: str
         ["docs/configuration.md", renderConfiguration],
         ["README.md", renderReadme],
         ["Pulumi.yaml", renderPulumiYaml],
-        ["docs/policy-pack.md", (text) => renderPolicyPage(text, stacks)],
+        ["docs/policy-pack.md", (text) => renderAnchorBlock(renderPolicyPage(text, stacks), readAnchors(root))],
     ];
     return renderers.map(([file, render]) => {
         const current = fs.readFileSync(path.join(root, file), "utf8");

@@ -97,7 +97,7 @@ describe("stack configs", () => {
         const prod = resolvePolicyConfig(allPolicies, loadPolicyConfig("prod"));
         const advisory = [...prod].filter(([, r]) => r.enforcementLevel !== "mandatory").map(([n]) => n).sort();
         assert.deepEqual(advisory, ["entra-private-access-existing-network", "nsg-lateral-traversal", "postgres-customer-managed-key",
-            "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions"]);
+            "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions", "vm-not-standalone"]);
         assert.deepEqual(prod.get("entra-admin-principal-types")!.properties.allowedPrincipalTypes, ["Group", "ServicePrincipal"]);
         assert.equal(prod.get("postgres-backup-retention")!.properties.minimumDays, 35);
     });
