@@ -180,6 +180,8 @@ function checkString(at: string, value: string, fact: PropertyFact, fail: (at: s
         const other = fact.enum.find((e) => e.toLowerCase() === value.toLowerCase());
         if (other) {
             fail(at, "enumCase", `"${value}" is "${other}" in another case; the values are exact: ${fact.enum.join(", ")}.`);
+        } else if (fact.openEnum) {
+            // A known value is not required (see the fact's source).
         } else if (fact.extensible) {
             fail(at, "enumExtensible", `"${value}" is not one of the known values (${fact.enum.join(", ")}); the enum is extensible, so record the source that allows it under beyondSpec.`);
         } else {

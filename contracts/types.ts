@@ -81,6 +81,11 @@ export interface PropertyFact extends Omit<DerivedFact, "type"> {
      * one `KnownX`), each with the spec file, commit and definition that list it. Merged into the enum.
      */
     readonly beyondModels?: Readonly<Record<string, string>>;
+    /**
+     * The enum is a list of known values the service does not hold requests to (a deprecated enum), with the source
+     * that says so: a value beyond it passes, a listed one in another case does not.
+     */
+    readonly openEnum?: string;
     /** Values the spec disallows (e.g. reserved user names). */
     readonly forbidden?: readonly string[];
     /** A base64 value whose decoded bytes may not exceed this. */

@@ -47,30 +47,38 @@ interface Mapper {
     type: { name: string; className?: string; allowedValues?: unknown[]; modelProperties?: Record<string, Mapper>; element?: Mapper; value?: Mapper };
 }
 
+/** An SDK client: operation groups by name, and (autorest clients) `sendOperationRequest` and `apiVersion`. */
+type SdkClient = Record<string, unknown> & { sendOperationRequest?: unknown; apiVersion?: unknown };
+
+/** What an autorest client hands to `sendOperationRequest` (@azure/core-client OperationSpec, the parts read here). */
+interface OperationSpec {
+    readonly queryParameters: readonly { parameterPath: string; mapper: Mapper & { defaultValue?: string } }[];
+    readonly urlParameters: readonly { parameterPath: string; mapper: Mapper }[];
+    readonly serializer: { modelMappers: Record<string, Mapper> };
+}
+
 /** Calls the operation with placeholder arguments and returns what the SDK would have sent. */
 export async function capture(source: OracleSource, args: readonly unknown[]): Promise<Captured> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pkg = require(source.module) as Record<string, new (...a: unknown[]) => Record<string, any>>;
+    const pkg = require(source.module) as Record<string, new (...a: unknown[]) => SdkClient>;
     const [group, method] = source.operation.split(".");
-    let spec: any;
+    let spec: OperationSpec | undefined;
     let request: { url: string } | undefined;
     const httpClient = { sendRequest: async (r: { url: string }) => { request = r; throw refused; } };
     const client = new pkg[source.client](credential, "00000000-0000-0000-0000-000000000000", { httpClient, retryOptions: { maxRetries: 0 } });
     if (typeof client.sendOperationRequest === "function") {
-        client.sendOperationRequest = async (_args: unknown, s: unknown) => { spec = s; throw refused; };
+        client.sendOperationRequest = async (_args: unknown, s: OperationSpec) => { spec = s; throw refused; };
     }
     try {
-        await client[group][method](...args);
+        await (client[group] as Record<string, (...a: readonly unknown[]) => Promise<unknown>>)[method](...args);
     } catch (e) {
         if (!spec && !request) {
             throw e;
         }
     }
     if (spec) {
-        const apiVersion = (spec.queryParameters as { parameterPath: string; mapper: { defaultValue?: string } }[])
-            .find((q) => q.parameterPath === "apiVersion")?.mapper.defaultValue ?? client.apiVersion;
-        const urlParameters = Object.fromEntries((spec.urlParameters as { parameterPath: string; mapper: Mapper }[])
-            .map((p) => [p.parameterPath, p.mapper]));
+        const apiVersion = spec.queryParameters.find((q) => q.parameterPath === "apiVersion")?.mapper.defaultValue ?? String(client.apiVersion);
+        const urlParameters = Object.fromEntries(spec.urlParameters.map((p) => [p.parameterPath, p.mapper]));
         return { apiVersion, mappers: spec.serializer.modelMappers, urlParameters };
     }
     const apiVersion = new URL(request!.url).searchParams.get("api-version");
