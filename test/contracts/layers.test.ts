@@ -59,3 +59,27 @@ describe("hand-written and derived contract facts", () => {
         });
     });
 });
+
+describe("create-only facts for the update rules", () => {
+    test("a Flexible Server's path parameters and its create-only properties from x-ms-mutability", async () => {
+        const { createOnlyProperties, pathParameters, replaceRule } = await import("../../contracts/check");
+        assert.deepEqual(pathParameters("azure-native:dbforpostgresql:Server"), ["resourceGroupName", "serverName"]);
+        assert.deepEqual(createOnlyProperties("azure-native:dbforpostgresql:Server"),
+            ["administratorLogin", "availabilityZone", "backup.geoRedundantBackup", "location", "resourceGroupName", "serverName"]);
+        assert.deepEqual(createOnlyProperties("azure-native:dbforpostgresql:Database"), ["databaseName", "resourceGroupName", "serverName"]);
+        assert.deepEqual(createOnlyProperties("azure-native:privatedns:VirtualNetworkLink"), ["location", "privateZoneName", "resourceGroupName", "virtualNetworkLinkName"]);
+        assert.ok(!createOnlyProperties("azure-native:dbforpostgresql:Server").includes("administratorLoginPassword"), "create and update");
+        assert.ok(!createOnlyProperties("azure-native:dbforpostgresql:Server").includes("maintenanceWindow.dayOfWeek"), "update only");
+        assert.deepEqual(replaceRule.sources.map((s) => s.path), ["provider/pkg/gen/properties.go", "provider/pkg/gen/replacement.go", "provider/pkg/provider/diff.go"]);
+        assert.throws(() => createOnlyProperties("azure-native:storage:StorageAccount"), /no contract/);
+    });
+
+    test("every type whose mutability was read names the definitions read", () => {
+        for (const namespace of loadHandWritten()) {
+            for (const [token, type] of Object.entries(namespace.types)) {
+                const recorded = Object.values(type.properties).some((f) => f.mutability);
+                assert.ok(!recorded || (type.mutabilityRead?.length ?? 0) > 0, `${token}: mutability facts without mutabilityRead`);
+            }
+        }
+    });
+});
