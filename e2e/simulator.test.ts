@@ -130,6 +130,14 @@ describe("simulated Azure", () => {
             assert.deepEqual((await provider.check!(serverUrn, undefined, newServer({ sku: { name: "Standard_B1ms", tier: "FutureTier" } }))).failures, []);
             const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
             assert.deepEqual((await provider.check!(ruleUrn, undefined, rule({ serverName: unknown, startIpAddress: unknown }))).failures, []);
+            // The setting's name is its URL's, which the check fills in: not the body's read-only `name`.
+            const diagnostics = await provider.check!(urn("azure-native:monitor:DiagnosticSetting", "diag"), undefined, {
+                resourceUri: `/subscriptions/00000000-0000-4000-8000-00000000e2e0/resourceGroups/${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${server}`,
+                workspaceId: "/subscriptions/00000000-0000-4000-8000-00000000e2e0/resourceGroups/rg-sim/providers/Microsoft.OperationalInsights/workspaces/w",
+                logs: [{ categoryGroup: "allLogs", enabled: true }],
+            });
+            assert.deepEqual(diagnostics.failures, []);
+            assert.match(diagnostics.inputs.name, /^diag[0-9a-f]{8}$/);
         });
     });
 

@@ -134,18 +134,22 @@ export async function derive(resourceType: string, source: OracleSource, args: r
     const required: string[] = [];
     let model = "";
 
+    const pathParameters: Record<string, DerivedFact> = {};
     for (const parameter of signature.getParameters()) {
         const type = checker.getTypeOfSymbol(parameter);
         if (parameter.name === "options") continue;
         if (primitive(type) === "string") {
             const mapper = captured.urlParameters?.[parameter.name];
             // Always in the URL; not `required` of the inputs, which azure-native autonames.
-            properties[parameter.name] = { type: "string", ...constraintsOf(mapper), pathParameter: true, definition: `path parameter ${parameter.name}` };
+            pathParameters[parameter.name] = { type: "string", ...constraintsOf(mapper), pathParameter: true, definition: `path parameter ${parameter.name}` };
             continue;
         }
         model = checker.typeToString(type);
         walk(checker, type, "", [model], captured.mappers, properties, required);
     }
+    // A path parameter is the input of that name (a diagnostic setting's `name`), not the body's read-only echo of it.
+    Object.assign(properties, pathParameters);
+    required.splice(0, required.length, ...required.filter((r) => !(r in pathParameters)));
     if (!model) {
         throw new Error(`${source.module} ${source.operation} has no request body`);
     }
