@@ -59,7 +59,7 @@ interface OperationSpec {
 
 /** Calls the operation with placeholder arguments and returns what the SDK would have sent. */
 export async function capture(source: OracleSource, args: readonly unknown[]): Promise<Captured> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the oracle package is named at run time (a target of scripts/contracts/targets.ts)
     const pkg = require(source.module) as Record<string, new (...a: unknown[]) => SdkClient>;
     const [group, method] = source.operation.split(".");
     let spec: OperationSpec | undefined;
@@ -93,7 +93,7 @@ function program(module: string): { checker: ts.TypeChecker; root: ts.Symbol } {
     const js = require.resolve(module);
     const dts = js.replace(/\.js$/, ".d.ts");
     const candidates = [dts, path.join(path.dirname(js), "..", "types", `${path.basename(module.replace(/^.*\//, "")).replace(/^@azure\//, "")}.d.ts`)];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the oracle package is named at run time (a target of scripts/contracts/targets.ts)
     const manifest = require(`${module}/package.json`) as { types?: string; typings?: string; name: string };
     const root = manifest.types ?? manifest.typings;
     const packageDir = path.dirname(require.resolve(`${module}/package.json`));
@@ -153,7 +153,7 @@ export async function derive(resourceType: string, source: OracleSource, args: r
     if (!model) {
         throw new Error(`${source.module} ${source.operation} has no request body`);
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the oracle package is named at run time (a target of scripts/contracts/targets.ts)
     const manifest = require(`${source.module}/package.json`) as { version: string; name: string };
     return {
         resourceType,
