@@ -1,80 +1,17 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { isSecretWireValue } from "../plan/engine/sdkInternals";
+import type { NamespaceContract, PropertyFact, SpecRef, TypeContract } from "./types";
 
 /**
- * Azure's contracts as data: one file per provider namespace in `contracts/azure/`, each fact written by hand
- * from the Azure REST API spec (Azure/azure-rest-api-specs) at the path and commit the file names. This module
- * loads them and checks a resource's inputs against them; test/contracts records every resource the program
- * declares across stack variants and runs every input through `checkResource`.
+ * Azure's contracts as data: the facts derived from Azure's generated SDK models (contracts/azure/derived/, by
+ * `npm run contracts:derive`) refined by hand-written facts the models cannot show (contracts/azure/<namespace>.json,
+ * each citing its spec file and commit or Learn page). This module checks a resource's inputs against them;
+ * test/contracts records every resource the program declares across stack variants and runs every input through
+ * `checkResource`, and the simulated Azure (e2e/providers/azure/validate.ts) refuses a request that breaks them.
  */
 
-export interface SpecRef {
-    readonly path: string;
-    readonly commit: string;
-}
-
-export interface PropertyFact {
-    /** JSON type the spec gives the property. */
-    readonly type?: "string" | "integer" | "boolean" | "array" | "object";
-    /** Enum values, with their exact case. */
-    readonly enum?: readonly string[];
-    /** `x-ms-enum.modelAsString`: the service may accept values beyond the list, but never a known one in another case. */
-    readonly extensible?: boolean;
-    /** Values outside the spec's enum the program may send, each with the source that allows it. */
-    readonly beyondSpec?: Readonly<Record<string, string>>;
-    readonly pattern?: string;
-    readonly minLength?: number;
-    readonly maxLength?: number;
-    readonly minimum?: number;
-    readonly maximum?: number;
-    /** Values the spec disallows (e.g. reserved user names). */
-    readonly forbidden?: readonly string[];
-    /** A base64 value whose decoded bytes may not exceed this. */
-    readonly base64MaxBytes?: number;
-    /** `readOnly: true` in the spec: Azure computes it, a request must never carry it. */
-    readonly readOnly?: boolean;
-    /** `x-ms-mutability` (of the property or of the object holding it). */
-    readonly mutability?: readonly ("create" | "update" | "read")[];
-    readonly secret?: boolean;
-    /** Key of `specs` when the fact comes from another file than the type's. */
-    readonly spec?: string;
-    /** Where in the spec file the fact is. */
-    readonly definition?: string;
-    readonly note?: string;
-    /** Set when the fact could not be confirmed from the spec; says why. */
-    readonly unconfirmed?: string;
-}
-
-export interface TypeContract {
-    readonly resourceType: string;
-    readonly apiVersion: string;
-    /** Key of the namespace file's `specs`. */
-    readonly spec: string;
-    /** Paths that must be present whenever their parent is. */
-    readonly required?: readonly string[];
-    readonly properties: Readonly<Record<string, PropertyFact>>;
-    /** Known departures from a fact, keyed by path prefix, each with the reason it is kept. */
-    readonly deviations?: Readonly<Record<string, string>>;
-    readonly unconfirmed?: string;
-}
-
-export interface NamespaceContract {
-    readonly namespace: string;
-    readonly about: string;
-    readonly specs: Readonly<Record<string, SpecRef>>;
-    readonly types: Readonly<Record<string, TypeContract>>;
-}
-
-export const contractsDir = path.join(__dirname, "azure");
-
-/** Every namespace file, by namespace. */
-export function loadContracts(dir = contractsDir): NamespaceContract[] {
-    return fs.readdirSync(dir)
-        .filter((f) => f.endsWith(".json"))
-        .sort()
-        .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as NamespaceContract);
-}
+export * from "./types";
+export { contractsDir, derivedDir, loadContracts, loadDerived, loadHandWritten, mergeFact, mergeType } from "./load";
+export { createOnlyProperties, pathParameters, replaceRule } from "./mutability";
 
 /** Pulumi type token → its contract (and the namespace file holding it). */
 export function contractIndex(contracts: readonly NamespaceContract[]): Map<string, { namespace: NamespaceContract; contract: TypeContract }> {
@@ -90,11 +27,17 @@ export function contractIndex(contracts: readonly NamespaceContract[]): Map<stri
     return index;
 }
 
+/** What a violation breaks: the simulated Azure answers each kind with the error Azure gives for it. */
+export type ViolationKind =
+    | "unknown" | "type" | "readOnly" | "enumCase" | "enum" | "enumExtensible" | "pattern" | "length" | "range" | "items"
+    | "forbidden" | "required" | "createMutability";
+
 export interface Violation {
     readonly type: string;
     readonly name: string;
     readonly path: string;
     readonly message: string;
+    readonly kind: ViolationKind;
 }
 
 /** A secret in Pulumi's wire format (signature from the SDK, testing/sdkInternals.ts) gives the value it holds. */
@@ -105,15 +48,18 @@ function unwrapSecret(value: unknown): unknown {
     return value;
 }
 
-/** Every sent value with its contract path (`a.b`, `list[].c`); maps under `tags` are one value. */
-export function sentValues(props: Record<string, unknown>): { path: string; value: unknown }[] {
+/**
+ * Every sent value with its contract path (`a.b`, `list[].c`); `tags` and every map the contract calls a dictionary
+ * are one value.
+ */
+export function sentValues(props: Record<string, unknown>, contract?: TypeContract): { path: string; value: unknown }[] {
     const out: { path: string; value: unknown }[] = [];
     const walk = (raw: unknown, at: string) => {
         const value = unwrapSecret(raw);
         if (value === undefined || value === null) {
             return;
         }
-        if (at === "tags") {
+        if (at === "tags" || contract?.properties[at]?.dictionary) {
             out.push({ path: at, value });
             return;
         }
@@ -144,6 +90,13 @@ function typeOf(value: unknown): string {
     return typeof value;
 }
 
+/** A value of JSON type `actual` fits a fact's type: the models' `number` takes any number, the spec's `integer` a whole one. */
+function fits(actual: string, expected: PropertyFact["type"], value: unknown): boolean {
+    if (!expected || actual === expected) return true;
+    if (expected === "number" && actual === "integer") return true;
+    return expected === "object" && typeof value === "object" && !Array.isArray(value);
+}
+
 /** Values at `path` (several when it crosses arrays), as `parentPresent` pairs for required checks. */
 function lookup(props: unknown, segments: readonly string[]): { parentPresent: boolean; value: unknown }[] {
     const [head, ...rest] = segments;
@@ -164,81 +117,92 @@ function lookup(props: unknown, segments: readonly string[]): { parentPresent: b
 }
 
 /**
- * Checks one recorded resource's inputs against its type's contract: every sent path is a recorded fact, no
- * read-only property is sent, enums match with their exact case, patterns, lengths and ranges hold, required
- * properties are present, and nothing the spec allows only on update is sent at creation (unless a deviation
- * with its reason is recorded).
+ * Checks one resource's inputs against its type's contract: every sent path is a property of the models, no read-only
+ * property is sent, types fit, enums match with their exact case, patterns, lengths, ranges and item counts hold,
+ * required properties are present, and nothing the spec allows only on update is sent at creation (unless a
+ * deviation with its reason is recorded).
  */
 export function checkResource(
     resource: { type: string; name: string; props: Record<string, unknown> },
     contract: TypeContract,
 ): Violation[] {
     const violations: Violation[] = [];
-    const fail = (at: string, message: string) => violations.push({ type: resource.type, name: resource.name, path: at, message });
+    const fail = (at: string, kind: ViolationKind, message: string) => violations.push({ type: resource.type, name: resource.name, path: at, kind, message });
     const deviation = (at: string) => Object.keys(contract.deviations ?? {}).some((prefix) => at === prefix || at.startsWith(`${prefix}.`));
+    const where = `${contract.resourceType} ${contract.apiVersion}`;
 
-    for (const { path: at, value } of sentValues(resource.props)) {
+    for (const { path: at, value } of sentValues(resource.props, contract)) {
         const fact = contract.properties[at];
         if (!fact) {
             if (!Array.isArray(value)) {
-                fail(at, `is sent but has no recorded fact for ${contract.resourceType} ${contract.apiVersion}. Record it from the spec.`);
+                fail(at, "unknown", `is not a property of ${where} in Azure's models.`);
             }
             continue;
         }
         if (fact.readOnly) {
-            fail(at, `is read-only in the spec (${fact.definition ?? at}); Azure computes it and a request must not carry it.`);
+            fail(at, "readOnly", `is read-only (${fact.definition ?? at}); Azure computes it and a request must not carry it.`);
             continue;
         }
         if (fact.mutability && !fact.mutability.includes("create") && !deviation(at)) {
-            fail(at, `can only be set on ${fact.mutability.filter((m) => m !== "read").join("/") || "read"} per the spec, but the program sends it on create.`);
+            fail(at, "createMutability", `can only be set on ${fact.mutability.filter((m) => m !== "read").join("/") || "read"} per the spec, but it is sent on create.`);
         }
-        if (fact.type && typeOf(value) !== fact.type && !(fact.type === "object" && typeof value === "object")) {
-            fail(at, `is a ${typeOf(value)}; the spec says ${fact.type}.`);
+        if (!fits(typeOf(value), fact.type, value)) {
+            fail(at, "type", `is a ${typeOf(value)}; ${where} takes ${fact.type === "integer" ? "an integer" : `a ${fact.type}`}.`);
             continue;
         }
         if (typeof value === "string") {
-            if (fact.enum && !fact.enum.includes(value) && !(fact.beyondSpec && value in fact.beyondSpec)) {
-                const other = fact.enum.find((e) => e.toLowerCase() === value.toLowerCase());
-                if (other) {
-                    fail(at, `"${value}" is "${other}" in another case; the spec's values are exact: ${fact.enum.join(", ")}.`);
-                } else {
-                    fail(at, `"${value}" is not one of the spec's values (${fact.enum.join(", ")})${fact.extensible ? "; the enum is extensible, so record the source that allows it under beyondSpec" : ""}.`);
-                }
-            }
-            if (fact.pattern && !new RegExp(fact.pattern, "u").test(value)) {
-                fail(at, `"${value}" does not match the spec's pattern ${fact.pattern}.`);
-            }
-            if (fact.minLength !== undefined && value.length < fact.minLength) {
-                fail(at, `"${value}" is shorter than the spec's minLength ${fact.minLength}.`);
-            }
-            if (fact.maxLength !== undefined && value.length > fact.maxLength) {
-                fail(at, `"${value}" is longer than the spec's maxLength ${fact.maxLength}.`);
-            }
-            if (fact.forbidden?.includes(value)) {
-                fail(at, `"${value}" is a value the spec disallows.`);
-            }
-            if (fact.base64MaxBytes !== undefined && Buffer.from(value, "base64").length > fact.base64MaxBytes) {
-                fail(at, `decodes to ${Buffer.from(value, "base64").length} bytes; the spec allows at most ${fact.base64MaxBytes}.`);
-            }
+            checkString(at, value, fact, fail);
         }
         if (typeof value === "number") {
-            if (fact.minimum !== undefined && value < fact.minimum) {
-                fail(at, `${value} is below the spec's minimum ${fact.minimum}.`);
-            }
-            if (fact.maximum !== undefined && value > fact.maximum) {
-                fail(at, `${value} is above the spec's maximum ${fact.maximum}.`);
-            }
+            if (fact.minimum !== undefined && value < fact.minimum) fail(at, "range", `${value} is below the minimum ${fact.minimum}.`);
+            if (fact.maximum !== undefined && value > fact.maximum) fail(at, "range", `${value} is above the maximum ${fact.maximum}.`);
+            if (fact.exclusiveMinimum !== undefined && value <= fact.exclusiveMinimum) fail(at, "range", `${value} is not above ${fact.exclusiveMinimum}.`);
+            if (fact.exclusiveMaximum !== undefined && value >= fact.exclusiveMaximum) fail(at, "range", `${value} is not below ${fact.exclusiveMaximum}.`);
+        }
+        if (Array.isArray(value)) {
+            if (fact.minItems !== undefined && value.length < fact.minItems) fail(at, "items", `has ${value.length} items; at least ${fact.minItems} are required.`);
+            if (fact.maxItems !== undefined && value.length > fact.maxItems) fail(at, "items", `has ${value.length} items; at most ${fact.maxItems} are allowed.`);
         }
     }
 
     for (const required of contract.required ?? []) {
         for (const found of lookupParents(resource.props, required)) {
             if (found.value === undefined || found.value === null) {
-                fail(required, "is required by the spec and missing.");
+                fail(required, "required", "is required and missing.");
             }
         }
     }
     return violations;
+}
+
+function checkString(at: string, value: string, fact: PropertyFact, fail: (at: string, kind: ViolationKind, message: string) => void): void {
+    if (fact.enum && !fact.enum.includes(value) && !(fact.beyondSpec && value in fact.beyondSpec)) {
+        const other = fact.enum.find((e) => e.toLowerCase() === value.toLowerCase());
+        if (other) {
+            fail(at, "enumCase", `"${value}" is "${other}" in another case; the values are exact: ${fact.enum.join(", ")}.`);
+        } else if (fact.openEnum) {
+            // A known value is not required (see the fact's source).
+        } else if (fact.extensible) {
+            fail(at, "enumExtensible", `"${value}" is not one of the known values (${fact.enum.join(", ")}); the enum is extensible, so record the source that allows it under beyondSpec.`);
+        } else {
+            fail(at, "enum", `"${value}" is not one of the allowed values (${fact.enum.join(", ")}).`);
+        }
+    }
+    if (fact.pattern && !new RegExp(fact.pattern, "u").test(value)) {
+        fail(at, "pattern", `"${value}" does not match the pattern ${fact.pattern}.`);
+    }
+    if (fact.minLength !== undefined && value.length < fact.minLength) {
+        fail(at, "length", `"${value}" is shorter than the minLength ${fact.minLength}.`);
+    }
+    if (fact.maxLength !== undefined && value.length > fact.maxLength) {
+        fail(at, "length", `"${value}" is longer than the maxLength ${fact.maxLength}.`);
+    }
+    if (fact.forbidden?.includes(value)) {
+        fail(at, "forbidden", `"${value}" is a value the spec disallows.`);
+    }
+    if (fact.base64MaxBytes !== undefined && Buffer.from(value, "base64").length > fact.base64MaxBytes) {
+        fail(at, "length", `decodes to ${Buffer.from(value, "base64").length} bytes; the spec allows at most ${fact.base64MaxBytes}.`);
+    }
 }
 
 /** For `a.b.c`: each `a.b` object present, with its `c`. A top-level path is always checked. */

@@ -82,8 +82,63 @@ describe("simulated Azure", () => {
     });
 
     test("read-only properties are refused as inputs", async () => {
-        const { failures } = await provider.check!(serverUrn, undefined, { resourceGroupName: rg, serverName: "x", fullyQualifiedDomainName: "x.example" });
+        const { failures } = await provider.check!(serverUrn, undefined, { resourceGroupName: rg, serverName: "sim-ro", location: "westeurope", fullyQualifiedDomainName: "x.example" });
         assert.deepEqual(failures?.map((f) => f.property), ["fullyQualifiedDomainName"]);
+    });
+
+    describe("a request Azure's models refuse fails as Azure answers it", () => {
+        const ruleUrn = urn("azure-native:dbforpostgresql:FirewallRule", "r");
+        const rule = (extra: Record<string, unknown>) => ({ resourceGroupName: rg, serverName: server, firewallRuleName: "allow-office", startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.10", ...extra });
+        const newServer = (extra: Record<string, unknown>) => ({
+            resourceGroupName: rg, serverName: "sim-new", location: "westeurope", version: "17", sku: { name: "Standard_B1ms", tier: "Burstable" },
+            storage: { storageSizeGB: 32 }, highAvailability: { mode: "Disabled" }, ...extra,
+        });
+
+        test("a name outside the 2025-08-01 pattern: InvalidParameter, at check and at the PUT", async () => {
+            const { failures } = await provider.check!(ruleUrn, undefined, rule({ firewallRuleName: "allow.office" }));
+            assert.deepEqual(failures?.map((f) => f.property), ["firewallRuleName"]);
+            assert.match(failures![0].reason, /^InvalidParameter: .*firewallRules \(api-version 2025-08-01\).*pattern/);
+            await assert.rejects(provider.create!(ruleUrn, rule({ firewallRuleName: "allow.office" })), /Status=400 Code="InvalidParameter" Message=".*property 'firewallRuleName'/);
+            await assert.rejects(provider.create!(ruleUrn, rule({ firewallRuleName: `r${"a".repeat(80)}` })), /Code="InvalidParameter".*maxLength 80/);
+            await assert.rejects(provider.create!(ruleUrn, rule({ startIpAddress: "203.0.113.300" })), /Code="InvalidParameter".*'startIpAddress'/);
+        });
+
+        test("an unknown property, a wrong type, a missing required one: InvalidRequestContent", async () => {
+            await assert.rejects(provider.create!(serverUrn, newServer({ storage: { storageSizeGB: 32, sizeInGB: 32 } })), /Status=400 Code="InvalidRequestContent".*'storage\.sizeInGB' is not a property/);
+            await assert.rejects(provider.create!(serverUrn, newServer({ storage: { storageSizeGB: "32" } })), /Code="InvalidRequestContent".*'storage\.storageSizeGB' is a string/);
+            await assert.rejects(provider.create!(serverUrn, newServer({ storage: { storageSizeGB: 32.5 } })), /Code="InvalidRequestContent".*an integer/);
+            await assert.rejects(provider.create!(serverUrn, newServer({ sku: { name: "Standard_B1ms" } })), /Code="InvalidRequestContent".*'sku\.tier' is required/);
+            await assert.rejects(provider.create!(serverUrn, newServer({ state: "Ready" })), /Code="InvalidRequestContent".*'state' is read-only/);
+        });
+
+        test("an enum value in the wrong case, in a fixed and in an extensible enum: InvalidParameter", async () => {
+            await assert.rejects(provider.create!(serverUrn, newServer({ highAvailability: { mode: "zoneRedundant" } })), /Code="InvalidParameter".*"zoneRedundant" is "ZoneRedundant" in another case/);
+            await assert.rejects(provider.create!(serverUrn, newServer({ sku: { name: "Standard_B1ms", tier: "burstable" } })), /Code="InvalidParameter".*'sku\.tier'/);
+            const vmUrn = urn("azure-native:compute:VirtualMachine", "vm");
+            const { failures } = await provider.check!(vmUrn, undefined, { resourceGroupName: rg, vmName: "vm1", location: "westeurope", identity: { type: "systemAssigned" } });
+            assert.deepEqual(failures?.map((f) => f.property), ["identity.type"]);
+        });
+
+        test("an update is held to the same facts", async () => {
+            const id = `/subscriptions/00000000-0000-4000-8000-00000000e2e0/resourceGroups/${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${server}`;
+            const olds = { resourceGroupName: rg, serverName: server, location: "westeurope", tags: {} };
+            await assert.rejects(provider.update!(id, serverUrn, olds, { ...olds, network: { publicNetworkAccess: "enabled" } }), /Code="InvalidParameter".*'network\.publicNetworkAccess'/);
+        });
+
+        test("what the models allow passes: a value beyond an extensible enum, the spec's HA mode Disabled, PostgreSQL 18, values a preview does not know yet", async () => {
+            assert.deepEqual((await provider.check!(serverUrn, undefined, newServer({ version: "18" }))).failures, []);
+            assert.deepEqual((await provider.check!(serverUrn, undefined, newServer({ sku: { name: "Standard_B1ms", tier: "FutureTier" } }))).failures, []);
+            const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+            assert.deepEqual((await provider.check!(ruleUrn, undefined, rule({ serverName: unknown, startIpAddress: unknown }))).failures, []);
+            // The setting's name is its URL's, which the check fills in: not the body's read-only `name`.
+            const diagnostics = await provider.check!(urn("azure-native:monitor:DiagnosticSetting", "diag"), undefined, {
+                resourceUri: `/subscriptions/00000000-0000-4000-8000-00000000e2e0/resourceGroups/${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${server}`,
+                workspaceId: "/subscriptions/00000000-0000-4000-8000-00000000e2e0/resourceGroups/rg-sim/providers/Microsoft.OperationalInsights/workspaces/w",
+                logs: [{ categoryGroup: "allLogs", enabled: true }],
+            });
+            assert.deepEqual(diagnostics.failures, []);
+            assert.match(diagnostics.inputs.name, /^diag[0-9a-f]{8}$/);
+        });
     });
 
     test("ids are ARM resource ids; names are generated when absent and kept across checks", async () => {

@@ -5,7 +5,12 @@ import { accessLevels, AdminType, adminTypes, DatabaseAccess, EntraAdmin, Princi
 
 /** Entra admins, the deployer among them, principals with their database access, and the databases. */
 
-/** Database names; also checked by `Databases` for its `names`. */
+/**
+ * Database names; also checked by `Databases` for its `names`. Stricter than Azure's `databaseName`
+ * (`^[a-zA-Z_][\w\-]{0,62}$`, at most 63: Databases.json 2025-08-01, derived into
+ * contracts/azure/derived/Microsoft.DBforPostgreSQL.json), so a name Azure would refuse is refused here first;
+ * test/contracts/names.test.ts holds the two together.
+ */
 export const databaseNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function parseAdmins(r: Reader, value: Json, auth: string | undefined): EntraAdmin[] {

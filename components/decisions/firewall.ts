@@ -17,7 +17,12 @@ export interface FirewallRulePlan<T = string> {
     end: T;
 }
 
-/** A rule's name from its range: `allow-203-0-113-7`, or `allow-203-0-113-0-to-203-0-113-255` for a range. */
+/**
+ * A rule's name from its range: `allow-203-0-113-7`, or `allow-203-0-113-0-to-203-0-113-255` for a range: letters,
+ * digits and hyphens, at most 40 characters, never ending in a hyphen, so always within Azure's `firewallRuleName`
+ * (`^[a-zA-Z0-9][-_a-zA-Z0-9]{0,79}(?<!-)$`, FirewallRules.json 2025-08-01, derived into
+ * contracts/azure/derived/Microsoft.DBforPostgreSQL.json; test/contracts/names.test.ts checks every generated name).
+ */
 export function firewallRuleName(ip: Pick<IpRange, "start" | "end">): string {
     const dashed = (address: string) => address.replace(/\./g, "-");
     return `allow-${dashed(ip.start)}` + (ip.start === ip.end ? "" : `-to-${dashed(ip.end)}`);

@@ -12,8 +12,10 @@
  *   `ServicePrincipal` (or `Unknown`), spelled as the spec spells them (Azure/azure-rest-api-specs
  *   specification/postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01/AdministratorsMicrosoftEntra.json
  *   at 0f9798aa2720ac3b2299c448917356c18389ec41);
- * - read-only properties (the server's `fullyQualifiedDomainName`, `state`; a VM's `identity.principalId`) are
- *   refused as inputs and computed by the service.
+ * - every request body is held to the contract facts (contracts/: Azure's generated models at the api-version
+ *   azure-native calls, refined by hand-written spec facts): an unknown property, a wrong type, a read-only property,
+ *   an enum value in the wrong case, a broken pattern, length or range is refused at check and answered with ARM's
+ *   400 (`InvalidRequestContent`, `InvalidParameter`) at create and update (azure/validate.ts).
  *
  * The resource table is azure/resources.ts, the per-server operations azure/operations.ts, the checks of a request
  * azure/validate.ts, and a Flexible Server is a real PostgreSQL (azure/postgres.ts, pgserver.ts) listening on the address the server's FQDN resolves to.
@@ -24,7 +26,7 @@ import { adaptProviderServer, azureError, deepEqual, reveal, signedIn, Store, un
 import { serverId, serverOperation } from "./azure/operations";
 import { applyCreate, applyDelete, applyUpdate } from "./azure/postgres";
 import { armId, computedKeys, pathProps, specFor, type SimulatedResource } from "./azure/resources";
-import { validate } from "./azure/validate";
+import { refuse, validate } from "./azure/validate";
 
 const resources = new Store<SimulatedResource>("azure-resources");
 
@@ -77,6 +79,7 @@ export const provider: pulumi.provider.Provider = {
 
     async create(urn, inputs) {
         const [type, spec] = specFor(urn);
+        refuse(type, inputs);
         const plain = reveal(inputs);
         const id = armId(type, plain);
         if (resources.get(id)) {
@@ -112,6 +115,7 @@ export const provider: pulumi.provider.Provider = {
         const [type, spec] = specFor(urn);
         const record = resources.get(id);
         if (!record) throw azureError(404, "ResourceNotFound", `The resource ${id} was not found.`, "Azure Resource Manager");
+        refuse(type, news);
         const plain = reveal(news);
         const computed = Object.fromEntries([...computedKeys(type, spec)].map((k) => [k, record.outputs[k]]));
         const outputs = { ...news, ...computed };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { checkResource, contractIndex, loadContracts, NamespaceContract, specOf, Violation } from "../../contracts/check";
+import { checkResource, contractIndex, loadContracts, loadHandWritten, NamespaceContract, specOf, Violation } from "../../contracts/check";
 import { setTokenSource } from "../../components/testing";
 import type { RecordedRegistration } from "../../plan/engine/recorder";
 import { editConfig, runStack } from "../../testing/program";
@@ -9,11 +9,13 @@ import { loadStackConfig } from "../../plan/engine/configEncoding";
 import { variants } from "./variants";
 
 /**
- * Azure's REST API specs as the oracle: every resource the program declares, across stack variants that
- * together reach every resource type, is checked input by input against the facts in contracts/azure/.
+ * Azure's generated models (refined by the hand-written facts they cannot show) as the oracle: every resource the
+ * program declares, across stack variants that together reach every resource type, is checked input by input
+ * against the merged facts of contracts/azure/.
  */
 describe("Azure contract facts", () => {
     const contracts = loadContracts();
+    const handWritten = loadHandWritten();
     const index = contractIndex(contracts);
     const recorded: { variant: string; resources: RecordedRegistration[] }[] = [];
 
@@ -30,9 +32,9 @@ describe("Azure contract facts", () => {
 
     const azure = (r: RecordedRegistration) => r.custom && r.type.startsWith("azure-native:");
 
-    test("every data file names its namespace, and every fact cites a spec path and commit of its type's API version", () => {
-        assert.ok(contracts.length >= 5);
-        for (const namespace of contracts) {
+    test("every hand-written file names its namespace, and every fact cites a spec path and commit of its type's API version", () => {
+        assert.ok(handWritten.length >= 5);
+        for (const namespace of handWritten) {
             assert.match(namespace.namespace, /^Microsoft\.[A-Za-z]+$/);
             for (const [token, contract] of Object.entries(namespace.types)) {
                 assert.match(token, /^azure-native:[a-z]+:[A-Za-z]+$/);
@@ -110,7 +112,7 @@ describe("Azure contract facts", () => {
         test("a read-only property, a value outside the enum, a broken pattern, a range and a missing required one", () => {
             assert.match(mutate("azure-native:dbforpostgresql:Server", (p) => { p.fullyQualifiedDomainName = "x"; })[0].message, /read-only/);
             assert.match(mutate("azure-native:dbforpostgresql:Server", (p) => { p.highAvailability.mode = "zoneRedundant"; })[0].message, /another case/);
-            assert.match(mutate("azure-native:dbforpostgresql:Server", (p) => { p.version = "19"; })[0].message, /not one of the spec's values/);
+            assert.match(mutate("azure-native:dbforpostgresql:Server", (p) => { p.version = "19"; })[0].message, /not one of the known values/);
             assert.match(mutate("azure-native:dbforpostgresql:Server", (p) => { p.serverName = "ab"; })[0].message, /minLength 3/);
             assert.match(mutate("azure-native:dbforpostgresql:Server", (p) => { delete p.sku.tier; })[0].message, /required/);
             assert.match(mutate("azure-native:network:NetworkSecurityGroup", (p) => { p.securityRules[0].priority = 50; })[0].message, /minimum 100/);
@@ -120,9 +122,20 @@ describe("Azure contract facts", () => {
             assert.match(mutate("azure-native:compute:VirtualMachine", (p) => { p.osProfile.customData = Buffer.alloc(70_000).toString("base64"); })[0].message, /at most 65535/);
         });
 
-        test("an input no fact covers is named, so the facts grow with the program", () => {
-            const violations = mutate("azure-native:network:Subnet", (p) => { p.serviceEndpoints = [{ service: "Microsoft.Storage" }]; });
-            assert.deepEqual(violations.map((v) => v.path), ["serviceEndpoints[].service"]);
+        test("an input the models do not have is named", () => {
+            const violations = mutate("azure-native:network:Subnet", (p) => { p.serviceEndpoints = [{ service: "Microsoft.Storage", zone: "1" }]; });
+            assert.deepEqual(violations.map((v) => `${v.path} ${v.kind}`), ["serviceEndpoints[].zone unknown"]);
+        });
+
+        test("a name Azure's models refuse: the firewall rule and database name patterns and lengths of 2025-08-01", () => {
+            assert.match(mutate("azure-native:dbforpostgresql:FirewallRule", (p) => { p.firewallRuleName = "allow.office"; })[0].message, /pattern/);
+            assert.ok(mutate("azure-native:dbforpostgresql:FirewallRule", (p) => { p.firewallRuleName = `r${"a".repeat(80)}`; }).some((v) => /maxLength 80/.test(v.message)));
+            assert.match(mutate("azure-native:dbforpostgresql:FirewallRule", (p) => { p.firewallRuleName = "trailing-"; })[0].message, /pattern/);
+            assert.match(mutate("azure-native:dbforpostgresql:Database", (p) => { p.databaseName = "1app"; })[0].message, /pattern/);
+            assert.ok(mutate("azure-native:dbforpostgresql:Database", (p) => { p.databaseName = `d${"a".repeat(63)}`; }).some((v) => /maxLength 63/.test(v.message)));
+            assert.deepEqual(mutate("azure-native:compute:VirtualMachine", (p) => { p.hardwareProfile.vmSize = "Standard_E2as_v6"; }), [], "a size newer than the models' frozen list");
+            assert.match(mutate("azure-native:compute:VirtualMachine", (p) => { p.hardwareProfile.vmSize = "standard_b2s"; })[0].message, /another case/);
+            assert.match(mutate("azure-native:dbforpostgresql:Server", (p) => { p.resourceGroupName = "r".repeat(91); })[0].message, /maxLength 90/);
         });
 
         test("a property the spec allows only on update is refused at creation unless a deviation is recorded", () => {
@@ -161,7 +174,7 @@ describe("Azure contract facts", () => {
                 }
             }
         }
-        assert.ok(unconfirmed.includes("azure-native:dbforpostgresql:Server version"), "PostgreSQL 18 is beyond the spec read");
-        assert.ok(unconfirmed.includes("azure-native:compute:VirtualMachine"));
+        assert.ok(!unconfirmed.includes("azure-native:dbforpostgresql:Server version"), "PostgreSQL 18 is in the models' ServerVersion");
+        assert.ok(unconfirmed.includes("azure-native:network:PrivateEndpoint"));
     });
 });
