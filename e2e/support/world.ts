@@ -65,6 +65,9 @@ export class World {
             // Type checking is `npm test`'s job (tsc); the program is only transpiled here.
             PULUMI_NODEJS_TRANSPILE_ONLY: "true",
             NODE_EXTRA_CA_CERTS: path.join(this.simDir, "ca.crt"),
+            // The role and SQL providers trust Azure's documented roots only (components/roles/trust.ts), never
+            // NODE_EXTRA_CA_CERTS: the simulated servers' test CA is added to them on purpose.
+            ENTRA_POSTGRES_TEST_CA_FILE: path.join(this.simDir, "ca.crt"),
             // DefaultAzureCredential asks the Azure CLI (the stand-in on PATH) and nothing else: no IMDS probe offline.
             AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
             ENTRA_E2E_SIM_DIR: this.simDir,
