@@ -142,7 +142,7 @@ export const entraRoleProvider: pulumi.dynamic.ResourceProvider = {
     async delete(_id: string, props: Record<string, unknown>) {
         const state = stateFromProps(props);
         // Same checks as create (a name over 63 bytes would be truncated by the server and name another role).
-        requireValidInputs({ ...state, objectId: undefined });
+        requireValidInputs({ ...state, objectId: undefined }, true);
         await withServer(targetOf(state), `drop role "${state.roleName}"`, async (client) => {
             const found = await lookupRole(client, state.roleName);
             if (!found.exists) return;
