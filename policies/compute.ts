@@ -5,7 +5,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { cite, onTypes, withStack, type PackPolicy } from "./lib/policy";
 import { arrayOf, hasKey, setting } from "./lib/props";
 import { AZURE_POLICY } from "./lib/sources";
-import { armName, fold, show } from "./lib/text";
+import { armName, ciEquals, fold, show } from "./lib/text";
 import { findSecrets, userDataText } from "./lib/secrets";
 import { TYPES, type NetworkInterfaceInputs, type VirtualMachineInputs } from "./lib/types";
 
@@ -34,6 +34,7 @@ export const vmNoPasswordSsh: ResourceValidationPolicy = {
     ...cite("Linux virtual machines accept SSH keys only: osProfile.linuxConfiguration.disablePasswordAuthentication is true.", {
         checkov: ["CKV_AZURE_149"],
         trivy: ["AVD-AZU-0039"],
+        psrule: ["Azure.VM.PublicKey"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",
@@ -77,9 +78,9 @@ export const vmEncryptionAtHost: ResourceValidationPolicy = {
 
 export const nicNoPublicIp: ResourceValidationPolicy = {
     name: "vm-nic-no-public-ip",
-    ...cite("Network interfaces have no public IP address: no ipConfigurations[].publicIPAddress, and no publicIPAddressConfiguration on VM-managed NICs. Decided on presence, since the address id is unknown at preview.", {
+    ...cite("Network interfaces have no public IP address: no ipConfigurations[].publicIPAddress, and no publicIPAddressConfiguration on VM-managed NICs, whatever the VM's boot diagnostics and serial console. Decided on presence, since the address id is unknown at preview.", {
         azurePolicy: [AZURE_POLICY.nicNoPublicIp],
-        checkov: ["CKV_AZURE_119"],
+        checkov: ["CKV_AZURE_119", "CKV2_AZURE_39"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",
@@ -121,8 +122,9 @@ export const nicIpForwardingDisabled: ResourceValidationPolicy = {
 
 export const vmManagedDisks: ResourceValidationPolicy = {
     name: "vm-managed-disks",
-    ...cite("Virtual machines use managed disks: neither storageProfile.osDisk nor any storageProfile.dataDisks[] names a VHD blob (vhd).", {
-        checkov: ["CKV_AZURE_92"],
+    ...cite("Virtual machines use managed disks: neither storageProfile.osDisk nor any storageProfile.dataDisks[] names a VHD blob (vhd); a disk that names none is a managed disk.", {
+        checkov: ["CKV_AZURE_92", "CKV2_AZURE_9"],
+        psrule: ["Azure.VM.UseManagedDisks"],
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
@@ -185,8 +187,9 @@ export const vmNoExtensions: ResourceValidationPolicy = {
 
 export const vmAgentInstalled: ResourceValidationPolicy = {
     name: "vm-agent-installed",
-    ...cite("Linux virtual machines have the VM agent provisioned, stated explicitly: osProfile.linuxConfiguration.provisionVMAgent is true (platform patching and identity features need it).", {
+    ...cite("Linux virtual machines have the VM agent provisioned, stated explicitly: osProfile.linuxConfiguration.provisionVMAgent is true (platform patching and identity features need it). Stricter than its sources, which accept the setting left out (Azure then provisions the agent).", {
         checkov: ["CKV_AZURE_179"],
+        psrule: ["Azure.VM.Agent"],
     }),
     enforcementLevel: "mandatory",
     severity: "low",
@@ -206,7 +209,8 @@ export const vmAgentInstalled: ResourceValidationPolicy = {
             }
             return;
         }
-        // checkov CKV_AZURE_179 fails a missing provision_vm_agent (missing_block_result FAILED): state it.
+        // Stated, not left to Azure's default: checkov CKV_AZURE_179 (missing_block_result PASSED) and PSRule
+        // Azure.VM.Agent (HasDefaultValue) accept a missing value; the pack asks for it explicitly.
         const agent = setting<boolean>(vm, "osProfile", "linuxConfiguration", "provisionVMAgent");
         if (agent.known && (!agent.declared || agent.value !== true)) {
             report(`osProfile.linuxConfiguration.provisionVMAgent is ${show(agent.declared ? agent.value : undefined)}: set it to true.`);
@@ -235,6 +239,91 @@ export const vmBackedUp: StackValidationPolicy = {
     }),
 };
 
+/** Storage types PSRule Azure.VM.Standalone accepts on data disks; the OS disk must be Premium_LRS. */
+const PREMIUM_DATA_DISKS = ["Premium_LRS", "Premium_ZRS", "UltraSSD_LRS"];
+
+export const vmNotStandalone: ResourceValidationPolicy = {
+    name: "vm-not-standalone",
+    ...cite("Virtual machines with a server OS (any image publisher but MicrosoftWindowsDesktop) are not a lone single point of failure: they run in an availability zone (zones) or an availability set, or on premium disks only (OS disk Premium_LRS; data disks Premium_LRS, Premium_ZRS or UltraSSD_LRS). Advisory by default: the identity VM holds no data of its own.", {
+        psrule: ["Azure.VM.Standalone"],
+    }),
+    enforcementLevel: "advisory",
+    severity: "low",
+    remediationSteps: "Set zones (e.g. [\"1\"]) or availabilitySet on the VM, or use Premium_LRS for its OS disk and premium types for every data disk.",
+    validateResource: onTypes<VirtualMachineInputs>([TYPES.virtualMachine], (vm, args, report) => {
+        const publisher = setting<string>(vm, "storageProfile", "imageReference", "publisher");
+        if (publisher.known && publisher.declared && ciEquals(publisher.value, "MicrosoftWindowsDesktop")) {
+            return args.notApplicable("A Windows desktop image: the rule applies to server operating systems.");
+        }
+        const zones = setting<unknown[]>(vm, "zones");
+        const availabilitySet = setting<unknown>(vm, "availabilitySet");
+        const osDiskType = setting<string>(vm, "storageProfile", "osDisk", "managedDisk", "storageAccountType");
+        if (!zones.known || !availabilitySet.known) {
+            return;
+        }
+        if ((zones.declared && arrayOf(zones.value).length > 0) || (availabilitySet.declared && hasKey(availabilitySet.value, "id"))) {
+            return;
+        }
+        const dataDisks = arrayOf<{ managedDisk?: { storageAccountType?: unknown } }>(vm.storageProfile?.dataDisks);
+        if (!osDiskType.known || dataDisks.some((d) => hasKey(d?.managedDisk, "storageAccountType") && d?.managedDisk?.storageAccountType === undefined)) {
+            return;
+        }
+        const premiumOs = osDiskType.declared && ciEquals(osDiskType.value, "Premium_LRS");
+        const standardData = dataDisks.filter((d) => !ciEquals(d?.managedDisk?.storageAccountType, ...PREMIUM_DATA_DISKS));
+        if (!premiumOs || standardData.length > 0) {
+            const disks = premiumOs ? `${standardData.length} data disk(s) are not premium` : `the OS disk is ${osDiskType.declared ? show(osDiskType.value) : "not set to a storage type"}, not Premium_LRS`;
+            report(`The VM has no availability zone or availability set and ${disks}: it is a single point of failure with the lowest single-instance SLA. Set zones or availabilitySet, or use premium disks only.`);
+        }
+    }),
+};
+
+/** PSRule's patterns (case-insensitive, unanchored): Basic sizes, and the expired Dv2/DSv2 promotional sizes. */
+const BASIC_SIZE = /Basic_A[0-4]/i;
+const EXPIRED_PROMO_SIZE = /Standard_DS{0,1}1{0,1}[1-9]{1}_v2_Promo/i;
+
+export const vmSizeSupported: ResourceValidationPolicy = {
+    name: "vm-size-supported",
+    ...cite("Virtual machines use a current size: not a Basic size (Basic_A0 to Basic_A4) nor an expired promotional size (Standard_D1-15_v2_Promo, Standard_DS1-15_v2_Promo).", {
+        psrule: ["Azure.VM.BasicSku", "Azure.VM.PromoSku"],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "low",
+    remediationSteps: "Choose a current size for hardwareProfile.vmSize (config vm.size), e.g. Standard_B2s or Standard_D2s_v5.",
+    validateResource: onTypes<VirtualMachineInputs>([TYPES.virtualMachine], (vm, _args, report) => {
+        const size = setting<string>(vm, "hardwareProfile", "vmSize");
+        if (!size.known || !size.declared || typeof size.value !== "string") {
+            return;
+        }
+        if (BASIC_SIZE.test(size.value)) {
+            report(`hardwareProfile.vmSize ${show(size.value)} is a Basic size: choose a Standard size.`);
+        } else if (/_Promo\s*$/i.test(size.value) && EXPIRED_PROMO_SIZE.test(size.value)) {
+            report(`hardwareProfile.vmSize ${show(size.value)} is an expired promotional size: choose the size without _Promo or a current one.`);
+        }
+    }),
+};
+
+export const nicInheritsVnetDns: ResourceValidationPolicy = {
+    name: "vm-nic-inherits-vnet-dns",
+    ...cite("Network interfaces take their DNS servers from the virtual network: no dnsSettings.dnsServers on a NIC or on a VM-managed NIC configuration. A NIC's own servers override the VNet's, so the VM may not resolve the server's private DNS zone.", {
+        psrule: ["Azure.NIC.UniqueDns"],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "low",
+    remediationSteps: "Remove dnsSettings.dnsServers from the NIC and set custom DNS servers, if any, on the virtual network (dhcpOptions.dnsServers).",
+    validateResource: onTypes<NetworkInterfaceInputs & VirtualMachineInputs>([TYPES.networkInterface, TYPES.virtualMachine], (props, args, report) => {
+        const nics: [string, unknown][] = args.type === TYPES.networkInterface
+            ? [["dnsSettings.dnsServers", props]]
+            : arrayOf<unknown>(props.networkProfile?.networkInterfaceConfigurations)
+                .map((nic, i) => [`networkProfile.networkInterfaceConfigurations[${i}].dnsSettings.dnsServers`, nic]);
+        for (const [where, nic] of nics) {
+            const servers = setting<unknown[]>(nic, "dnsSettings", "dnsServers");
+            if (servers.known && servers.declared && (!Array.isArray(servers.value) || servers.value.length > 0)) {
+                report(`${where} is ${show(servers.value)}: the NIC ignores the virtual network's DNS servers. Remove it and set DNS servers on the virtual network.`);
+            }
+        }
+    }),
+};
+
 /** VM and NIC policies, in pack order. */
 export const computePolicies: readonly PackPolicy[] = [
     vmManagedIdentity,
@@ -245,6 +334,9 @@ export const computePolicies: readonly PackPolicy[] = [
     vmNoExtensions,
     vmAgentInstalled,
     vmBackedUp,
+    vmNotStandalone,
+    vmSizeSupported,
     nicNoPublicIp,
     nicIpForwardingDisabled,
+    nicInheritsVnetDns,
 ];

@@ -9,7 +9,7 @@ import { evaluateFlow, rangesOf, type Endpoint, type Flow } from "./lib/nsg";
 import type { RouteEntry } from "./lib/graph";
 import { cite, onMatchingTypes, withStack, type PackPolicy } from "./lib/policy";
 import { adminPrincipalType, mayShareServer, principals, sameIdentity, serverOfRole, type AdminPrincipalType } from "./lib/principals";
-import { arrayOf, effective, setting } from "./lib/props";
+import { arrayOf, effective, hasKey, setting } from "./lib/props";
 import { AZURE_POLICY } from "./lib/sources";
 import { ciEquals, fold, show } from "./lib/text";
 import { coversInternet, parseCidr } from "./lib/cidr";
@@ -40,7 +40,7 @@ function authModes(index: StackIndex, server: PolicyResource): { entra?: boolean
 
 export const entraAdminProvisioned: StackValidationPolicy = {
     name: "entra-admin-provisioned",
-    ...cite("Every PostgreSQL flexible server has Microsoft Entra authentication enabled and at least one Entra administrator (an AdministratorsMicrosoftEntra resource).", {
+    ...cite("Every PostgreSQL flexible server has Microsoft Entra authentication enabled and at least one Entra administrator (an AdministratorsMicrosoftEntra resource), each naming its principalName and principalType.", {
         azurePolicy: [AZURE_POLICY.entraAdmin],
         psrule: ["Azure.PostgreSQL.AAD"],
     }),
@@ -54,6 +54,14 @@ export const entraAdminProvisioned: StackValidationPolicy = {
                 report(`Server ${index.serverLabel(server)}: authConfig.activeDirectoryAuth is not "Enabled", so no Entra administrator can be set: enable it.`, server.urn);
             } else if (entra === true && index.childrenOf(server, TYPES.entraAdmin).length === 0) {
                 report(`Server ${index.serverLabel(server)} has no Entra administrator: add an AdministratorsMicrosoftEntra resource.`, server.urn);
+            }
+            // PSRule Azure.PostgreSQL.AAD asserts each administrator's name and type (presence: they may be unknown), and its
+            // tenant, which the pack leaves out: the program takes it from the deploying credential, unknown offline.
+            for (const admin of index.childrenOf(server, TYPES.entraAdmin)) {
+                const missing = ["principalName", "principalType"].filter((key) => !hasKey(index.props<EntraAdminInputs>(admin), key));
+                if (missing.length > 0) {
+                    report(`Entra administrator ${admin.name} of server ${index.serverLabel(server)} does not set ${missing.join(" or ")}: name the principal and its type (User, Group or ServicePrincipal).`, admin.urn);
+                }
             }
         }
     }),

@@ -6,11 +6,14 @@ import type { StackIndex } from "./lib/graph";
 import { isDefaultRoutePrefix } from "./lib/cidr";
 import {
     carriesPorts,
+    coversAllPorts,
     coversPort,
     internetDestinations,
     evaluateFlow,
     internetPrefixes,
     internetSources,
+    isAnyAddress,
+    isDeny,
     rangesOf,
     type Endpoint,
     isAllow,
@@ -45,7 +48,7 @@ interface SensitivePortsConfig {
 
 export const noInternetInboundSensitivePorts: ResourceValidationPolicy = {
     name: "nsg-no-internet-inbound-sensitive-ports",
-    ...cite("No NSG rule allows inbound traffic from the internet (*, 0.0.0.0/0, Internet, Any, or CIDRs that together cover every public address, in one rule or across the NSG's rules) to SSH, RDP or PostgreSQL (configurable ports: 22, 3389, 5432).", {
+    ...cite("No NSG rule allows inbound traffic from the internet (*, 0.0.0.0/0, ::/0, Internet, Any, or CIDRs that together cover every public address, in one rule or across the NSG's rules) to SSH, RDP or PostgreSQL (configurable ports: 22, 3389, 5432).", {
         cis: ["7.1", "7.2"],
         checkov: ["CKV_AZURE_9", "CKV_AZURE_10"],
         trivy: ["AVD-AZU-0048", "AVD-AZU-0050", "AVD-AZU-0074"],
@@ -87,10 +90,11 @@ export const noInternetInboundSensitivePorts: ResourceValidationPolicy = {
 
 export const noInternetInbound: ResourceValidationPolicy = {
     name: "nsg-no-internet-inbound",
-    ...cite("No NSG rule allows inbound traffic from the whole internet (*, 0.0.0.0/0, Internet, Any, or CIDRs that together cover every public address) to any port.", {
+    ...cite("No NSG rule allows inbound traffic from the whole internet (*, 0.0.0.0/0, ::/0, Internet, Any, or CIDRs that together cover every public address) to any port.", {
         cis: ["7.3", "7.4"],
         checkov: ["CKV_AZURE_77", "CKV_AZURE_160"],
-        trivy: ["AVD-AZU-0047"],
+        trivy: ["AVD-AZU-0047", "AVD-AZU-0074"],
+        psrule: ["Azure.NSG.AnyInboundSource"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",
@@ -107,7 +111,7 @@ export const noInternetInbound: ResourceValidationPolicy = {
 
 export const noUnrestrictedOutbound: ResourceValidationPolicy = {
     name: "nsg-no-unrestricted-outbound",
-    ...cite("No NSG rule allows outbound traffic to the whole internet (*, 0.0.0.0/0, Internet, Any, or CIDRs that together cover every public address); outbound allows name service tags or ranges, such as AzureActiveDirectory for Entra sign-in.", {
+    ...cite("No NSG rule allows outbound traffic to the whole internet (*, 0.0.0.0/0, ::/0, Internet, Any, or CIDRs that together cover every public address); outbound allows name service tags or ranges, such as AzureActiveDirectory for Entra sign-in.", {
         trivy: ["AVD-AZU-0051"],
     }),
     enforcementLevel: "mandatory",
@@ -168,7 +172,6 @@ export const noDefaultRouteToInternet: ResourceValidationPolicy = {
     }),
 };
 
-/** Network policies, in pack order. */
 interface LateralConfig {
     ports: number[];
     require: "all" | "any";
@@ -228,6 +231,33 @@ export const lateralTraversal: StackValidationPolicy = {
     }),
 };
 
+export const noLeadingDenyAllInbound: StackValidationPolicy = {
+    name: "nsg-no-leading-deny-all-inbound",
+    ...cite("An NSG's first inbound rule (the lowest priority number) does not deny every port from every address (*, Any, 0.0.0.0/0): such a rule shadows every inbound allow after it and Azure's AllowVNetInBound and AllowAzureLoadBalancerInBound, cutting off the server's clients, Bastion or VPN sessions and load balancer probes. A deny-all below the allows, or a first rule denying some ports (SSH from anywhere), is fine.", {
+        psrule: ["Azure.NSG.DenyAllInbound"],
+    }),
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps: "Give the deny-all rule a higher priority number (e.g. 4000) than the rules that allow the inbound traffic the subnet needs.",
+    validateStack: withStack(TYPES.nsg, (index, _args, report) => {
+        for (const nsg of index.ofType(TYPES.nsg)) {
+            const rules = index.nsgRules(nsg);
+            // Which rule comes first is only known when every rule's direction and inbound priority are.
+            if (rules.some((r) => r.direction === undefined || (isInbound(r) && r.priority === undefined))) {
+                continue;
+            }
+            const [first] = rules.filter(isInbound).sort((a, b) => a.priority! - b.priority!);
+            if (first === undefined || first.incomplete || !isDeny(first) || !carriesPorts(first)) {
+                continue;
+            }
+            if (isAnyAddress(first.sources) && coversAllPorts(first)) {
+                report(`NSG ${nsg.name}: its first inbound rule "${first.name}" (priority ${first.priority}) denies every port from ${first.sources.map((s) => `"${s}"`).join(", ")}, so no inbound allow after it, nor Azure's AllowVNetInBound, ever applies. Give it a priority number above the allow rules.`, nsg.urn);
+            }
+        }
+    }),
+};
+
+/** Network policies, in pack order. */
 export const networkPolicies: readonly PackPolicy[] = [
     noInternetInboundSensitivePorts,
     noInternetInbound,
@@ -235,4 +265,5 @@ export const networkPolicies: readonly PackPolicy[] = [
     subnetHasNsg,
     noDefaultRouteToInternet,
     lateralTraversal,
+    noLeadingDenyAllInbound,
 ];

@@ -18,7 +18,7 @@ const DESTINATIONS = ["workspaceId", "storageAccountId", "eventHubAuthorizationR
 export const diagnosticSettings: StackValidationPolicy = {
     name: "postgres-diagnostic-settings",
     ...cite("Every PostgreSQL flexible server has a diagnostic setting that sends all its logs (category group allLogs) to a destination such as a Log Analytics workspace; failed Entra logins are only visible there.", {
-        azurePolicy: [AZURE_POLICY.diagnostics],
+        azurePolicy: [AZURE_POLICY.diagnostics, AZURE_POLICY.diagnosticsByCategoryGroup],
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
@@ -57,7 +57,7 @@ export const diagnosticSettings: StackValidationPolicy = {
 export const defenderThreatProtection: StackValidationPolicy = {
     name: "postgres-defender-threat-protection",
     ...cite("PostgreSQL flexible servers are covered by Microsoft Defender threat protection: an enabled security.AdvancedThreatProtection on the server, or the subscription's Defender plan OpenSourceRelationalDatabases on the Standard tier.", {
-        azurePolicy: [AZURE_POLICY.defender],
+        azurePolicy: [AZURE_POLICY.defender, AZURE_POLICY.defenderDeploy],
     }),
     enforcementLevel: "advisory",
     severity: "low",

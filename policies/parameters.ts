@@ -119,7 +119,7 @@ export const tlsMinimumVersion = parameterPolicy<TlsConfig>({
 export const logCheckpoints = parameterPolicy({
     name: "postgres-log-checkpoints",
     summary: "PostgreSQL flexible servers log checkpoints: log_checkpoints is on.",
-    sources: { azurePolicy: [AZURE_POLICY.logCheckpoints], cis: ["5.2.2"] },
+    sources: { azurePolicy: [AZURE_POLICY.logCheckpoints], cis: ["5.2.2"], trivy: ["AVD-AZU-0024"] },
     enforcementLevel: "mandatory",
     severity: "low",
     remediationSteps: "Declare a Configuration log_checkpoints = \"on\".",
@@ -130,7 +130,7 @@ export const logCheckpoints = parameterPolicy({
 export const logConnections = parameterPolicy({
     name: "postgres-log-connections",
     summary: "PostgreSQL flexible servers log connection attempts, where failed Entra logins show up: log_connections is on (on PostgreSQL 18, any non-empty set of connection stages).",
-    sources: { azurePolicy: [AZURE_POLICY.logConnections] },
+    sources: { azurePolicy: [AZURE_POLICY.logConnections], trivy: ["AVD-AZU-0019"] },
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps: "Declare a Configuration log_connections = \"on\" (PostgreSQL 18: \"on\" or a list such as \"receipt,authentication,authorization\").",
@@ -230,7 +230,7 @@ export const logLinePrefix = parameterPolicy<LogLinePrefixConfig>({
 export const connectionThrottling = parameterPolicy({
     name: "postgres-connection-throttling",
     summary: "PostgreSQL flexible servers below version 18 throttle repeated failed logins per IP: connection_throttle.enable is on. Not applied from PostgreSQL 18, where the parameter is deprecated; a server without a version is judged with the default every version that has the parameter shares (off).",
-    sources: { azurePolicy: [AZURE_POLICY.connectionThrottling], cis: ["5.2.3"] },
+    sources: { azurePolicy: [AZURE_POLICY.connectionThrottling], cis: ["5.2.3"], trivy: ["AVD-AZU-0021"] },
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps: "Declare a Configuration connection_throttle.enable = \"on\" on servers below PostgreSQL 18.",

@@ -76,7 +76,7 @@ export const publicNetworkAccessDisabled: ResourceValidationPolicy = {
 
 export const privateConnectivity: StackValidationPolicy = {
     name: "postgres-private-connectivity",
-    ...cite("PostgreSQL flexible servers are reached privately: VNet-integrated through a delegated subnet with a private DNS zone (network.privateDnsZoneArmResourceId), or with a private endpoint in the stack.", {
+    ...cite("PostgreSQL flexible servers are reached privately: VNet-integrated through a delegated subnet with a private DNS zone (network.privateDnsZoneArmResourceId), or with a private endpoint in the stack; a server without a delegated subnet names no such zone.", {
         azurePolicy: [AZURE_POLICY.privateEndpoint, AZURE_POLICY.publicNetworkAccess],
         checkov: ["CKV2_AZURE_57"],
         basis: "a delegated subnet counts as private connectivity; Azure Policy 5e1de0e3 fails a delegated subnet without a private DNS zone",
@@ -93,6 +93,10 @@ export const privateConnectivity: StackValidationPolicy = {
                     report(`Server ${index.serverLabel(server)} is VNet-integrated (network.delegatedSubnetResourceId) without network.privateDnsZoneArmResourceId: clients in the VNet cannot resolve its private address. Link a private DNS zone ending in .postgres.database.azure.com.`, server.urn);
                 }
                 continue;
+            }
+            // Azure Policy 5e1de0e3 fails a private DNS zone without a delegated subnet: only VNet integration uses it.
+            if (hasKey(index.props<ServerInputs>(server).network, "privateDnsZoneArmResourceId")) {
+                report(`Server ${index.serverLabel(server)} sets network.privateDnsZoneArmResourceId without a delegated subnet: only VNet integration uses that zone. Remove it, or add network.delegatedSubnetResourceId; a private endpoint's zone goes in its DNS zone group.`, server.urn);
             }
             if (index.privateEndpointsFor(server).length > 0) {
                 continue;
@@ -192,7 +196,7 @@ export const customerManagedKey: ResourceValidationPolicy = {
         const value = effective(type, SERVER_DEFAULTS.dataEncryption);
         if (value !== undefined && !ciEquals(value, "AzureKeyVault")) {
             report(`dataEncryption.type is ${stated(type, SERVER_DEFAULTS.dataEncryption)}: data at rest uses a service-managed key; set "AzureKeyVault" with a key URI and identity if your data classification requires your own key.`);
-        } else if (value !== undefined && !hasKey(server.dataEncryption, "primaryKeyURI")) {
+        } else if (value !== undefined && (!hasKey(server.dataEncryption, "primaryKeyURI") || server.dataEncryption?.primaryKeyURI === "")) {
             // Presence decides: the key URI is often another resource's output, unknown at preview.
             report("dataEncryption.type is \"AzureKeyVault\" but dataEncryption.primaryKeyURI is not set: name the Key Vault key that encrypts the data.");
         }

@@ -51,18 +51,27 @@ export function formatIpv4(value: number): string {
 
 /**
  * Address prefixes that mean "any address on the internet" in NSG rules: the wildcard, the `Internet` and
- * `Any` tags, the IPv4 and IPv6 default routes, and `0.0.0.0` (which Azure reads as `0.0.0.0/0`).
+ * `Any` tags, the IPv4 default route, and `0.0.0.0` (which Azure reads as `0.0.0.0/0`); the IPv6 default
+ * route in any spelling is matched by {@link isIpv6DefaultPrefix}.
  */
-const INTERNET_SPELLINGS = new Set(["*", "internet", "any", "0.0.0.0/0", "0.0.0.0", "::/0"]);
+const INTERNET_SPELLINGS = new Set(["*", "internet", "any", "0.0.0.0/0", "0.0.0.0"]);
+
+/**
+ * True for an IPv6 prefix of length 0 however its address is written (`::/0`, `0:0:0:0:0:0:0:0/0`, trivy's
+ * `0000:0000:0000:0000:0000:0000:0000:0000/0`): every IPv6 address.
+ */
+export function isIpv6DefaultPrefix(prefix: unknown): boolean {
+    return typeof prefix === "string" && /^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\/0$/i.test(prefix.trim());
+}
 
 /** True when an NSG address prefix admits the whole internet. */
 export function isInternetPrefix(prefix: unknown): boolean {
-    return typeof prefix === "string" && INTERNET_SPELLINGS.has(prefix.trim().toLowerCase());
+    return typeof prefix === "string" && (INTERNET_SPELLINGS.has(prefix.trim().toLowerCase()) || isIpv6DefaultPrefix(prefix));
 }
 
-/** True for the IPv4/IPv6 default route prefix (`0.0.0.0/0`, `::/0`). */
+/** True for the IPv4/IPv6 default route prefix (`0.0.0.0/0`, `::/0` in any spelling). */
 export function isDefaultRoutePrefix(prefix: unknown): boolean {
-    return typeof prefix === "string" && ["0.0.0.0/0", "::/0"].includes(prefix.trim());
+    return typeof prefix === "string" && (prefix.trim() === "0.0.0.0/0" || isIpv6DefaultPrefix(prefix));
 }
 
 /**

@@ -106,6 +106,27 @@ export function coversPort(rule: NsgRule, port: number): boolean {
     });
 }
 
+/** True when one of the rule's destination port specs covers every port (`*`, `0-65535`, `1-65535`). */
+export function coversAllPorts(rule: NsgRule): boolean {
+    return rule.destinationPorts.some((spec) => {
+        const range = portRange(spec);
+        return range !== undefined && range[0] <= 1 && range[1] >= 65535;
+    });
+}
+
+/**
+ * True when the prefixes together name every address, private ones included: `*`, `Any`, `0.0.0.0/0` (or an
+ * IPv6 /0), or CIDRs covering the whole IPv4 space. The `Internet` tag is not every address: it leaves out the
+ * virtual network.
+ */
+export function isAnyAddress(prefixes: readonly string[]): boolean {
+    if (prefixes.some((p) => isInternetPrefix(p) && !ciEquals(p, "internet"))) {
+        return true;
+    }
+    const cidrs = prefixes.map(parseCidr).filter((r): r is Ipv4Range => r !== undefined);
+    return cidrs.length > 0 && rangesCover(cidrs, { first: 0, last: 2 ** 32 - 1 });
+}
+
 /** True when the rule applies to TCP traffic (`Tcp` or any protocol). */
 export function appliesToTcp(rule: NsgRule): boolean {
     return rule.protocol === undefined || ciEquals(rule.protocol, "tcp", "*", "any");

@@ -1,13 +1,14 @@
 /**
- * Finding credentials in text a resource carries in the clear (VM custom data and user data), as checkov's
- * CKV_AZURE_45 does with its secret detectors: key material by its shape, and literal values assigned to
- * password-like names. A value taken from a variable (`"$token"`, `${secret}`, `$(curl ...)`), a YAML block
- * (`chpasswd:` on its own line) or a boolean (cloud-init's `lock_passwd: false`) is not a literal and is not
- * reported.
+ * Finding credentials in text a resource carries in the clear (VM custom data and user data): key material by
+ * its shape, and literal values assigned to password-like names. Narrower than checkov CKV_AZURE_45, which also
+ * flags any GUID and Azure service host name (identifiers, not secrets), and than trivy's squealer rules, which
+ * also know other vendors' token formats (policies/sources.json says which). A value taken from a variable
+ * (`"$token"`, `${secret}`, `$(curl ...)`), a YAML block (`chpasswd:` on its own line) or a boolean
+ * (cloud-init's `lock_passwd: false`) is not a literal and is not reported.
  */
 
 const PATTERNS: readonly [string, RegExp][] = [
-    ["a private key", /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/],
+    ["a private key", /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/],
     ["a storage account key (AccountKey=)", /\bAccountKey=[A-Za-z0-9+/=]{20,}/i],
     ["a shared access signature (sig=)", /[?&]sig=[A-Za-z0-9%+/=]{20,}/i],
     ["an AWS access key id", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],

@@ -1,4 +1,7 @@
+import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { azureServicesRuleName } from "../../components/decisions/firewall";
+import { AZURE_SERVICES_RULE_NAME } from "../../policies/firewall";
 import { firewallCases } from "./cases/firewall";
 import { assertCase } from "./helpers";
 
@@ -9,3 +12,7 @@ for (const [policy, cases] of Object.entries(firewallCases)) {
         }
     });
 }
+
+test("the pack knows the Azure-services rule by the name the program gives it", () => {
+    assert.equal(AZURE_SERVICES_RULE_NAME, azureServicesRuleName);
+});

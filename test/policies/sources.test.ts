@@ -1,8 +1,8 @@
 /**
- * policies/sources.json is the record of every rule the pack cites: each citation (policy tag) must be in it
- * with the display name the pack quotes, each entry must say where it was read (repository, path, commit) or
- * why it could not be, and the README's coverage table must list every entry with its policies or the reason
- * none covers it.
+ * policies/sources.json is the record of every anchor rule the pack was compared with: each citation (policy tag)
+ * must be in it with the display name the pack quotes; each entry must say where it was read (repository, path,
+ * commit), what the rule checks, its verdict and why, and list exactly the policies that cite it; and the coverage
+ * table of docs/policy-pack.md is generated from it (scripts/docs/anchors.ts).
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -10,19 +10,7 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { allPolicies } from "../../plan/analyzer";
 import { POSTGRES_GROUP_ID, PRIVATELINK_ZONES } from "../../policies/lib/privateLink";
-
-interface SourceRule {
-    source: "azure-policy" | "checkov" | "psrule" | "trivy" | "cis";
-    id: string;
-    displayName: string;
-    repository?: string;
-    path?: string;
-    commit?: string;
-    unverified?: string;
-    policies: string[];
-    notCovered?: string;
-    note?: string;
-}
+import { RULE_SET_NAMES, VERDICTS, fileUrl, readAnchors, renderAnchorBlock, renderAnchorTable, verdictText, type AnchorRule, type RuleSet } from "../../scripts/docs/anchors";
 
 const root = path.resolve(__dirname, "../..");
 /** A Microsoft Learn page the pack's own rules are derived from. */
@@ -38,14 +26,15 @@ interface SourceDocument {
     policies: string[];
 }
 
-const data = JSON.parse(fs.readFileSync(path.join(root, "policies", "sources.json"), "utf8")) as { rules: SourceRule[]; documents: SourceDocument[] };
-const TAG_SOURCE: Record<string, SourceRule["source"]> = {
+const data = JSON.parse(fs.readFileSync(path.join(root, "policies", "sources.json"), "utf8")) as { rules: AnchorRule[]; documents: SourceDocument[] };
+const TAG_SOURCE: Record<string, RuleSet> = {
     "azure-policy": "azure-policy", checkov: "checkov", psrule: "psrule", trivy: "trivy", "cis-azure-3.0": "cis",
 };
-/** The repository each rule set is read from. */
-const REPOSITORY: Record<SourceRule["source"], string | undefined> = {
-    "azure-policy": "Azure/azure-policy", checkov: "bridgecrewio/checkov", psrule: "Azure/PSRule.Rules.Azure", trivy: "aquasecurity/trivy-checks", cis: undefined,
+/** The repository each rule set is read from (CIS: Prowler's public transcription of the licensed benchmark). */
+const REPOSITORY: Record<RuleSet, string> = {
+    "azure-policy": "Azure/azure-policy", checkov: "bridgecrewio/checkov", psrule: "Azure/PSRule.Rules.Azure", trivy: "aquasecurity/trivy-checks", cis: "prowler-cloud/prowler",
 };
+const COMMIT = /^[0-9a-f]{40}$/;
 const key = (source: string, id: string) => `${source}:${id}`;
 const byKey = new Map(data.rules.map((r) => [key(r.source, r.id), r]));
 
@@ -59,23 +48,38 @@ function citations(policy: (typeof allPolicies)[number]): string[] {
     });
 }
 
-describe("cited rules (policies/sources.json)", () => {
-    test("entries are unique and complete: where each was read, or why it could not be", () => {
+describe("anchor rules (policies/sources.json)", () => {
+    test("entries are unique, and each says where it was read, what it checks, its verdict and why", () => {
         assert.equal(byKey.size, data.rules.length, "duplicate entries");
         for (const r of data.rules) {
             const what = key(r.source, r.id);
             assert.ok(r.displayName.trim().length > 0, `${what}: display name`);
-            if (r.unverified === undefined) {
-                assert.equal(r.repository, REPOSITORY[r.source], `${what}: repository`);
-                assert.ok(r.path && r.path.length > 0, `${what}: path`);
-                assert.match(r.commit ?? "", /^[0-9a-f]{40}$/, `${what}: commit`);
-            } else {
-                assert.ok(r.unverified.length > 20, `${what}: say why it could not be read`);
-                assert.equal(r.commit, undefined, `${what}: no commit for an unread source`);
+            assert.equal(r.repository, REPOSITORY[r.source], `${what}: repository`);
+            assert.ok(r.path.length > 0 && !r.path.startsWith("/"), `${what}: path in the repository`);
+            assert.match(r.commit, COMMIT, `${what}: commit`);
+            assert.ok(r.checks.length > 20, `${what}: what the rule checks`);
+            assert.ok(VERDICTS.includes(r.verdict), `${what}: verdict ${r.verdict}`);
+            assert.ok(r.reason.length > 20, `${what}: why`);
+            for (const f of r.related ?? []) {
+                assert.ok(f.repository.includes("/") && f.path.length > 0 && f.read.length > 10, `${what}: related file`);
+                assert.match(f.commit, COMMIT, `${what}: related commit`);
             }
-            assert.ok(r.policies.length > 0 || (r.notCovered ?? "").length > 20, `${what}: name its policies or say why none covers it`);
             if (r.source === "azure-policy") {
                 assert.match(r.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, `${what}: full definition id`);
+            }
+        }
+    });
+
+    test("a covered or partly covered rule names the policies that cover it, and the reason names each; the others name none", () => {
+        for (const r of data.rules) {
+            const what = key(r.source, r.id);
+            if (r.verdict === "covered" || r.verdict === "partly") {
+                assert.ok(r.policies.length > 0, `${what}: ${r.verdict} by which policy?`);
+                for (const name of r.policies) {
+                    assert.ok(r.reason.includes(name), `${what}: the reason does not say what ${name} does`);
+                }
+            } else {
+                assert.deepEqual(r.policies, [], `${what}: ${r.verdict}, yet policies cite it`);
             }
         }
     });
@@ -103,31 +107,76 @@ describe("cited rules (policies/sources.json)", () => {
         }
     });
 
-    test("the Single Server PSRule rules are not cited", () => {
-        for (const id of ["Azure.PostgreSQL.AllowAzureAccess", "Azure.PostgreSQL.FirewallIPRange"]) {
-            assert.deepEqual(byKey.get(key("psrule", id))?.policies, [], id);
+    test("the Single Server PSRule rules are not applicable and not cited", () => {
+        for (const id of ["Azure.PostgreSQL.AllowAzureAccess", "Azure.PostgreSQL.FirewallIPRange", "Azure.PostgreSQL.FirewallRuleCount", "Azure.PostgreSQL.DefenderCloud"]) {
+            assert.equal(byKey.get(key("psrule", id))?.verdict, "not-applicable", id);
         }
+    });
+
+    test("the rules a first comparison left out are recorded", () => {
+        const expected = [
+            "psrule:Azure.NSG.AnyInboundSource", "psrule:Azure.NSG.DenyAllInbound", "psrule:Azure.VM.UseManagedDisks", "psrule:Azure.VM.Standalone",
+            "psrule:Azure.VM.BasicSku", "psrule:Azure.VM.PromoSku", "psrule:Azure.NIC.UniqueDns", "checkov:CKV2_AZURE_39", "checkov:CKV2_AZURE_9",
+            "trivy:AVD-AZU-0021", "trivy:AVD-AZU-0024", "trivy:AVD-AZU-0019",
+            "azure-policy:5fbd326d-328c-414e-a922-2d6963998962", "azure-policy:2a6ae02f-7590-40d7-88ba-b18e205a32fd",
+        ];
+        assert.deepEqual(expected.filter((k) => !byKey.has(k)), []);
+    });
+
+    test("the two verdicts a first comparison overstated are what the rules' files say", () => {
+        // CKV2_AZURE_26 fails either bound on its own: both firewall policies together cover it.
+        assert.deepEqual(byKey.get("checkov:CKV2_AZURE_26")?.policies, ["postgres-firewall-no-azure-services-rule", "postgres-firewall-no-internet-range"]);
+        // CKV2_AZURE_57 wants a private endpoint; the pack also accepts VNet integration.
+        assert.equal(byKey.get("checkov:CKV2_AZURE_57")?.verdict, "partly");
     });
 });
 
-describe("README: anchor coverage table", () => {
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-    const start = readme.indexOf("### Coverage of the anchor rules");
-    const section = start < 0 ? "" : readme.slice(start, readme.indexOf("\n### ", start + 5));
-    const rows = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| ---") && !l.startsWith("| Rule set"));
+describe("docs/policy-pack.md: anchor coverage table (scripts/docs/anchors.ts)", () => {
+    const page = fs.readFileSync(path.join(root, "docs", "policy-pack.md"), "utf8");
+    const table = renderAnchorTable(data.rules);
+    const rows = table.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| ---") && !l.startsWith("| Rule set"));
+    const cellsOf = (line: string) => line.split(/(?<!\\)\|/).map((c) => c.trim()).slice(1, -1);
 
-    test("has one row per recorded rule, with its policies or why none covers it", () => {
-        assert.ok(start >= 0, "README lacks the coverage section");
-        assert.equal(rows.length, data.rules.length, "one row per entry of policies/sources.json");
-        for (const r of data.rules) {
-            const row = rows.find((l) => l.split("|").map((c) => c.trim())[2] === `\`${r.id}\``);
-            assert.ok(row, `${key(r.source, r.id)} missing from the coverage table`);
-            const cells = row.split(/(?<!\\)\|/).map((c) => c.trim());
-            assert.equal(cells[1], r.source, `${r.id}: rule set`);
-            assert.equal(cells[3], r.displayName.trim().replace(/\|/g, "\\|"), `${r.id}: display name`);
-            const expected = r.policies.length > 0 ? r.policies.map((p) => `\`${p}\``).join(", ") : `not covered: ${r.notCovered}`;
-            assert.equal(cells[4], expected.replace(/\|/g, "\\|"), `${r.id}: policies`);
-        }
+    test("the committed table is the one policies/sources.json generates", () => {
+        assert.equal(renderAnchorBlock(page, readAnchors(root)), page, "docs/policy-pack.md's coverage table is stale: run `npm run docs` and commit it");
+        assert.ok(page.includes(table));
+    });
+
+    test("one row per rule: rule set, id, display name, checks, verdict, policies, why and the linked file at its commit", () => {
+        assert.equal(rows.length, data.rules.length);
+        data.rules.forEach((r, i) => {
+            const cells = cellsOf(rows[i]);
+            assert.equal(cells.length, 8, `${r.id}: cells`);
+            assert.deepEqual(cells.slice(0, 7), [
+                RULE_SET_NAMES[r.source], `\`${r.id}\``, r.displayName.trim(), r.checks, verdictText(r.verdict),
+                r.policies.length > 0 ? r.policies.map((p) => `\`${p}\``).join(", ") : "none", r.reason,
+            ].map((c) => c.replace(/\|/g, "\\|")), r.id);
+            assert.ok(cells[7].includes(`(${fileUrl(r)})`) && cells[7].includes(r.commit.slice(0, 8)), `${r.id}: link to the file at its commit`);
+            for (const f of r.related ?? []) {
+                assert.ok(cells[7].includes(`(${fileUrl(f)})`), `${r.id}: link to ${f.path}`);
+            }
+        });
+    });
+
+    test("the counts line adds up", () => {
+        const counts = VERDICTS.map((v) => data.rules.filter((r) => r.verdict === v).length);
+        assert.ok(table.startsWith(`${data.rules.length} rules: ${counts[0]} covered, ${counts[1]} partly, ${counts[2]} not applicable, ${counts[3]} not covered.`));
+    });
+
+    test("links escape the spaces of Azure Policy's folder names", () => {
+        assert.equal(fileUrl({ repository: "Azure/azure-policy", path: "built-in-policies/policyDefinitions/Security Center/x.json", commit: "a".repeat(40) }),
+            `https://github.com/Azure/azure-policy/blob/${"a".repeat(40)}/built-in-policies/policyDefinitions/Security%20Center/x.json`);
+    });
+
+    test("a page without the markers is refused, naming them", () => {
+        assert.throws(() => renderAnchorBlock("# Policy pack\n", data.rules), /lacks the markers of the generated block anchors:table/);
+    });
+
+    test("a pipe in a rule's text is escaped, so the row keeps its cells", () => {
+        const [rule] = data.rules;
+        const line = renderAnchorTable([{ ...rule, checks: "a | b" }]).split("\n")[4];
+        assert.equal(cellsOf(line).length, 8);
+        assert.ok(line.includes("a \\| b"));
     });
 });
 

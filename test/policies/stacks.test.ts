@@ -8,10 +8,10 @@ import { existingPrivateStack, privateEndpointStack } from "./privateFixtures";
 
 /**
  * What prod gives up today, advisory in prod.json: the opt-in rules (customer-managed key, Defender, pgAudit),
- * the VM backup, and what the program does not do yet (VM extension operations left allowed, no outbound
- * SSH/RDP deny inside the VNet).
+ * the VM's backup and availability (a single client VM holding no data), and what the program does not do yet
+ * (VM extension operations left allowed, no outbound SSH/RDP deny inside the VNet).
  */
-const PROD_ADVISORIES = ["nsg-lateral-traversal", "postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions"];
+const PROD_ADVISORIES = ["nsg-lateral-traversal", "postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions", "vm-not-standalone"];
 const mandatory = (results: PolicyResult[]) => results.filter((r) => r.enforcementLevel === "mandatory");
 const names = (results: PolicyResult[]) => [...new Set(results.map((r) => r.policyName))].sort();
 

@@ -28,6 +28,14 @@ export const entraCases: CaseTable = {
         { title: "no admin", resources: noAdmins, expect: "fail", urn: SERVER_URN, message: /has no Entra administrator/ },
         { title: "Entra authentication disabled", resources: patch(prod, NAMES.server, (r) => ((r.props.authConfig as any).activeDirectoryAuth = "Disabled")), expect: "fail", message: /activeDirectoryAuth is not "Enabled"/ },
         { title: "admin linked by server name when its dependency is missing", resources: patch(prod, "db-admin-pg-admins", (r) => { r.props.serverName = "pg-entra-prod"; r.propertyDependencies = {}; }), expect: "pass" },
+        {
+            title: "an admin without its name and type (PSRule Azure.PostgreSQL.AAD asserts each)",
+            resources: patch(prod, "db-admin-pg-admins", (r) => { delete r.props.principalName; delete r.props.principalType; }),
+            expect: "fail", count: 1, urn: urnOf(TYPES.entraAdmin, "db-admin-pg-admins"), message: /does not set principalName or principalType/,
+        },
+        { title: "an admin without its type", resources: patch(prod, "db-admin-deployer", (r) => delete r.props.principalType), expect: "fail", count: 1, message: /does not set principalType:/ },
+        { title: "a name unknown at preview is set", resources: patch(prod, "db-admin-deployer", (r) => (r.props.principalName = U)), expect: "pass" },
+        { title: "an admin without a tenant (the program's, unknown in an offline preview): PSRule asks for it, the pack does not", resources: patch(prod, "db-admin-deployer", (r) => delete r.props.tenantId), expect: "pass" },
     ],
     "entra-only-lockout": [
         { title: "Entra-only with admins", resources: prod, expect: "pass" },

@@ -30,6 +30,14 @@ export const serverCases: CaseTable = {
     ],
     "postgres-private-connectivity": [
         { title: "delegated subnet through the network dependency", resources: prod, expect: "pass" },
+        {
+            title: "a private endpoint server that also names a private DNS zone (Azure Policy 5e1de0e3 fails it)",
+            resources: [
+                ...patch(dev, NAMES.server, (r) => (r.props.network = { publicNetworkAccess: "Disabled", privateDnsZoneArmResourceId: U })),
+                res(TYPES.privateEndpoint, "pe", { subnet: { id: U }, privateLinkServiceConnections: [{ name: "pg", privateLinkServiceId: U, groupIds: ["postgresqlServer"] }] }, { deps: { privateLinkServiceConnections: [SERVER_URN] } }),
+            ],
+            expect: "fail", count: 1, urn: SERVER_URN, message: /sets network\.privateDnsZoneArmResourceId without a delegated subnet/,
+        },
         { title: "public server without private endpoint", resources: dev, expect: "fail", urn: SERVER_URN, message: /neither a delegated subnet/ },
         {
             title: "delegated subnet without a private DNS zone",
@@ -93,6 +101,7 @@ export const serverCases: CaseTable = {
         { title: "service-managed key by default", resources: server(prodServer), expect: "fail", message: /dataEncryption\.type is not set/ },
         { title: "Key Vault without a key URI", resources: withServer((p) => (p.dataEncryption = { type: "AzureKeyVault", primaryUserAssignedIdentityId: U })), expect: "fail", message: /primaryKeyURI is not set/ },
         { title: "Key Vault with a key URI unknown at preview", resources: withServer((p) => (p.dataEncryption = { type: "AzureKeyVault", primaryKeyURI: U, primaryUserAssignedIdentityId: U })), expect: "pass" },
+        { title: "Key Vault with an empty key URI (Azure Policy 12c74c95 fails it)", resources: withServer((p) => (p.dataEncryption = { type: "AzureKeyVault", primaryKeyURI: "", primaryUserAssignedIdentityId: U })), expect: "fail", message: /primaryKeyURI is not set/ },
     ],
     "postgres-maintenance-window": [
         { title: "custom window (prod)", resources: server(prodServer), expect: "pass" },
