@@ -211,3 +211,30 @@ describe("the Pulumi CLI is one exact version, installed and checked by the job 
         assert.ok(steps >= 5);
     });
 });
+
+describe("the documented set-up is .github/delivery.json's", () => {
+    const doc = fs.readFileSync(path.join(repoRoot, "docs", "continuous-delivery.md"), "utf8");
+
+    it("the environments table gives each environment its branches and reviewers", () => {
+        for (const env of delivery.environments) {
+            const row = doc.split("\n").find((l) => l.startsWith(`| \`${env.name}\` |`));
+            assert.ok(row, `docs/continuous-delivery.md has a row for ${env.name}`);
+            const [, , branches, reviewers] = row.split("|").map((c) => c.trim());
+            assert.equal(branches.startsWith("any"), env.deploymentBranches === "all", `${env.name}: ${branches}`);
+            assert.equal(reviewers.startsWith("**yes**"), env.requiredReviewers, `${env.name}: ${reviewers}`);
+        }
+        assert.match(doc, /node \.github\/scripts\/delivery-settings\.cjs <owner>\/<repo> --reviewer team:/);
+    });
+
+    it("the self-hosted runner is registered ephemeral, into its restricted group", () => {
+        const registrations = doc.split("\n").filter((l) => /\.\/config\.sh /.test(l));
+        assert.ok(registrations.length > 0);
+        for (const group of delivery.runnerGroups.filter((g) => g.runners === "self-hosted")) {
+            const command = doc.slice(doc.indexOf("./config.sh"), doc.indexOf("./run.sh"));
+            assert.match(command, new RegExp(`--runnergroup ${group.name}\\b`));
+            assert.match(command, /--ephemeral\b/);
+            assert.match(command, /--url https:\/\/github\.com\/<org>/, "an organization runner, not a repository's");
+        }
+        assert.doesNotMatch(doc, /--url https:\/\/github\.com\/<owner>\/<repo> --token/, "no repository-level registration");
+    });
+});
