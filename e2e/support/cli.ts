@@ -64,7 +64,7 @@ function buildableVersion(locked: string, log: (line: string) => void): string {
     return candidates[0].slice(1);
 }
 
-function hostHash(): string {
+export function hostHash(): string {
     const hash = crypto.createHash("sha256");
     for (const file of ["go.mod", "go.sum", "cmd/pulumi-language-nodejs/main.go", "launchers/pulumi-resource-pulumi-nodejs", "launchers/pulumi-analyzer-policy"]) {
         hash.update(file).update(fs.readFileSync(path.join(wrapper, file)));
@@ -137,7 +137,13 @@ export function ensureCli(log: (line: string) => void = (l) => process.stderr.wr
         }
         return work;
     };
-    const problems = checkBinaries(binDir);
+    // Checked before any of them runs, except what is about to be built again (the language host and launchers,
+    // when their sources changed): what is reused must be what was built there.
+    const stamp = path.join(binDir, "language-host.sha256");
+    const hash = hostHash();
+    const hostReused = fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === hash;
+    const reused = (name: string) => name === "pulumi" || hostReused;
+    const problems = checkBinaries(binDir)?.filter((p) => reused(p.split(" ")[0]));
     if (problems !== undefined && problems.length > 0) {
         throw new Error(`The cached Pulumi CLI in ${binDir} is not what was built there (${problems.join("; ")}). Delete ${binDir} to build it again.`);
     }
@@ -156,9 +162,7 @@ export function ensureCli(log: (line: string) => void = (l) => process.stderr.wr
             fs.renameSync(`${pulumi}.tmp`, pulumi);
             fs.writeFileSync(resolvedFile, `${version}\n`);
         }
-        const stamp = path.join(binDir, "language-host.sha256");
-        const hash = hostHash();
-        if (!fs.existsSync(stamp) || fs.readFileSync(stamp, "utf8").trim() !== hash) {
+        if (!hostReused) {
             built = true;
             log("building the pulumi-language-nodejs stand-in");
             const host = path.join(binDir, "pulumi-language-nodejs");

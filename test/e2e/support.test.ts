@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, it } from "node:test";
-import { cachedBinaries, checkBinaries, ensureCli, lockedPulumiVersion, recordBinaries } from "../../e2e/support/cli";
+import { cachedBinaries, checkBinaries, ensureCli, hostHash, lockedPulumiVersion, recordBinaries } from "../../e2e/support/cli";
 import { replaceFileText } from "../../e2e/support/world";
 
 /** The end-to-end harness's own safety: the cached CLI it runs, and the hosts file it edits. */
@@ -24,6 +24,8 @@ function fakeCache(): { cache: string; binDir: string } {
     fs.mkdirSync(binDir);
     fs.writeFileSync(path.join(binDir, "built-version"), `${lockedPulumiVersion()}\n`);
     for (const name of cachedBinaries) fs.writeFileSync(path.join(binDir, name), `#!/bin/sh\necho ${name}\n`, { mode: 0o755 });
+    // Built from this tree's language host sources: nothing is rebuilt, everything is reused.
+    fs.writeFileSync(path.join(binDir, "language-host.sha256"), `${hostHash()}\n`);
     return { cache, binDir };
 }
 
@@ -44,11 +46,15 @@ describe("the cached Pulumi CLI", () => {
     it("refuses a cache whose binary changed since it was built, before running it, with the fix", () => {
         const { cache, binDir } = fakeCache();
         recordBinaries(binDir);
-        fs.appendFileSync(path.join(binDir, "pulumi-language-nodejs"), "# changed\n");
         const saved = process.env.ENTRA_POSTGRES_CACHE;
         process.env.ENTRA_POSTGRES_CACHE = cache;
         try {
-            assert.throws(() => ensureCli(() => undefined), new RegExp(`The cached Pulumi CLI in .* is not what was built there \\(pulumi-language-nodejs has SHA-256 .*\\)\\. Delete .*pulumi-${lockedPulumiVersion().replace(/\./g, "\\.")} to build it again\\.`));
+            for (const name of ["pulumi-language-nodejs", "pulumi"]) {
+                const original = fs.readFileSync(path.join(binDir, name));
+                fs.appendFileSync(path.join(binDir, name), "# changed\n");
+                assert.throws(() => ensureCli(() => undefined), new RegExp(`The cached Pulumi CLI in .* is not what was built there \\(${name} has SHA-256 .*\\)\\. Delete .*pulumi-${lockedPulumiVersion().replace(/\./g, "\\.")} to build it again\\.`));
+                fs.writeFileSync(path.join(binDir, name), original);
+            }
         } finally {
             if (saved === undefined) delete process.env.ENTRA_POSTGRES_CACHE;
             else process.env.ENTRA_POSTGRES_CACHE = saved;
