@@ -27,7 +27,7 @@ export default tseslint.config(
         rules: {
             // The role provider loads these inside its functions on purpose: Pulumi serializes the provider's
             // closure, and a require at call time is serialized as a require, not as the captured module.
-            "@typescript-eslint/no-require-imports": ["error", { allow: ["^pg$", "^crypto$", "^@azure/identity$", "^entra-postgres/provider$"] }],
+            "@typescript-eslint/no-require-imports": ["error", { allow: ["^pg$", "^crypto$", "^fs$", "^@azure/identity$", "^entra-postgres/provider$"] }],
         },
     },
     {

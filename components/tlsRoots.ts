@@ -72,10 +72,10 @@ export function rootCaFileForProvider(cwd: string = process.cwd()): string {
 }
 
 /**
- * The CAs Node-based clients (the role, grant and database providers) trust for a server in `cloud`, when
- * Node's own store is not enough: `undefined` means Node's store. Node 24's store (Mozilla's) has DigiCert Global
- * Root G2 and Microsoft RSA Root CA 2017, but no longer DigiCert Global Root CA, which China regions still use;
- * there the providers trust exactly the documented roots of the CA file.
+ * The `caCertificate` the components give the role, grant and database providers for a server in `cloud`.
+ * `undefined` means the providers' default, which is the same CA file (`roles/trust.ts`: exactly these roots, never
+ * Node's store or NODE_EXTRA_CA_CERTS). China stacks have passed the file's text explicitly since the providers
+ * trusted Node's store, which no longer has DigiCert Global Root CA; it stays so that their roles see no change.
  */
 export function providerCaFor(cloud: Cloud): string | undefined {
     return cloud === "china" ? fs.readFileSync(rootCaFile, "utf8") : undefined;

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import { Cloud, clouds } from "./cloud";
-import { cloudInit, vmImage } from "./cloudInit";
+import { cloudInit, defaultDatabaseProblem, serverHostProblem, vmImage } from "./cloudInit";
 import { defaults } from "./config/settings";
 import { sshPublicKeyProblem, vmAdminUsernameProblem, vmNameProblem } from "./config/vm";
 import { serverDefaultDatabase } from "./decisions";
@@ -52,14 +52,16 @@ export interface IdentityVmArgs {
     /** Subnet of the VM's NIC, which must reach the server (private access, private endpoint or public egress). */
     subnetId: pulumi.Input<string>;
     /**
-     * Host name the login script connects to (`pg-entra-login`). A value known before the server exists (see
+     * Host name the login script connects to (`pg-entra-login`): a DNS name, anything else is refused. A value known
+     * before the server exists (see
      * `serverFqdn` of `./cloud`) lets the VM be created beside the server; an Output of the server (its
      * `fullyQualifiedDomainName`) makes the VM wait for the server.
      */
     serverFqdn: pulumi.Input<string>;
     /**
      * Database the login script opens when run without an argument. Default `postgres` (every server has it); the
-     * identity can only connect where it has been granted `CONNECT` (`EntraAccess`).
+     * identity can only connect where it has been granted `CONNECT` (`EntraAccess`). Letters, digits and `_`, not
+     * starting with a digit, at most 63 bytes (the rule of the `databases` setting); anything else is refused.
      */
     defaultDatabase?: pulumi.Input<string>;
     /**
@@ -121,7 +123,33 @@ export class IdentityVm extends pulumi.ComponentResource {
         if (!clouds.includes(cloud)) {
             throw refuse("cloud", `must be one of ${clouds.join(", ")}, got "${String(cloud)}".`, "Leave it out for the public cloud.");
         }
-        const sshPublicKey = typeof args.sshPublicKey === "string" ? args.sshPublicKey.trim() : args.sshPublicKey;
+        // What lands in the user data (the login script) is checked here too, so a caller's value never reaches the
+        // script unchecked: plain values now, Outputs once known (the deployment then stops with the same message).
+        const hostOf = (host: string) => {
+            const problem = serverHostProblem(host);
+            if (problem) throw refuse("serverFqdn", problem, "It is written into the VM's login script.");
+            return host;
+        };
+        const databaseOf = (database: string) => {
+            const problem = defaultDatabaseProblem(database);
+            if (problem) throw refuse("defaultDatabase", problem, "It is written into the VM's login script.");
+            return database;
+        };
+        const defaultDatabase = args.defaultDatabase ?? serverDefaultDatabase;
+        if (typeof args.serverFqdn === "string") hostOf(args.serverFqdn);
+        if (typeof defaultDatabase === "string") databaseOf(defaultDatabase);
+        // An Output user name or key is checked by the same rules once known: the name is part of a file path and
+        // the key a line of authorized_keys.
+        const checkedUser = typeof adminUsername === "string" ? adminUsername : pulumi.output(adminUsername).apply((user) => {
+            const problem = vmAdminUsernameProblem(user);
+            if (problem) throw refuse("adminUsername", problem, "");
+            return user;
+        });
+        const sshPublicKey = typeof args.sshPublicKey === "string" ? args.sshPublicKey.trim() : pulumi.output(args.sshPublicKey).apply((key) => {
+            const problem = typeof key === "string" ? sshPublicKeyProblem(key) : "is not a string.";
+            if (problem) throw refuse("sshPublicKey", problem, "");
+            return key;
+        });
         this.roleName = vmName;
 
         this.publicIp = (args.publicIp ?? d.publicIp)
@@ -151,9 +179,8 @@ export class IdentityVm extends pulumi.ComponentResource {
         // Plain host and database (the stack's case) give plain user data, registered as before and with no
         // dependency: the VM does not wait for the server. An Output (e.g. the server's FQDN) gives an Output
         // that carries the server as a dependency.
-        const userData = (host: string, defaultDatabase: string) =>
-            Buffer.from(cloudInit({ host, roleName: vmName, defaultDatabase, cloud }), "utf8").toString("base64");
-        const defaultDatabase = args.defaultDatabase ?? serverDefaultDatabase;
+        const userData = (host: string, database: string) =>
+            Buffer.from(cloudInit({ host: hostOf(host), roleName: vmName, defaultDatabase: databaseOf(database), cloud }), "utf8").toString("base64");
         const customData = typeof args.serverFqdn === "string" && typeof defaultDatabase === "string"
             ? userData(args.serverFqdn, defaultDatabase)
             : pulumi.all([args.serverFqdn, defaultDatabase]).apply(([host, database]) => userData(host, database));
@@ -166,16 +193,16 @@ export class IdentityVm extends pulumi.ComponentResource {
             hardwareProfile: { vmSize: args.size ?? d.size },
             osProfile: {
                 computerName: vmName,
-                adminUsername,
+                adminUsername: checkedUser,
                 customData,
                 linuxConfiguration: {
                     disablePasswordAuthentication: true,
                     provisionVMAgent: true,
                     ssh: {
                         publicKeys: [{
-                            path: typeof adminUsername === "string"
-                                ? `/home/${adminUsername}/.ssh/authorized_keys`
-                                : pulumi.interpolate`/home/${adminUsername}/.ssh/authorized_keys`,
+                            path: typeof checkedUser === "string"
+                                ? `/home/${checkedUser}/.ssh/authorized_keys`
+                                : pulumi.interpolate`/home/${checkedUser}/.ssh/authorized_keys`,
                             keyData: sshPublicKey,
                         }],
                     },

@@ -1,4 +1,5 @@
-// Posts the offline plans of a pull request from a fork: one comment per stack, edited in place on every push.
+// Posts the offline plans of a pull request from a fork: one comment per stack of the base repository (never more
+// than ten, whatever the fork uploaded), edited in place on every push.
 //
 // Runs from `actions/github-script` in the `workflow_run` that follows the "Pull request" workflow. The fork's
 // own run cannot comment (its token is read-only), so it uploads each plan as an `offline-plan-<stack>` artifact
@@ -28,6 +29,11 @@ const policyKinds = ["resource", "stack"];
 const limits = { nodes: 5000, depth: 32, details: 64, violations: 2000, text: 4000 };
 /** At most this many rows of each table are shown. */
 const shown = { types: 60, violations: 50 };
+/**
+ * At most this many comments per run, whatever the fork uploaded: one per stack of the base repository (its
+ * `Pulumi.<stack>.yaml` files), and never more than this even if it had more stacks.
+ */
+const maxComments = 10;
 
 /** The hidden first line that marks the comment of one stack, so the next run edits it instead of adding one. */
 function marker(stack) {
@@ -145,15 +151,24 @@ function readPlanFile(file) {
     }
 }
 
-/** Reads the `offline-plan-<stack>` folders under `dir`; folders with another name or an unsafe stack are skipped. */
-function readPlans(dir) {
-    if (!fs.existsSync(dir)) {
-        return [];
-    }
+/** The stacks of the `offline-plan-<stack>` folders under `dir`, sorted; other names and unsafe stacks are skipped. */
+function artifactStacks(dir) {
+    if (!fs.existsSync(dir)) return [];
     return fs
         .readdirSync(dir)
         .filter((name) => name.startsWith(artifactPrefix) && stackName.test(name.slice(artifactPrefix.length)))
-        .sort()
+        .map((name) => name.slice(artifactPrefix.length))
+        .sort();
+}
+
+/**
+ * Reads the `offline-plan-<stack>` folders under `dir` (only those of the stacks in `only`, when given: nothing else
+ * is opened); folders with another name or an unsafe stack are skipped.
+ */
+function readPlans(dir, only) {
+    return artifactStacks(dir)
+        .filter((stack) => !only || only.includes(stack))
+        .map((stack) => `${artifactPrefix}${stack}`)
         .map((name) => {
             const folder = path.join(dir, name);
             const codeFile = path.join(folder, "exit-code");
@@ -290,14 +305,30 @@ function commentBody(plan, runUrl) {
     return body;
 }
 
+/** The stacks of the base repository checked out at `root`: one per `Pulumi.<stack>.yaml`. */
+function baseStacks(root) {
+    return fs
+        .readdirSync(root)
+        .map((name) => /^Pulumi\.(.+)\.ya?ml$/.exec(name))
+        .filter((match) => match !== null && stackName.test(match[1]))
+        .map((match) => match[1])
+        .sort();
+}
+
 /**
- * Finds the open pull request the run was for and posts or edits one comment per plan.
+ * Finds the open pull request the run was for and posts or edits one comment per plan: only for the base
+ * repository's stacks (an artifact named after any other stack is ignored), and at most {@link maxComments}.
  * Returns what it did, for the job log.
  */
-async function postOfflinePlans({ github, context, core }, plansDir = process.env.PLANS_DIR || "offline-plans") {
+async function postOfflinePlans({ github, context, core }, plansDir = process.env.PLANS_DIR || "offline-plans", stacksRoot = process.env.GITHUB_WORKSPACE || process.cwd()) {
     const run = context.payload.workflow_run;
     const { owner, repo } = context.repo;
-    const plans = readPlans(plansDir);
+    const stacks = baseStacks(stacksRoot);
+    const ignored = artifactStacks(plansDir).filter((stack) => !stacks.includes(stack));
+    if (ignored.length > 0) {
+        core.warning(`Ignored ${ignored.length} artifact(s) for stacks this repository does not have (${ignored.slice(0, 5).join(", ")}${ignored.length > 5 ? ", …" : ""}).`);
+    }
+    const plans = readPlans(plansDir, stacks.slice(0, maxComments));
     if (plans.length === 0) {
         core.info("The run uploaded no offline plan: nothing to post.");
         return { pullRequest: undefined, comments: [] };
@@ -338,6 +369,8 @@ async function postOfflinePlans({ github, context, core }, plansDir = process.en
 
 module.exports = {
     postOfflinePlans,
+    baseStacks,
+    maxComments,
     readPlans,
     readPlanFile,
     validatePlan,

@@ -12,6 +12,9 @@
 // .../{hosted_runner_id}). See docs/private-networking.md.
 "use strict";
 
+const fs = require("node:fs");
+const path = require("node:path");
+
 /** Every item of a list endpoint whose answer is `{ total_count, <key>: [...] }`. */
 async function listAll(github, route, params, key) {
     const items = [];
@@ -35,6 +38,67 @@ function required(options, key) {
         throw new Error(`runner-network: ${key} is required (the network phase's output or the workflow's variable).`);
     }
     return String(value).trim();
+}
+
+/** The runner groups the deploy workflows use, and the workflows each may run (.github/delivery.json). */
+function declaredRunnerGroup(name) {
+    const delivery = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "delivery.json"), "utf8"));
+    const group = (delivery.runnerGroups || []).find((g) => g.name === name);
+    if (!group) throw new Error(`runner-network: runner group '${name}' is not declared in .github/delivery.json.`);
+    return group;
+}
+
+function sameSet(a, b) {
+    return Array.isArray(a) && a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+}
+
+/**
+ * Creates the runner group `name`, or brings an existing one back to its policy: visible to this repository only,
+ * never to public repositories, and restricted to the workflows .github/delivery.json names, pinned to their ref
+ * (`<owner>/<repo>/.github/workflows/pulumi-stack.yml@refs/heads/main`). GitHub runs a job on the group only when
+ * the job is defined in a selected workflow at that ref ("Only jobs directly defined within the selected workflows
+ * will have access to the runner group": docs.github.com, "Managing access to self-hosted runners using groups",
+ * "Changing which workflows can access a runner group"), so no branch, fork or other workflow reaches its runners.
+ * REST: "Self-hosted runner groups" (POST/PATCH /orgs/{org}/actions/runner-groups[/{runner_group_id}], whose body
+ * takes visibility, allows_public_repositories, restricted_to_workflows, selected_workflows and
+ * network_configuration_id; GET/PUT .../{runner_group_id}/repositories). Returns the group and what was done.
+ */
+async function ensureRunnerGroup({ github, core }, options) {
+    const org = required(options, "org");
+    const name = required(options, "name");
+    const repository = required(options, "repository");
+    const repositoryId = Number(required(options, "repositoryId"));
+    const workflows = declaredRunnerGroup(name).workflows.map((w) => `${org}/${repository}/${w}`);
+    const policy = {
+        visibility: "selected",
+        allows_public_repositories: false,
+        restricted_to_workflows: true,
+        selected_workflows: workflows,
+        ...(options.networkConfigurationId === undefined ? {} : { network_configuration_id: options.networkConfigurationId }),
+    };
+    const groups = await listAll(github, "GET /orgs/{org}/actions/runner-groups", { org }, "runner_groups");
+    let group = groups.find((g) => g.name === name);
+    let outcome = "unchanged";
+    if (!group) {
+        ({ data: group } = await github.request("POST /orgs/{org}/actions/runner-groups", { org, name, selected_repository_ids: [repositoryId], ...policy }));
+        core.info(`Runner group ${name} (${group.id}): created, for ${workflows.join(", ")} only.`);
+        return { group, outcome: "created" };
+    }
+    const drift = Object.keys(policy).filter((key) => (key === "selected_workflows" ? !sameSet(group[key], policy[key]) : group[key] !== policy[key]));
+    if (drift.length > 0) {
+        if (group.visibility !== "selected" || !group.restricted_to_workflows) {
+            core.warning(`Runner group ${name} was open (${drift.join(", ")}); it is restricted again to this repository and ${workflows.join(", ")}.`);
+        }
+        ({ data: group } = await github.request("PATCH /orgs/{org}/actions/runner-groups/{runner_group_id}", { org, runner_group_id: group.id, name, ...policy }));
+        outcome = "updated";
+    }
+    const repositories = await listAll(github, "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories", { org, runner_group_id: group.id }, "repositories");
+    if (!sameIds(repositories.map((r) => r.id), [repositoryId])) {
+        await github.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories", { org, runner_group_id: group.id, selected_repository_ids: [repositoryId] });
+        outcome = "updated";
+    }
+    core.info(`Runner group ${name} (${group.id}): ${outcome}.`);
+    return { group, outcome };
 }
 
 /**
@@ -78,34 +142,10 @@ async function ensureRunnerNetwork({ github, core }, options) {
     }
     core.info(`Network configuration ${name} (${configuration.id}): ${result.networkConfiguration}, network settings ${networkSettingsId}.`);
 
-    // 2. The runner group uses it, and only this repository may use the group.
-    const groups = await listAll(github, "GET /orgs/{org}/actions/runner-groups", { org }, "runner_groups");
-    let group = groups.find((g) => g.name === name);
-    if (!group) {
-        ({ data: group } = await github.request("POST /orgs/{org}/actions/runner-groups", {
-            org,
-            name,
-            visibility: "selected",
-            selected_repository_ids: [repositoryId],
-            allows_public_repositories: false,
-            network_configuration_id: configuration.id,
-        }));
-        result.runnerGroup = "created";
-    } else if (group.network_configuration_id !== configuration.id) {
-        ({ data: group } = await github.request("PATCH /orgs/{org}/actions/runner-groups/{runner_group_id}", {
-            org,
-            runner_group_id: group.id,
-            name,
-            network_configuration_id: configuration.id,
-        }));
-        result.runnerGroup = "updated";
-    } else {
-        result.runnerGroup = "unchanged";
-    }
-    if (group.visibility !== "selected") {
-        core.warning(`Runner group ${name} is visible to ${group.visibility} repositories; restrict it to this repository.`);
-    }
-    core.info(`Runner group ${name} (${group.id}): ${result.runnerGroup}.`);
+    // 2. The runner group uses it, and only this repository's deploy workflow may use the group.
+    const ensured = await ensureRunnerGroup({ github, core }, { org, name, repositoryId, repository: options.repository, networkConfigurationId: configuration.id });
+    const group = ensured.group;
+    result.runnerGroup = ensured.outcome;
 
     // 3. A GitHub-hosted runner in the group, so jobs that ask for the group get a machine in the subnet.
     const runners = await listAll(github, "GET /orgs/{org}/actions/hosted-runners", { org }, "runners");
@@ -134,4 +174,4 @@ async function ensureRunnerNetwork({ github, core }, options) {
     return result;
 }
 
-module.exports = { ensureRunnerNetwork };
+module.exports = { ensureRunnerNetwork, ensureRunnerGroup };

@@ -49,11 +49,20 @@ function codePoint(ch: string): string {
 
 /**
  * Why `name` cannot be a PostgreSQL identifier written as text (role, login), or `undefined` when it can:
- * empty, surrounding spaces, invisible or direction-changing characters, more than 63 bytes of UTF-8.
- * Checked before any SQL because PostgreSQL silently truncates longer identifiers, which would create (or
- * drop) a role with a different name.
+ * {@link identifierShapeProblem}, then {@link lookalikeProblem}. What a new name must pass (the settings, the
+ * components' arguments, a role the provider creates).
  */
 export function identifierProblem(name: string): string | undefined {
+    return identifierShapeProblem(name) ?? lookalikeProblem(name);
+}
+
+/**
+ * Why `name` cannot name a role at all, or `undefined`: empty, surrounding spaces, invisible or direction-changing
+ * characters, more than 63 bytes of UTF-8. Checked before any SQL because PostgreSQL silently truncates longer
+ * identifiers, which would create (or drop) a role with a different name. The provider applies only this to a role
+ * already in the state, so a role created before {@link lookalikeProblem} existed can still be read and dropped.
+ */
+export function identifierShapeProblem(name: string): string | undefined {
     if (name.length === 0) {
         return "is empty";
     }
@@ -67,6 +76,49 @@ export function identifierProblem(name: string): string | undefined {
     const bytes = Buffer.byteLength(name, "utf8");
     if (bytes > maxIdentifierBytes) {
         return `"${name}" is ${bytes} bytes; PostgreSQL role names are at most ${maxIdentifierBytes} bytes (UTF-8) and a longer one would be silently truncated. Use a shorter name`;
+    }
+    return undefined;
+}
+
+/**
+ * Scripts whose letters look like each other's (Latin `a`, Cyrillic `а` U+0430, Greek `α`...): a name may use one
+ * of them, not two. Unicode Technical Standard #39, "Unicode Security Mechanisms" (https://www.unicode.org/reports/tr39/),
+ * section 5.2 "Restriction-Level Detection": a "Highly Restrictive" identifier is single-script, or Latin with Han
+ * and Japanese or Korean scripts, which look like none of these; so Han, Hiragana, Katakana, Hangul and Bopomofo
+ * may accompany Latin, and every other script may stand alone.
+ */
+export const confusableScripts: readonly string[] = ["Latin", "Cyrillic", "Greek", "Armenian", "Cherokee", "Coptic", "Georgian"];
+
+const scriptPatterns = confusableScripts.map((script) => [script, new RegExp(`\\p{Script=${script}}`, "u")] as const);
+
+/**
+ * Why `name` could be mistaken for another name that is not the same text, or `undefined`:
+ * - not in Unicode normalization form NFC (`é` typed as `e` + U+0301): PostgreSQL compares bytes, so it would be a
+ *   different role from the same-looking NFC name (Unicode Standard Annex #15, "Unicode Normalization Forms");
+ * - compatibility characters, which NFKC folds (full-width `ａｄｍｉｎ`, styled `𝐚𝐝𝐦𝐢𝐧`, ligatures): they look like
+ *   the plain letters;
+ * - letters of two of {@link confusableScripts} (a Latin name with one Cyrillic letter).
+ * The message gives the form to type instead. A principal whose Entra display name itself breaks these rules is
+ * given a plain name here with its `objectId` (Azure then does not look the name up).
+ */
+export function lookalikeProblem(name: string): string | undefined {
+    const nfc = name.normalize("NFC");
+    if (nfc !== name) {
+        return `${JSON.stringify(name)} is not in Unicode form NFC (it uses combining marks where a single character exists), so it would be a different name from the same-looking ${JSON.stringify(nfc)}; type it as ${JSON.stringify(nfc)}`;
+    }
+    const nfkc = name.normalize("NFKC");
+    if (nfkc !== name) {
+        const odd = [...name].find((ch) => ch.normalize("NFKC") !== ch)!;
+        return `${JSON.stringify(name)} contains ${codePoint(odd)} "${odd}", a full-width, styled or compatibility form of "${odd.normalize("NFKC")}" that looks like it; type it as ${JSON.stringify(nfkc)}`;
+    }
+    const scripts = new Map<string, string>();
+    for (const ch of name) {
+        const script = scriptPatterns.find(([, pattern]) => pattern.test(ch))?.[0];
+        if (script && !scripts.has(script)) scripts.set(script, ch);
+    }
+    if (scripts.size > 1) {
+        const found = [...scripts].map(([script, ch]) => `${script} (${codePoint(ch)} "${ch}")`).join(" and ");
+        return `${JSON.stringify(name)} mixes letters of ${found}, which look alike: it could pass for another name. Type it in one script`;
     }
     return undefined;
 }
@@ -92,5 +144,17 @@ export function roleNameProblem(name: unknown): string | undefined {
         return "roleName must be a non-empty string";
     }
     const problem = identifierProblem(name) ?? reservedRoleNameProblem(name);
+    return problem ? `roleName ${problem}` : undefined;
+}
+
+/**
+ * {@link roleNameProblem} without {@link lookalikeProblem}: what a role already in a stack's state must pass to be
+ * read, refreshed or dropped (it may predate the look-alike rule; the server still names it exactly).
+ */
+export function existingRoleNameProblem(name: unknown): string | undefined {
+    if (typeof name !== "string" || name.length === 0) {
+        return "roleName must be a non-empty string";
+    }
+    const problem = identifierShapeProblem(name) ?? reservedRoleNameProblem(name);
     return problem ? `roleName ${problem}` : undefined;
 }

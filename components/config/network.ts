@@ -29,6 +29,21 @@ const existingIdPurpose: Record<ExistingKey, string> = {
     endpointSubnetId: "the subnet of the private endpoint",
 };
 
+/**
+ * The most `network.allowedIps` entries a stack may list; each becomes one server firewall rule. Azure publishes no
+ * count limit for Flexible Server firewall rules: the REST spec has none (specification/postgresql/resource-manager/
+ * Microsoft.DBforPostgreSQL/stable/2025-08-01/FirewallRules.json at 14bc04bc, a ProxyResource with no maxItems), nor do
+ * Learn's "Limits in Azure Database for PostgreSQL" (MicrosoftDocs/azure-databases-docs articles/postgresql/
+ * configure-maintain/concepts-limits.md at 0200b8f3) and "Networking overview ... with public access"
+ * (articles/postgresql/network/concepts-networking-public.md at 1012b59d). So this bound is the project's, from what
+ * Learn does say: every rule is a long-running write that puts the server in "Updating", a rule requested while the
+ * server is not "Ready" fails with InternalServerError ("Add firewall rules", articles/postgresql/network/
+ * how-to-networking-servers-deployed-public-access-add-firewall-rules.md at 090fe69a), and a change can take five
+ * minutes to apply (concepts-networking-public.md). Hundreds of rules make every first deploy long and fragile; a
+ * list that long is a range (CIDR) or a private network.
+ */
+export const maxAllowedIps = 100;
+
 export function parseNetwork(r: Reader, value: Json, context: NetworkContext = {}): NetworkConfig | undefined {
     const obj = r.object(value, "network", knownKeys.network);
     if (!obj) {
@@ -93,7 +108,10 @@ export function parseNetwork(r: Reader, value: Json, context: NetworkContext = {
     if (privateMode && allowAzureServices) {
         r.fail("network.allowAzureServices", "only applies to public access. Remove it or set network.access to public.");
     }
-    ipItems.forEach((item, i) => {
+    if (ipItems.length > maxAllowedIps) {
+        r.fail("network.allowedIps", `has ${ipItems.length} entries; at most ${maxAllowedIps} are allowed (one server firewall rule each, written one after another while the server is updating). Merge neighbouring addresses into CIDR ranges, or use network.access private or private-endpoint.`);
+    }
+    (ipItems.length > maxAllowedIps ? [] : ipItems).forEach((item, i) => {
         const path = `network.allowedIps[${i}]`;
         const text = r.string(item, path, { required: "Give an address, a CIDR or a start-end range." });
         if (text === undefined) {

@@ -1,3 +1,4 @@
+import { lookalikeProblem } from "./names";
 import { Json, Reader } from "./reader";
 
 /**
@@ -55,7 +56,9 @@ export function tagNameProblem(name: string, reserved: readonly string[] = progr
     if (/[\p{Cc}\p{Cf}]/u.test(name)) {
         return `${JSON.stringify(name)} contains control or invisible characters`;
     }
-    return undefined;
+    // Full-width `ｓｔａｃｋ`, a Cyrillic `ѕ` in `stack`, or `é` as e + U+0301 would pass for another name, a
+    // program tag included (the reserved check compares the plain letters): config/names.ts, lookalikeProblem.
+    return lookalikeProblem(name);
 }
 
 /** Why `value` cannot be a tag value, or `undefined`. */

@@ -4,6 +4,7 @@ import { classifyFailure, deadlineExceeded, describeFailure, explainFailure, ret
 import { backoffDelayMs, currentRetryPolicy } from "./retry";
 import { processSlot } from "./state";
 import { getAccessToken } from "./token";
+import { providerTrustedCas } from "./trust";
 
 /** A server and the way to log in to it. */
 export interface ServerTarget {
@@ -13,7 +14,7 @@ export interface ServerTarget {
     readonly user: string;
     readonly database: string;
     readonly cloud: Cloud;
-    /** PEM of the CA to trust instead of Node's trust store. */
+    /** PEM of the CA to trust instead of Azure's documented roots (trust.ts). */
     readonly caCertificate?: string;
     /** False only when verification was explicitly turned off. */
     readonly verifyTls: boolean;
@@ -108,9 +109,8 @@ function poolFor(target: ServerTarget): Pool {
             database: target.database,
             // Called for each new connection; the token cache makes that one token per scope and process.
             password: () => getAccessToken(cloud),
-            ssl: target.verifyTls
-                ? { rejectUnauthorized: true, ...(target.caCertificate ? { ca: target.caCertificate } : {}) }
-                : { rejectUnauthorized: false },
+            // Verified against Azure's documented roots (or the resource's caCertificate) only: see trust.ts.
+            ssl: target.verifyTls ? { rejectUnauthorized: true, ca: providerTrustedCas(target.caCertificate) } : { rejectUnauthorized: false },
             max: maxConnectionsPerServer,
             idleTimeoutMillis: 10_000,
             connectionTimeoutMillis: 15_000,
@@ -130,7 +130,8 @@ function poolFor(target: ServerTarget): Pool {
 
 function poolKey(target: ServerTarget): string {
     const crypto = require("crypto") as typeof import("crypto");
-    const ca = target.caCertificate ? crypto.createHash("sha256").update(target.caCertificate).digest("hex") : "";
+    // What the connection trusts, so a test CA added or changed later gets a pool of its own.
+    const ca = target.verifyTls ? crypto.createHash("sha256").update(providerTrustedCas(target.caCertificate)).digest("hex") : "";
     return JSON.stringify([target.host.toLowerCase(), target.port, target.user, target.database, target.cloud, ca, target.verifyTls]);
 }
 

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { pinnedProviderText } from "./providerText";
 
 /**
  * The base of this package's dynamic resources (`EntraRole`, `EntraDatabase`, `EntraGrants`): what
@@ -15,10 +16,11 @@ import * as pulumi from "@pulumi/pulumi";
  * reports every script loaded, the whole Azure SDK included) and loads the TypeScript parser. Measured in
  * `npm run bench`, that is about 0.3 s of every preview.
  *
- * When the program runs this package compiled, out of the copy its directory has installed, the provider host can
- * `require` the provider by package name, so the module text is a fixed one-liner (`packaged`) and nothing needs
- * serializing. Otherwise (from the TypeScript sources, or a copy the host would not find) the provider is serialized
- * exactly as `pulumi.dynamic.Resource` does it, once per provider object as the SDK caches it.
+ * When the program runs this package compiled, out of the copy its own directory has installed, the provider host
+ * can load the provider from that copy, so the module text is a short loader pinned to this version
+ * (`packagedProviderModule`) and nothing needs serializing. Otherwise (from the TypeScript sources, or a copy the
+ * loader would not use) the provider is serialized exactly as `pulumi.dynamic.Resource` does it, once per provider
+ * object as the SDK caches it.
  */
 export abstract class DynamicResource extends pulumi.CustomResource {
     /**
@@ -49,18 +51,30 @@ function serializedProvider(provider: pulumi.dynamic.ResourceProvider): pulumi.O
 }
 
 /**
- * The module text stored in `__provider` for the installed package: the provider host evaluates it with `require`
- * resolving from the program's directory and calls `handler()`, which requires `exportName` of the package subpath
- * `module` (package.json `exports`).
+ * The module text stored in `__provider` for the installed package: pinned to this package's version (its
+ * `package.json`), it loads `exportName` of the package subpath `module` (package.json `exports`) from the
+ * program directory's own `node_modules/entra-postgres`, and says what to install when that copy is missing or
+ * cannot serve the state (another major version, or older than the writer). See `providerText.ts`.
+ *
+ * What the pin names is a release, not a build: a registry version is immutable, so `0.2.0` is one exact code;
+ * a git checkout (installed from a git URL, `npm link` or `file:`) carries whatever version its package.json says,
+ * and is treated as that release. A program that needs one exact build runs from a registry or a packed tarball.
  */
-export function packagedProviderModule(module: string, exportName: string): string {
-    return `exports.handler = () => require(${JSON.stringify(module)}).${exportName};\n`;
+export function packagedProviderModule(module: string, exportName: string, version: string = packageVersion()): string {
+    return pinnedProviderText(module, exportName, version);
+}
+
+/** This package's version, from its package.json (`dist/roles/` or `components/roles/` is two levels below it). */
+export function packageVersion(): string {
+    const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8")) as { version?: unknown };
+    return String(manifest.version);
 }
 
 /**
- * What a dynamic resource hands to {@link DynamicResource}: the packaged module text when this module runs compiled
- * out of the package the program's directory has installed; otherwise (from the TypeScript sources, from another
- * copy, or with no installed package) the provider itself, serialized whole.
+ * What a dynamic resource hands to {@link DynamicResource}: the pinned module text when this module runs compiled
+ * out of the package installed in the program's own directory; otherwise (from the TypeScript sources, from a copy
+ * in a parent directory's `node_modules`, or with no installed package) the provider itself, serialized whole, which
+ * needs no package at all to be read or deleted later.
  */
 export function providerOrPackaged(provider: pulumi.dynamic.ResourceProvider, module: string, exportName: string): pulumi.dynamic.ResourceProvider | string {
     return runsFromInstalledPackage() ? packagedProviderModule(module, exportName) : provider;
@@ -69,23 +83,19 @@ export function providerOrPackaged(provider: pulumi.dynamic.ResourceProvider, mo
 let packaged: boolean | undefined;
 
 /**
- * Whether this module runs compiled (from `dist/`) out of the package that the program's directory has installed:
- * the first `node_modules/entra-postgres` from there upwards, which is where the provider host's `require` finds it.
+ * Whether this module runs compiled (from `dist/`) out of `<program directory>/node_modules/entra-postgres`, the
+ * only copy the pinned text loads. A copy Node would find in a parent directory's `node_modules` does not count.
  */
-export function runsFromInstalledPackage(): boolean {
-    if (packaged === undefined) {
-        const installed = __filename.endsWith(".js") ? installedPackageRoot(process.cwd()) : undefined;
-        // This file is <package>/dist/roles/dynamicResource.js.
-        packaged = installed !== undefined && installed === fs.realpathSync(path.resolve(__dirname, "..", ".."));
-    }
+export function runsFromInstalledPackage(cwd: string = process.cwd()): boolean {
+    if (cwd !== process.cwd()) return installedHere(cwd);
+    packaged ??= installedHere(cwd);
     return packaged;
 }
 
-/** Real path of the first `node_modules/entra-postgres` in `dir` or above, as Node's module lookup walks. */
-function installedPackageRoot(dir: string): string | undefined {
-    for (let at = path.resolve(dir); ; at = path.dirname(at)) {
-        const candidate = path.join(at, "node_modules", "entra-postgres");
-        if (fs.existsSync(path.join(candidate, "package.json"))) return fs.realpathSync(candidate);
-        if (path.dirname(at) === at) return undefined;
-    }
+function installedHere(cwd: string): boolean {
+    if (!__filename.endsWith(".js")) return false;
+    const candidate = path.join(path.resolve(cwd), "node_modules", "entra-postgres");
+    if (!fs.existsSync(path.join(candidate, "package.json"))) return false;
+    // This file is <package>/dist/roles/dynamicResource.js.
+    return fs.realpathSync(candidate) === fs.realpathSync(path.resolve(__dirname, "..", ".."));
 }

@@ -47,8 +47,9 @@ export interface EntraRoleArgs {
     /** Port to connect to. Default `5432` (the server itself; `6432` is PgBouncer). */
     port?: pulumi.Input<number>;
     /**
-     * PEM of the CA(s) to trust instead of Node's trust store. Default: Node's trust store, which holds the roots
-     * Azure's server certificates chain to. Only needed for a server with another certificate.
+     * PEM of the CA(s) to trust instead of the roots Microsoft documents for the service (certs/azure-postgres-roots.pem,
+     * never Node's store or NODE_EXTRA_CA_CERTS). Default: those roots, which Azure's server certificates chain to.
+     * Only needed for a server with another certificate.
      */
     caCertificate?: pulumi.Input<string>;
     /**

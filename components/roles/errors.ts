@@ -103,8 +103,9 @@ export function explainFailure(err: unknown, context: FailureContext): Error {
     }
     if (kind === "tls") {
         return permanentError(
-            `TLS with ${where} failed (${cause}). Certificate verification is on: Azure's server certificates chain ` +
-                `to roots in Node's trust store (DigiCert Global Root G2, Microsoft RSA Root Certificate Authority 2017). ` +
+            `TLS with ${where} failed (${cause}). Certificate verification is on, against the roots Microsoft ` +
+                `documents for Azure Database for PostgreSQL (certs/azure-postgres-roots.pem: DigiCert Global Root G2, ` +
+                `Microsoft RSA Root Certificate Authority 2017, DigiCert Global Root CA); Node's store and NODE_EXTRA_CA_CERTS are not used. ` +
                 `Check that serverFqdn is the server's own host name (the certificate must name it); for another ` +
                 `server or CA, pass its CA as caCertificate (PEM). As a last resort, ` +
                 `dangerouslyDisableTlsVerification: true turns verification off (anyone on the path can then read the token).`,

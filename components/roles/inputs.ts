@@ -1,6 +1,6 @@
 import { clouds, type Cloud } from "../cloud";
 import { principalKinds, type PrincipalKind } from "../config/model";
-import { guidPattern, roleNameProblem } from "../config/names";
+import { existingRoleNameProblem, guidPattern, roleNameProblem } from "../config/names";
 import { isCloud } from "./audiences";
 
 /** The provider's inputs, resolved (see `EntraRoleArgs` for the meaning of each). */
@@ -87,7 +87,7 @@ export function connectionFailures(raw: Record<string, unknown>): InputFailure[]
  * Applies defaults to `raw` and lists what is invalid. With `allowUnknown`, values not known yet (preview)
  * pass unchecked.
  */
-export function resolveInputs(raw: Record<string, unknown>, allowUnknown = false): { inputs: ResolvedInputs; failures: InputFailure[] } {
+export function resolveInputs(raw: Record<string, unknown>, allowUnknown = false, existing = false): { inputs: ResolvedInputs; failures: InputFailure[] } {
     const failures: InputFailure[] = [];
     const isUnknown = (v: unknown) => allowUnknown && v === unknownValue;
     const check = (property: string, value: unknown, problem: (v: unknown) => string | undefined) => {
@@ -99,7 +99,8 @@ export function resolveInputs(raw: Record<string, unknown>, allowUnknown = false
 
     check("serverFqdn", raw.serverFqdn, connectionRules.serverFqdn);
     check("adminLogin", raw.adminLogin, connectionRules.adminLogin);
-    check("roleName", raw.roleName, roleNameProblem);
+    // A role already in the state may predate the look-alike rule (config/names.ts): it can still be read and dropped.
+    check("roleName", raw.roleName, existing ? existingRoleNameProblem : roleNameProblem);
     check("objectId", raw.objectId, (v) =>
         v === undefined || (typeof v === "string" && guidPattern.test(v)) ? undefined : `objectId must be an Entra object id (a GUID), got "${String(v)}"`,
     );
@@ -133,8 +134,8 @@ export function resolveInputs(raw: Record<string, unknown>, allowUnknown = false
 }
 
 /** {@link resolveInputs}, throwing one error that lists every invalid input. Runs before any connection. */
-export function requireValidInputs(raw: Record<string, unknown>): ResolvedInputs {
-    const { inputs, failures } = resolveInputs(raw);
+export function requireValidInputs(raw: Record<string, unknown>, existing = false): ResolvedInputs {
+    const { inputs, failures } = resolveInputs(raw, false, existing);
     if (failures.length > 0) {
         throw Object.assign(new Error(`Invalid EntraRole inputs: ${failures.map((f) => f.reason).join("; ")}.`), { retryable: false });
     }
@@ -143,7 +144,7 @@ export function requireValidInputs(raw: Record<string, unknown>): ResolvedInputs
 
 /** The stored state as {@link EntraRoleState}, with defaults for anything an older provider version did not store. */
 export function stateFromProps(props: Record<string, unknown>): EntraRoleState {
-    const { inputs } = resolveInputs(props);
+    const { inputs } = resolveInputs(props, false, true);
     return {
         ...inputs,
         objectId: typeof props.objectId === "string" ? props.objectId.toLowerCase() : "",

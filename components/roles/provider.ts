@@ -3,6 +3,7 @@ import type { PoolClient } from "pg";
 import type { PrincipalKind } from "../config/model";
 import { withServer, type ServerTarget } from "./connection";
 import { permanentError, sqlState } from "./errors";
+import { providerTextMigrates } from "./providerText";
 import {
     requireValidInputs,
     resolveInputs,
@@ -91,6 +92,8 @@ export const entraRoleProvider: pulumi.dynamic.ResourceProvider = {
         const replaces = replaceOnChange.filter(differs);
         const updates: string[] = updateOnChange.filter(differs);
         if (before.providerVersion !== entraRoleProviderVersion) updates.push("providerVersion");
+        // The state's provider text is what refresh and delete run: a pinned text replaces any other one.
+        if (providerTextMigrates(olds, news)) updates.push("__provider");
         return {
             changes: replaces.length > 0 || updates.length > 0,
             replaces: [...replaces],
@@ -139,7 +142,7 @@ export const entraRoleProvider: pulumi.dynamic.ResourceProvider = {
     async delete(_id: string, props: Record<string, unknown>) {
         const state = stateFromProps(props);
         // Same checks as create (a name over 63 bytes would be truncated by the server and name another role).
-        requireValidInputs({ ...state, objectId: undefined });
+        requireValidInputs({ ...state, objectId: undefined }, true);
         await withServer(targetOf(state), `drop role "${state.roleName}"`, async (client) => {
             const found = await lookupRole(client, state.roleName);
             if (!found.exists) return;

@@ -12,7 +12,7 @@ export interface EntraDatabaseArgs {
     /** LC_COLLATE and LC_CTYPE, e.g. `en_US.utf8`. */
     collation: pulumi.Input<string>;
     port?: pulumi.Input<number>;
-    /** PEM to trust instead of Node's store (tests). */
+    /** PEM to trust instead of Azure's documented roots (tests). */
     caCertificate?: pulumi.Input<string>;
 }
 

@@ -15,7 +15,7 @@ export interface EntraGrantsArgs {
     /** Roles whose future tables and sequences in `public` are covered by default privileges. */
     owners: pulumi.Input<pulumi.Input<string>[]>;
     port?: pulumi.Input<number>;
-    /** PEM to trust instead of Node's store (tests). */
+    /** PEM to trust instead of Azure's documented roots (tests). */
     caCertificate?: pulumi.Input<string>;
 }
 

@@ -9,9 +9,8 @@ const providers = { entraDatabaseProvider, entraGrantsProvider };
 
 /**
  * What `EntraDatabase` and `EntraGrants` hand to `DynamicResource`: when this module runs compiled out of the
- * package the program's directory has installed, the module text that requires the provider by package name
- * (the dynamic provider host evaluates it with `require` resolving from the program's directory); otherwise the
- * provider itself, serialized whole.
+ * package the program's own directory has installed, the module text pinned to this version that loads the
+ * provider from that copy only (`packagedProviderModule`); otherwise the provider itself, serialized whole.
  */
 export function sqlProvider(name: SqlProviderName): pulumi.dynamic.ResourceProvider | string {
     return providerOrPackaged(providers[name], sqlProviderModule, name);
@@ -19,7 +18,7 @@ export function sqlProvider(name: SqlProviderName): pulumi.dynamic.ResourceProvi
 
 export type SqlProviderName = keyof typeof providers;
 
-/** The module text stored in `__provider` for the installed package: requires the provider by package name. */
+/** The module text stored in `__provider` for the installed package: the pinned loader of the provider `name`. */
 export function packagedSqlProviderText(name: SqlProviderName): string {
     return packagedProviderModule(sqlProviderModule, name);
 }

@@ -4,6 +4,7 @@ import type { Cloud } from "../roles/audiences";
 import { withServer, type ServerTarget } from "../roles/connection";
 import { permanentError, sqlState } from "../roles/errors";
 import { connectionFailures, unknownValue } from "../roles/inputs";
+import { providerTextMigrates } from "../roles/providerText";
 import {
     createDatabaseStatement,
     grantLevels,
@@ -29,7 +30,7 @@ interface ConnectionInputs {
     adminLogin: string;
     cloud: Cloud;
     port: number;
-    /** PEM to trust instead of Node's store (tests; a server with another certificate). */
+    /** PEM to trust instead of Azure's documented roots (tests; a server with another certificate). */
     caCertificate?: string;
 }
 
@@ -163,7 +164,8 @@ export const entraGrantsProvider: pulumi.dynamic.ResourceProvider = {
         const replaces = grantReplaceKeys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
         const changed = ["level", "owners", "adminLogin", "port", "caCertificate"].some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
         // `intact: false`: read found a privilege taken away out of band; the update gives it again.
-        return { changes: replaces.length > 0 || changed || olds.intact === false, replaces: [...replaces], deleteBeforeReplace: true };
+        // A pinned provider text replaces any other one in the state, which refresh and delete run (providerText.ts).
+        return { changes: replaces.length > 0 || changed || olds.intact === false || providerTextMigrates(olds, news), replaces: [...replaces], deleteBeforeReplace: true };
     },
 
     async create(raw: Record<string, unknown>) {
@@ -272,7 +274,7 @@ export const entraDatabaseProvider: pulumi.dynamic.ResourceProvider = {
     async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
         const replaces = ["serverFqdn", "databaseName", "collation", "cloud"].filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
         const changed = ["adminLogin", "port", "caCertificate"].some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
-        return { changes: replaces.length > 0 || changed, replaces, deleteBeforeReplace: true };
+        return { changes: replaces.length > 0 || changed || providerTextMigrates(olds, news), replaces, deleteBeforeReplace: true };
     },
 
     async create(raw: Record<string, unknown>) {

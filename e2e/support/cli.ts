@@ -9,7 +9,9 @@
  * - `pulumi-resource-pulumi-nodejs` and `pulumi-analyzer-policy`: the launchers the CLI expects next to it.
  *
  * Cache: `${ENTRA_POSTGRES_CACHE:-~/.cache/entra-postgres}/pulumi-<version>/`, one directory per version;
- * the language host is rebuilt when its source changes.
+ * the language host is rebuilt when its source changes. The SHA-256 of every binary is recorded when it is built
+ * (`binaries.sha256`) and checked each time the cache is used: a binary that changed since is refused, with the
+ * fix. A cache built before the record existed is recorded once, as found.
  */
 import * as childProcess from "child_process";
 import * as crypto from "crypto";
@@ -62,12 +64,52 @@ function buildableVersion(locked: string, log: (line: string) => void): string {
     return candidates[0].slice(1);
 }
 
-function hostHash(): string {
+export function hostHash(): string {
     const hash = crypto.createHash("sha256");
     for (const file of ["go.mod", "go.sum", "cmd/pulumi-language-nodejs/main.go", "launchers/pulumi-resource-pulumi-nodejs", "launchers/pulumi-analyzer-policy"]) {
         hash.update(file).update(fs.readFileSync(path.join(wrapper, file)));
     }
     return hash.digest("hex");
+}
+
+/** The files of a cached CLI, recorded and checked. */
+export const cachedBinaries = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs", "pulumi-analyzer-policy"] as const;
+const recordName = "binaries.sha256";
+
+function sha256Of(file: string): string {
+    return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+/** Writes `binaries.sha256` (`<sha256>  <file>` per line) for the binaries present in `binDir`. */
+export function recordBinaries(binDir: string): void {
+    const lines = cachedBinaries.filter((f) => fs.existsSync(path.join(binDir, f))).map((f) => `${sha256Of(path.join(binDir, f))}  ${f}`);
+    fs.writeFileSync(path.join(binDir, recordName), `${lines.join("\n")}\n`);
+}
+
+/**
+ * What is wrong with the cached binaries against their record: a binary whose SHA-256 differs, a recorded one that
+ * is gone. `undefined` when there is no record yet.
+ */
+export function checkBinaries(binDir: string): string[] | undefined {
+    const file = path.join(binDir, recordName);
+    if (!fs.existsSync(file)) return undefined;
+    const recorded = new Map(fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => {
+        const [hash, name] = l.split(/\s+/);
+        return [name, hash] as const;
+    }));
+    const problems: string[] = [];
+    for (const name of cachedBinaries) {
+        const at = path.join(binDir, name);
+        const want = recorded.get(name);
+        if (want === undefined) {
+            if (fs.existsSync(at)) problems.push(`${name} is not in the record`);
+        } else if (!fs.existsSync(at)) {
+            problems.push(`${name} is recorded but missing`);
+        } else if (sha256Of(at) !== want) {
+            problems.push(`${name} has SHA-256 ${sha256Of(at)}, not the recorded ${want}`);
+        }
+    }
+    return problems;
 }
 
 export interface Cli {
@@ -95,18 +137,33 @@ export function ensureCli(log: (line: string) => void = (l) => process.stderr.wr
         }
         return work;
     };
+    // Checked before any of them runs, except what is about to be built again (the language host and launchers,
+    // when their sources changed): what is reused must be what was built there.
+    const stamp = path.join(binDir, "language-host.sha256");
+    const hash = hostHash();
+    const hostReused = fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === hash;
+    const reused = (name: string) => name === "pulumi" || hostReused;
+    const problems = checkBinaries(binDir)?.filter((p) => reused(p.split(" ")[0]));
+    if (problems !== undefined && problems.length > 0) {
+        throw new Error(`The cached Pulumi CLI in ${binDir} is not what was built there (${problems.join("; ")}). Delete ${binDir} to build it again.`);
+    }
+    if (problems === undefined && fs.existsSync(path.join(binDir, "pulumi"))) {
+        log(`recording the SHA-256 of the cached CLI in ${binDir} (built before binaries were recorded)`);
+        recordBinaries(binDir);
+    }
+    let built = false;
     try {
         const pulumi = path.join(binDir, "pulumi");
         if (!fs.existsSync(pulumi)) {
+            built = true;
             log(`building pulumi v${version} from github.com/pulumi/pulumi/pkg/v3 (once; cached in ${binDir})`);
             go(["build", "-o", `${pulumi}.tmp`, "-ldflags", `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${version}`,
                 "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"], workDir(), log);
             fs.renameSync(`${pulumi}.tmp`, pulumi);
             fs.writeFileSync(resolvedFile, `${version}\n`);
         }
-        const stamp = path.join(binDir, "language-host.sha256");
-        const hash = hostHash();
-        if (!fs.existsSync(stamp) || fs.readFileSync(stamp, "utf8").trim() !== hash) {
+        if (!hostReused) {
+            built = true;
             log("building the pulumi-language-nodejs stand-in");
             const host = path.join(binDir, "pulumi-language-nodejs");
             go(["build", "-o", `${host}.tmp`, "-ldflags", `-X main.version=${version}`, "./cmd/pulumi-language-nodejs"], workDir(), log);
@@ -117,6 +174,7 @@ export function ensureCli(log: (line: string) => void = (l) => process.stderr.wr
             }
             fs.writeFileSync(stamp, `${hash}\n`);
         }
+        if (built) recordBinaries(binDir);
     } finally {
         if (work) fs.rmSync(work, { recursive: true, force: true });
     }

@@ -18,6 +18,63 @@ import type { PgServerRecord } from "../providers/pgserver";
 
 const hostsFile = process.env.ENTRA_E2E_HOSTS_FILE ?? "/etc/hosts";
 
+/**
+ * Replaces `file`'s text with `text` so that a reader (the resolver of a running server or CLI) sees the old text or
+ * the new one, never a half-written file: the new text goes to a file beside it, which is renamed over it. A file
+ * that cannot be replaced by rename, such as a container's /etc/hosts (a bind mount: rename fails with EBUSY), is
+ * rewritten in place instead, the whole new text in one write before the old tail is cut, so it is never empty.
+ */
+export function replaceFileText(file: string, text: string, rename: (from: string, to: string) => void = fs.renameSync): "renamed" | "in place" {
+    const temp = path.join(path.dirname(file), `.${path.basename(file)}.entra-e2e-${process.pid}`);
+    try {
+        fs.writeFileSync(temp, text, { mode: fs.statSync(file).mode & 0o777 });
+        rename(temp, file);
+        return "renamed";
+    } catch (err) {
+        fs.rmSync(temp, { force: true });
+        if (!["EBUSY", "EXDEV", "EPERM", "EACCES", "EROFS"].includes(String((err as NodeJS.ErrnoException).code))) throw err;
+    }
+    const fd = fs.openSync(file, "r+");
+    try {
+        fs.writeSync(fd, text, 0);
+        fs.ftruncateSync(fd, Buffer.byteLength(text));
+    } finally {
+        fs.closeSync(fd);
+    }
+    return "in place";
+}
+
+/** The hosts-file marker of every world of this process that still has entries, removed on exit or SIGINT/SIGTERM. */
+const openMarkers = new Set<string>();
+
+function removeMarkedHosts(markers: Iterable<string>): void {
+    const all = [...markers];
+    if (all.length === 0 || !fs.existsSync(hostsFile)) return;
+    const text = fs.readFileSync(hostsFile, "utf8");
+    const kept = text.split("\n").filter((l) => !all.some((m) => l.endsWith(m)));
+    if (kept.join("\n") !== text) replaceFileText(hostsFile, kept.join("\n"));
+}
+
+let cleanupInstalled = false;
+
+/**
+ * An interrupted run (Ctrl-C, a killed test runner, a timeout) still takes its hosts entries out: on SIGINT or
+ * SIGTERM they are removed and the signal is raised again, so the process ends as it would have; on any other exit
+ * they are removed too.
+ */
+function installHostsCleanup(): void {
+    if (cleanupInstalled) return;
+    cleanupInstalled = true;
+    process.on("exit", () => removeMarkedHosts(openMarkers));
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.once(signal, () => {
+            removeMarkedHosts(openMarkers);
+            openMarkers.clear();
+            process.kill(process.pid, signal);
+        });
+    }
+}
+
 export interface RunResult {
     code: number;
     stdout: string;
@@ -65,6 +122,9 @@ export class World {
             // Type checking is `npm test`'s job (tsc); the program is only transpiled here.
             PULUMI_NODEJS_TRANSPILE_ONLY: "true",
             NODE_EXTRA_CA_CERTS: path.join(this.simDir, "ca.crt"),
+            // The role and SQL providers trust Azure's documented roots only (components/roles/trust.ts), never
+            // NODE_EXTRA_CA_CERTS: the simulated servers' test CA is added to them on purpose.
+            ENTRA_POSTGRES_TEST_CA_FILE: path.join(this.simDir, "ca.crt"),
             // DefaultAzureCredential asks the Azure CLI (the stand-in on PATH) and nothing else: no IMDS probe offline.
             AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
             ENTRA_E2E_SIM_DIR: this.simDir,
@@ -82,19 +142,21 @@ export class World {
             const m = /# entra-postgres e2e (\S+)$/.exec(l);
             return m !== null && !fs.existsSync(path.join(os.tmpdir(), m[1]));
         };
-        if (lines.some(stale)) fs.writeFileSync(hostsFile, lines.filter((l) => !stale(l)).join("\n"));
+        installHostsCleanup();
+        openMarkers.add(this.marker);
         const a = crypto.randomInt(16, 250);
         const b = crypto.randomInt(1, 250);
         const map = new Map(fqdns.map((f, i) => [f, `127.${a}.${b}.${i + 1}`]));
         const entries = [...map].map(([f, ip]) => `${ip} ${f} ${this.marker}`);
-        fs.appendFileSync(hostsFile, `${entries.join("\n")}\n`);
+        const kept = lines.filter((l) => !stale(l));
+        while (kept.length > 0 && kept[kept.length - 1] === "") kept.pop();
+        replaceFileText(hostsFile, `${[...kept, ...entries].join("\n")}\n`);
         return map;
     }
 
     private removeHosts(): void {
-        if (!fs.existsSync(hostsFile)) return;
-        const kept = fs.readFileSync(hostsFile, "utf8").split("\n").filter((l) => !l.endsWith(this.marker));
-        fs.writeFileSync(hostsFile, kept.join("\n"));
+        removeMarkedHosts([this.marker]);
+        openMarkers.delete(this.marker);
     }
 
     signIn(identity: SignedIn): void {

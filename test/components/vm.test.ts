@@ -97,7 +97,7 @@ describe("IdentityVm on its own", () => {
         const script = customData(vm);
         assert.ok(script.includes("host='pg-unit.postgres.database.azure.com'"));
         assert.ok(script.includes("role='unit-pg-client'"));
-        assert.match(script, /database="\$\{1:-app\}"/);
+        assert.match(script, /default_database='app'\n\s*database="\$\{1:-\$default_database\}"\n/);
     });
 
     test("defaults: the settings table's size, user, encryption at host and public IP; postgres; the public cloud", async () => {
@@ -110,7 +110,7 @@ describe("IdentityVm on its own", () => {
         assert.equal((vm.props.securityProfile as Record<string, any>).encryptionAtHost, defaults.vm.encryptionAtHost);
         assert.equal(built.ofType("azure-native:network:PublicIPAddress").length, defaults.vm.publicIp ? 1 : 0);
         const script = customData(vm);
-        assert.match(script, /database="\$\{1:-postgres\}"/);
+        assert.match(script, /default_database='postgres'\n\s*database="\$\{1:-\$default_database\}"\n/);
         assert.ok(script.includes("resource='https://ossrdbms-aad.database.windows.net'"), "the public cloud's audience");
     });
 
@@ -134,7 +134,7 @@ describe("IdentityVm on its own", () => {
         const os = vm.props.osProfile as Record<string, any>;
         const script = customData(vm);
         assert.ok(script.includes("host='pg-from-server.postgres.database.azure.com'"));
-        assert.match(script, /database="\$\{1:-reports\}"/);
+        assert.match(script, /default_database='reports'\n\s*database="\$\{1:-\$default_database\}"\n/);
         assert.equal(os.adminUsername, "deploy");
         assert.deepEqual(os.linuxConfiguration.ssh.publicKeys, [{ path: "/home/deploy/.ssh/authorized_keys", keyData: sshPublicKey }]);
         assert.ok(vm.propertyDependencies.osProfile.includes(built.named("server").urn), "the user data carries the server");

@@ -58,20 +58,20 @@ describe("VM login script", () => {
         assert.match(run.curlArgs, /api-version=2018-02-01&resource=https:\/\/ossrdbms-aad\.database\.windows\.net\n/);
         assert.equal(run.password, "eyJ0b2tlbi1mcm9tLWltZHM");
         assert.equal(run.psqlArgs,
-            "host=pg.postgres.database.azure.com port=5432 user=prod-pg-client dbname=reports sslmode=verify-full sslrootcert=system");
+            "host='pg.postgres.database.azure.com' port=5432 user='prod-pg-client' dbname='reports' sslmode=verify-full sslrootcert='system'");
     });
 
     test("an older psql (libpq before 16 reads `system` as a file name) verifies with the CA file", () => {
         const run = runScript(loginScript(args), "psql (PostgreSQL) 14.18 (Ubuntu 14.18-0ubuntu0.22.04.1)", []);
         assert.equal(run.psqlArgs,
-            `host=pg.postgres.database.azure.com port=5432 user=prod-pg-client dbname=app sslmode=verify-full sslrootcert=${vmRootCaPath}`);
+            `host='pg.postgres.database.azure.com' port=5432 user='prod-pg-client' dbname='app' sslmode=verify-full sslrootcert='${vmRootCaPath}'`);
     });
 
     test("China: the CA file with every documented root, whatever the psql version", () => {
         const china = { ...args, host: "pg.postgres.database.chinacloudapi.cn", cloud: "china" as const };
         const run = runScript(loginScript(china), "psql (PostgreSQL) 16.9", ["app"]);
         assert.match(run.curlArgs, /resource=https:\/\/ossrdbms-aad\.database\.chinacloudapi\.cn\n/);
-        assert.match(run.psqlArgs, new RegExp(`sslmode=verify-full sslrootcert=${vmRootCaPath}$`));
+        assert.match(run.psqlArgs, new RegExp(`sslmode=verify-full sslrootcert='${vmRootCaPath}'$`));
     });
 
     test("no login path sends the token without verifying the server", () => {

@@ -13,7 +13,7 @@ describe("stack outputs", () => {
         assert.equal(run.error, undefined, String(run.error));
         const vm = one(run.resources, "azure-native:compute:VirtualMachine");
         const userData = Buffer.from(String((vm.props.osProfile as Record<string, unknown>).customData), "base64").toString("utf8");
-        assert.match(userData, /database="\$\{1:-app\}"/, "the login script defaults to app");
+        assert.match(userData, /default_database='app'\n\s*database="\$\{1:-\$default_database\}"/, "the login script defaults to app");
         assert.equal(run.outputs.vmConnectCommand, "ssh azureuser@<address of prod-pg-client> pg-entra-login app");
         assert.match(String(run.outputs.connectCommand), /dbname=app /);
         assert.equal(run.outputs.vmRoleName, "prod-pg-client");

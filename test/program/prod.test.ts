@@ -169,7 +169,8 @@ describe("prod stack", () => {
         assert.match(userData, /export PGPASSWORD="\$token"/);
         assert.match(userData, /host='entra-postgres-prod\.postgres\.database\.azure\.com'/);
         assert.match(userData, /role='prod-pg-client'/);
-        assert.match(userData, /psql "host=\$\{host\} port=5432 user=\$\{role\} dbname=\$\{database\} sslmode=verify-full sslrootcert=\$\{rootcert\}"/);
+        // Each value single-quoted for libpq (components/cloudInit.ts, conninfo_value).
+        assert.match(userData, /psql "host=\$\(conninfo_value "\$host"\) port=5432 user=\$\(conninfo_value "\$role"\) dbname=\$\(conninfo_value "\$database"\) sslmode=verify-full sslrootcert=\$\(conninfo_value "\$rootcert"\)"/);
         assert.doesNotMatch(userData, /sslmode=(require|prefer|allow|disable)/);
     });
 

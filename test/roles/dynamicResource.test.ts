@@ -8,6 +8,7 @@ import { DynamicResource, runsFromInstalledPackage } from "../../components/role
 import { packagedProviderText } from "../../components/roles/entraRole";
 import { EntraDatabase, EntraGrants, entraDatabaseProvider, entraGrantsProvider } from "../../components/sql";
 import { packagedSqlProviderText, type SqlProviderName } from "../../components/sql/packaged";
+import { pinnedProviderText, pinnedTextVersion } from "../../components/roles/providerText";
 import { recordProgram } from "../../plan/engine/recorder";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -49,31 +50,21 @@ test("a dynamic resource refuses a __provider input of its own", () => {
     assert.throws(() => new Probe(), /must not define the __provider key/);
 });
 
-/** `require` as the provider host's resolves `entra-postgres/<subpath>` in the installed package, mapped back to the sources. */
-function packageRequire(specifier: string): unknown {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; exports: Record<string, { default: string }> };
-    assert.ok(specifier.startsWith(`${pkg.name}/`), `${specifier} is required by package name`);
-    const target = pkg.exports[`./${specifier.slice(pkg.name.length + 1)}`]?.default;
-    assert.ok(target, `package.json exports ${specifier}`);
-    // tsconfig.build.json compiles components/ into dist/.
-    const source = path.join(root, "components", target.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));
-    assert.ok(fs.existsSync(source), `${target} is compiled from ${path.relative(root, source)}`);
-    return require(source);
-}
-
-test("installed, each resource's module text loads its provider by a subpath the package exports", () => {
-    const cases: [string, unknown][] = [
-        [packagedProviderText, entraRoleProvider],
-        ...(["entraDatabaseProvider", "entraGrantsProvider"] as SqlProviderName[]).map((name): [string, unknown] => [
-            packagedSqlProviderText(name),
-            name === "entraDatabaseProvider" ? entraDatabaseProvider : entraGrantsProvider,
-        ]),
+test("installed, each resource's module text is the loader pinned to this version, requiring a subpath the package exports", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; version: string; exports: Record<string, { default: string }> };
+    const cases: [string, string, string][] = [
+        [packagedProviderText, "entra-postgres/provider", "entraRoleProvider"],
+        ...(["entraDatabaseProvider", "entraGrantsProvider"] as SqlProviderName[]).map((name): [string, string, string] => [packagedSqlProviderText(name), "entra-postgres/sql-provider", name]),
     ];
-    for (const [text, provider] of cases) {
-        // Evaluated as the dynamic provider host does (require-from-string, then `handler()`).
-        const module = { exports: {} as { handler?: () => unknown } };
-        new Function("exports", "require", "module", text)(module.exports, packageRequire, module);
-        assert.equal(module.exports.handler!(), provider, text);
-        assert.ok(text.length < 200 && !/pg|pgaadauth/.test(text.replace(/entra-postgres/g, "")), "only a require by package name");
+    for (const [text, subpath, exportName] of cases) {
+        assert.equal(text, pinnedProviderText(subpath, exportName, pkg.version));
+        assert.equal(pinnedTextVersion(text), pkg.version);
+        assert.ok(text.includes(`require(${JSON.stringify(subpath)})[${JSON.stringify(exportName)}]`), text);
+        const target = pkg.exports[`./${subpath.slice(pkg.name.length + 1)}`]?.default;
+        assert.ok(target, `package.json exports ${subpath}`);
+        // tsconfig.build.json compiles components/ into dist/.
+        const source = path.join(root, "components", target.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));
+        assert.equal((require(source) as Record<string, unknown>)[exportName] !== undefined, true, `${target} exports ${exportName}`);
     }
+    // Loaded from an installed copy in test/roles/pinning.test.ts and upgrade.test.ts.
 });

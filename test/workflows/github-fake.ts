@@ -42,6 +42,19 @@ export interface FakeRunnerGroup {
     visibility: string;
     selected_repository_ids?: number[];
     network_configuration_id?: string;
+    allows_public_repositories?: boolean;
+    restricted_to_workflows?: boolean;
+    selected_workflows?: string[];
+}
+
+/** A repository's deployment environment (REST "Deployment environments"), as far as the scripts use it. */
+export interface FakeEnvironment {
+    name: string;
+    reviewers: { type: "User" | "Team"; id: number }[];
+    prevent_self_review: boolean;
+    deployment_branch_policy: { protected_branches: boolean; custom_branch_policies: boolean } | null;
+    branch_policies: { id: number; name: string; type: string }[];
+    secrets: string[];
 }
 
 /** A GitHub-hosted runner of the organization (REST "GitHub-hosted runners"). */
@@ -77,6 +90,12 @@ export interface Fake {
     networkConfigurations: FakeNetworkConfiguration[];
     runnerGroups: FakeRunnerGroup[];
     hostedRunners: FakeHostedRunner[];
+    environments: FakeEnvironment[];
+    /** Secrets of the repository itself and those the organization shares with it, by name. */
+    repositorySecrets: string[];
+    organizationSecrets: string[];
+    teams: { id: number; slug: string }[];
+    users: { id: number; login: string }[];
     /** Every API call: `issues.createComment`, with its arguments. */
     calls: { endpoint: string; args: Args }[];
     log: string[];
@@ -92,6 +111,11 @@ export function fakeGitHub(payload: Record<string, unknown> = {}): Fake {
         networkConfigurations: [],
         runnerGroups: [],
         hostedRunners: [],
+        environments: [],
+        repositorySecrets: [],
+        organizationSecrets: [],
+        teams: [],
+        users: [],
         calls: [],
         log: [],
         context: { repo: { owner: "acme", repo: "entra-postgres" }, payload, serverUrl: "https://github.com", runId: 4242 },
@@ -165,20 +189,79 @@ export function fakeGitHub(payload: Record<string, unknown> = {}): Fake {
         },
         "GET /orgs/{org}/actions/runner-groups": (a) => ({ total_count: fake.runnerGroups.length, runner_groups: page(fake.runnerGroups, a) }),
         "POST /orgs/{org}/actions/runner-groups": (a) => {
-            const item = {
+            const item: FakeRunnerGroup = {
                 id: nextId++,
                 name: a.name as string,
                 visibility: (a.visibility as string) ?? "all",
                 selected_repository_ids: a.selected_repository_ids as number[] | undefined,
                 network_configuration_id: a.network_configuration_id as string | undefined,
+                allows_public_repositories: (a.allows_public_repositories as boolean | undefined) ?? false,
+                restricted_to_workflows: (a.restricted_to_workflows as boolean | undefined) ?? false,
+                selected_workflows: (a.selected_workflows as string[] | undefined) ?? [],
             };
             fake.runnerGroups.push(item);
             return item;
         },
         "PATCH /orgs/{org}/actions/runner-groups/{runner_group_id}": (a) => {
             const item = find(fake.runnerGroups, a.runner_group_id, "runner group");
-            Object.assign(item, Object.fromEntries(Object.entries(a).filter(([k]) => ["name", "visibility", "network_configuration_id"].includes(k))));
+            const fields = ["name", "visibility", "network_configuration_id", "allows_public_repositories", "restricted_to_workflows", "selected_workflows"];
+            Object.assign(item, Object.fromEntries(Object.entries(a).filter(([k]) => fields.includes(k))));
             return item;
+        },
+        "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories": (a) => {
+            const item = find(fake.runnerGroups, a.runner_group_id, "runner group");
+            const ids = item.selected_repository_ids ?? [];
+            return { total_count: ids.length, repositories: page(ids.map((id) => ({ id })), a) };
+        },
+        "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories": (a) => {
+            const item = find(fake.runnerGroups, a.runner_group_id, "runner group");
+            item.selected_repository_ids = [...(a.selected_repository_ids as number[])];
+            return undefined;
+        },
+        "GET /repos/{owner}/{repo}/actions/secrets": (a) => ({ total_count: fake.repositorySecrets.length, secrets: page(fake.repositorySecrets.map((name) => ({ name })), a) }),
+        "GET /repos/{owner}/{repo}/actions/organization-secrets": (a) => ({ total_count: fake.organizationSecrets.length, secrets: page(fake.organizationSecrets.map((name) => ({ name })), a) }),
+        "GET /orgs/{org}/teams/{team_slug}": (a) => {
+            const team = fake.teams.find((t) => t.slug === a.team_slug);
+            if (!team) throw Object.assign(new Error(`Not Found: team ${String(a.team_slug)}`), { status: 404 });
+            return team;
+        },
+        "GET /users/{username}": (a) => {
+            const user = fake.users.find((u) => u.login === a.username);
+            if (!user) throw Object.assign(new Error(`Not Found: user ${String(a.username)}`), { status: 404 });
+            return user;
+        },
+        "PUT /repos/{owner}/{repo}/environments/{environment_name}": (a) => {
+            let item = fake.environments.find((e) => e.name === a.environment_name);
+            if (!item) {
+                item = { name: a.environment_name as string, reviewers: [], prevent_self_review: false, deployment_branch_policy: null, branch_policies: [], secrets: [] };
+                fake.environments.push(item);
+            }
+            item.reviewers = (a.reviewers as FakeEnvironment["reviewers"] | undefined) ?? [];
+            item.prevent_self_review = Boolean(a.prevent_self_review);
+            item.deployment_branch_policy = (a.deployment_branch_policy as FakeEnvironment["deployment_branch_policy"]) ?? null;
+            if (!item.deployment_branch_policy?.custom_branch_policies) item.branch_policies = [];
+            return item;
+        },
+        "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies": (a) => {
+            const item = fake.environments.find((e) => e.name === a.environment_name);
+            if (!item) throw Object.assign(new Error(`Not Found: environment ${String(a.environment_name)}`), { status: 404 });
+            return { total_count: item.branch_policies.length, branch_policies: page(item.branch_policies, a) };
+        },
+        "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies": (a) => {
+            const item = fake.environments.find((e) => e.name === a.environment_name)!;
+            const policy = { id: nextId++, name: a.name as string, type: (a.type as string) ?? "branch" };
+            item.branch_policies.push(policy);
+            return policy;
+        },
+        "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}": (a) => {
+            const item = fake.environments.find((e) => e.name === a.environment_name)!;
+            item.branch_policies = item.branch_policies.filter((p) => p.id !== a.branch_policy_id);
+            return undefined;
+        },
+        "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets": (a) => {
+            const item = fake.environments.find((e) => e.name === a.environment_name);
+            const names = item?.secrets ?? [];
+            return { total_count: names.length, secrets: page(names.map((name) => ({ name })), a) };
         },
         "GET /orgs/{org}/actions/hosted-runners": (a) => ({ total_count: fake.hostedRunners.length, runners: page(fake.hostedRunners, a) }),
         "POST /orgs/{org}/actions/hosted-runners": (a) => {

@@ -16,7 +16,10 @@ const script = require(path.join(scriptsDir, "offline-plan-comment.cjs")) as {
     postOfflinePlans(
         tools: Pick<Fake, "github" | "context" | "core">,
         dir?: string,
+        stacksRoot?: string,
     ): Promise<{ pullRequest?: number; comments: { stack: string; action: string; id: number }[] }>;
+    baseStacks(root: string): string[];
+    maxComments: number;
     readPlans(dir: string): ReadPlan[];
     validatePlan(raw: unknown): unknown;
     escapeText(value: string, max?: number): string;
@@ -82,6 +85,36 @@ function bodyFor(stack: string, plan: unknown, base?: unknown, exitCode = "0"): 
 function forkPart(body: string): string {
     return body.slice(body.indexOf("[Workflow run]"));
 }
+
+describe("offline-plan-comment.cjs: how many comments", () => {
+    it("300 artifacts for made-up stacks give no comment: only the base repository's stacks are posted, each once", async () => {
+        const fake = withPull(fakeGitHub({ workflow_run: workflowRun }));
+        const plans: Record<string, { plan?: unknown; exitCode?: string }> = {};
+        for (let i = 0; i < 300; i++) plans[`offline-plan-x${String(i).padStart(3, "0")}`] = { plan: planJson(`x${String(i).padStart(3, "0")}`), exitCode: "0" };
+        plans["offline-plan-dev"] = { plan: planJson("dev"), exitCode: "0" };
+        const result = await script.postOfflinePlans(fake, artifacts(plans));
+        assert.deepEqual(result.comments.map((c) => c.stack), ["dev"]);
+        assert.equal(fake.calls.filter((c) => c.endpoint === "issues.createComment").length, 1);
+        assert.ok(fake.log.some((m) => /^Ignored 300 artifact\(s\) for stacks this repository does not have \(x000, x001, x002, x003, x004, …\)\.$/.test(m)), fake.log.join("\n"));
+    });
+
+    it("never more than 10 comments, even for a base repository with more stacks", async () => {
+        assert.equal(script.maxComments, 10);
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "base-"));
+        dirs.push(root);
+        const plans: Record<string, { plan?: unknown; exitCode?: string }> = {};
+        for (let i = 0; i < 25; i++) {
+            fs.writeFileSync(path.join(root, `Pulumi.s${i}.yaml`), "config: {}\n");
+            plans[`offline-plan-s${i}`] = { plan: planJson(`s${i}`), exitCode: "0" };
+        }
+        fs.writeFileSync(path.join(root, "Pulumi.yaml"), "name: x\n");
+        assert.equal(script.baseStacks(root).length, 25);
+        const fake = withPull(fakeGitHub({ workflow_run: workflowRun }));
+        const result = await script.postOfflinePlans(fake, artifacts(plans), root);
+        assert.equal(result.comments.length, 10);
+        assert.equal(fake.calls.filter((c) => c.endpoint === "issues.createComment").length, 10);
+    });
+});
 
 describe("offline-plan-comment.cjs", () => {
     it("posts one comment per stack on the pull request the run was for, from the validated plans", async () => {

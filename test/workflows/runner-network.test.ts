@@ -14,6 +14,7 @@ const script = require(path.join(scriptsDir, "runner-network.cjs")) as {
 
 const options = {
     org: "acme",
+    repository: "entra-postgres",
     name: "entra-postgres-corp",
     networkSettingsId: "3F1B2C4D5E6A7B8C9D0E",
     repositoryId: 4242,
@@ -39,6 +40,9 @@ describe("runner-network.cjs", () => {
         assert.equal(group.network_configuration_id, configuration.id);
         assert.equal(group.visibility, "selected");
         assert.deepEqual(group.selected_repository_ids, [4242], "only this repository may use the group");
+        assert.equal(group.allows_public_repositories, false);
+        assert.equal(group.restricted_to_workflows, true, "only the selected workflows");
+        assert.deepEqual(group.selected_workflows, ["acme/entra-postgres/.github/workflows/pulumi-stack.yml@refs/heads/main"]);
         const [runner] = fake.hostedRunners;
         assert.equal(runner.runner_group_id, group.id);
         assert.deepEqual(runner.image, { id: "ubuntu-24.04", source: "github" });
@@ -66,7 +70,10 @@ describe("runner-network.cjs", () => {
             { id: "NC1", name: "other", compute_service: "actions", network_settings_ids: ["AAAA"] },
             { id: "NC2", name: "entra-postgres-corp", compute_service: "actions", network_settings_ids: ["OLD-ID"] },
         );
-        fake.runnerGroups.push({ id: 7, name: "entra-postgres-corp", visibility: "selected", selected_repository_ids: [4242], network_configuration_id: "NC1" });
+        fake.runnerGroups.push({
+            id: 7, name: "entra-postgres-corp", visibility: "selected", selected_repository_ids: [4242], network_configuration_id: "NC1",
+            allows_public_repositories: false, restricted_to_workflows: true, selected_workflows: ["acme/entra-postgres/.github/workflows/pulumi-stack.yml@refs/heads/main"],
+        });
         fake.hostedRunners.push({ id: 9, name: "entra-postgres-corp", runner_group_id: 1 });
         const result = await script.ensureRunnerNetwork(fake, options);
 
@@ -94,12 +101,31 @@ describe("runner-network.cjs", () => {
         assert.equal(fake.runnerGroups[0].network_configuration_id, "LAST");
     });
 
-    it("warns about a runner group open to other repositories", async () => {
+    it("restricts again a runner group someone opened to all repositories, all workflows or another branch", async () => {
+        for (const open of [
+            { visibility: "all" },
+            { restricted_to_workflows: false },
+            { selected_workflows: ["acme/entra-postgres/.github/workflows/pulumi-stack.yml@refs/heads/feature"] },
+            { allows_public_repositories: true },
+            { selected_repository_ids: [4242, 99] },
+        ]) {
+            const fake = fakeGitHub();
+            await script.ensureRunnerNetwork(fake, options);
+            Object.assign(fake.runnerGroups[0], open);
+            const result = await script.ensureRunnerNetwork(fake, options);
+            assert.equal(result.runnerGroup, "updated", JSON.stringify(open));
+            const [group] = fake.runnerGroups;
+            assert.deepEqual(
+                [group.visibility, group.allows_public_repositories, group.restricted_to_workflows, group.selected_workflows, group.selected_repository_ids],
+                ["selected", false, true, ["acme/entra-postgres/.github/workflows/pulumi-stack.yml@refs/heads/main"], [4242]],
+                JSON.stringify(open),
+            );
+        }
+    });
+
+    it("refuses a runner group .github/delivery.json does not declare", async () => {
         const fake = fakeGitHub();
-        await script.ensureRunnerNetwork(fake, options);
-        fake.runnerGroups[0].visibility = "all";
-        await script.ensureRunnerNetwork(fake, options);
-        assert.ok(fake.log.some((m) => /visible to all repositories/.test(m)));
+        await assert.rejects(script.ensureRunnerNetwork(fake, { ...options, name: "entra-postgres-staging" }), /runner group 'entra-postgres-staging' is not declared in \.github\/delivery\.json/);
     });
 
     it("refuses a missing network settings id (the network phase produced none) before any call", async () => {

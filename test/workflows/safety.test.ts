@@ -158,12 +158,13 @@ describe("workflow safety", () => {
         assert.deepEqual(workflow.jobs.runner.permissions, { contents: "read" }, "the runner job narrows the token");
     });
 
-    it("pull requests from forks get the offline plan: no credentials, no secrets, no self-hosted runner", () => {
+    it("every pull request gets the offline plan first: no credentials, no secrets, no self-hosted runner; previews only for branches", () => {
         const { workflow } = loadWorkflow("pull-request.yml");
         const fork = "github.event.pull_request.head.repo.fork";
         assert.equal(workflow.jobs.preview.if, `\${{ !${fork} }}`);
+        assert.deepEqual(workflow.jobs.preview.needs, ["test", "offline-plan"], "a preview waits for the offline plan");
         const offline = workflow.jobs["offline-plan"];
-        assert.equal(offline.if, `\${{ ${fork} }}`);
+        assert.equal(offline.if, undefined, "forks and branches alike");
         assert.deepEqual(offline.permissions, { contents: "read" });
         assert.equal(offline["runs-on"], "ubuntu-latest");
         const text = JSON.stringify(offline);
@@ -262,7 +263,9 @@ describe("workflow safety", () => {
         assert.equal(workflow.jobs.pulumi["runs-on"], "${{ fromJSON(needs.runner.outputs.labels) }}");
         const pick = String((workflow.jobs.runner.steps ?? []).find((s) => s.id === "network")?.run);
         assert.match(pick, /public\) labels='\["ubuntu-latest"\]'/);
-        assert.match(pick, /private \| private-endpoint\)\n\s+if \[ -f "network\/Pulumi\.\$\{STACK\}\.yaml" \]; then\n\s+labels="\{\\"group\\":\\"entra-postgres-\$\{STACK\}\\"\}"\n\s+else\n\s+labels="\[\\"self-hosted\\",\\"entra-postgres-\$\{STACK\}\\"\]"\n\s+fi/);
+        // Private stacks always by runner group (the group admits this workflow on main only), the self-hosted one
+        // with its labels too; see private-deploy.test.ts for the values.
+        assert.match(pick, /private \| private-endpoint\)\n(\s+#.*\n)*\s+if \[ -f "network\/Pulumi\.\$\{STACK\}\.yaml" \]; then\n\s+labels="\{\\"group\\":\\"entra-postgres-\$\{STACK\}\\"\}"\n\s+else\n\s+labels="\{\\"group\\":\\"entra-postgres-\$\{STACK\}\\",\\"labels\\":\[\\"self-hosted\\",\\"entra-postgres-\$\{STACK\}\\"\]\}"\n\s+fi/);
     });
 
     it("pins every action to a full commit SHA, with its version in a comment", () => {
