@@ -105,7 +105,10 @@ function unwrapSecret(value: unknown): unknown {
     return value;
 }
 
-/** Every sent value with its contract path (`a.b`, `list[].c`); maps under `tags` are one value. */
+/** Inputs that are maps keyed by the caller (tag names, identities' ARM ids): each is checked as one value. */
+const mapPaths = ["tags", "identity.userAssignedIdentities"];
+
+/** Every sent value with its contract path (`a.b`, `list[].c`); maps (`mapPaths`) are one value. */
 export function sentValues(props: Record<string, unknown>): { path: string; value: unknown }[] {
     const out: { path: string; value: unknown }[] = [];
     const walk = (raw: unknown, at: string) => {
@@ -113,7 +116,7 @@ export function sentValues(props: Record<string, unknown>): { path: string; valu
         if (value === undefined || value === null) {
             return;
         }
-        if (at === "tags") {
+        if (mapPaths.includes(at)) {
             out.push({ path: at, value });
             return;
         }
