@@ -66,7 +66,7 @@ export class CustomerManagedKey extends pulumi.ComponentResource {
                     principalId: this.identity.principalId,
                     principalType: "ServicePrincipal",
                     roleDefinitionId: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${keyVaultCryptoServiceEncryptionUser}`,
-                }, { parent: this });
+                }, { parent: this, dependsOn: [this.identity] });
             }
         }
         this.ready = [this.identity, this.roleAssignment].filter((r): r is NonNullable<typeof r> => r !== undefined);

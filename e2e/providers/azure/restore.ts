@@ -58,7 +58,12 @@ export async function createFromSource(inputs: Record<string, any>, id: string):
     fs.appendFileSync(path.join(dataDir, "postgresql.conf"), `\n# ${inputs.createMode} of ${sourceId}\nlisten_addresses = '${ip}'\n`);
     if (replica) {
         fs.writeFileSync(path.join(dataDir, "standby.signal"), "");
-        const conninfo = `host=${source.ip} port=${source.port} user=postgres password=${source.superuserPassword} sslmode=require application_name=${inputs.serverName}`;
+        // TLS verified against the test CA; no client certificate (libpq would look in the invoking user's home).
+        const conninfo = [
+            `host=${source.fqdn} hostaddr=${source.ip} port=${source.port} user=postgres password=${source.superuserPassword}`,
+            `sslmode=verify-full sslrootcert=${path.join(simDir(), "ca.crt")} sslcert=${path.join(base, "none.crt")} sslkey=${path.join(base, "none.key")}`,
+            `application_name=${inputs.serverName}`,
+        ].join(" ");
         fs.appendFileSync(path.join(dataDir, "postgresql.auto.conf"), `primary_conninfo = '${conninfo.replace(/'/g, "''")}'\nhot_standby = on\n`);
     }
     chownTree(base);
