@@ -72,6 +72,15 @@ export function parseKeyUri(uri: string, cloud: Cloud): { vault: string; key: st
 /** The point-in-time format Azure takes: ISO 8601 date-time in UTC. */
 const pointInTimePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?Z$/;
 
+/**
+ * An unquoted `2026-05-01T09:30:00Z` in a stack file is a YAML timestamp, which Pulumi's config reader hands
+ * over in Go's time format (`2026-05-01 09:30:00 +0000 UTC`): read back as the ISO 8601 it was written as.
+ */
+export function fromYamlTimestamp(value: string | undefined): string | undefined {
+    const m = value === undefined ? null : /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?) \+0000 UTC$/.exec(value);
+    return m ? `${m[1]}T${m[2]}Z` : value;
+}
+
 interface Context {
     readonly protect: boolean;
     readonly auth?: AuthMode;
@@ -183,7 +192,7 @@ function parseRestore(r: Reader, value: Json, context: Context): RestoreConfig |
         return undefined;
     }
     const sourceServerId = armIdOf(r, obj.sourceServerId, `${base}.sourceServerId`, "server", "Set the ARM id of the server to restore.");
-    const pointInTime = r.string(obj.pointInTime, `${base}.pointInTime`, { required: "Set the point in time to restore, ISO 8601 in UTC (e.g. 2026-05-01T09:30:00Z)." });
+    const pointInTime = fromYamlTimestamp(r.string(obj.pointInTime, `${base}.pointInTime`, { required: "Set the point in time to restore, ISO 8601 in UTC (e.g. 2026-05-01T09:30:00Z)." }));
     if (pointInTime !== undefined && (!pointInTimePattern.test(pointInTime) || Number.isNaN(Date.parse(pointInTime)))) {
         r.fail(`${base}.pointInTime`, `"${pointInTime}" is not an ISO 8601 date-time in UTC (e.g. 2026-05-01T09:30:00Z).`);
     }

@@ -72,10 +72,14 @@ describe("data safety settings", () => {
         const ok = parse("prod", restore({ sourceServerId: source.replace("entra-postgres-prod", "old-prod"), pointInTime: "2026-05-01T09:30:00Z" })) as StackConfig;
         assert.deepEqual(ok.dataSafety?.restore, { sourceServerId: source.replace("entra-postgres-prod", "old-prod"), pointInTime: "2026-05-01T09:30:00Z" });
         assert.match(problems("prod", restore({ sourceServerId: source, pointInTime: "2026-05-01T09:30:00Z" })).join("\n"), /sourceServerId: is this stack's own server/);
-        assert.match(problems("prod", restore({ sourceServerId: source.replace("prod", "old"), pointInTime: "2026-05-01 09:30" })).join("\n"), /pointInTime: "2026-05-01 09:30" is not an ISO 8601 date-time in UTC/);
-        assert.match(problems("prod", restore({ sourceServerId: source.replace("prod", "old"), pointInTime: "2026-05-01T09:30:00Z" }, {})).join("\n"), /server.restore: is refused with server.highAvailability ZoneRedundant/);
+        assert.match(problems("prod", restore({ sourceServerId: source.replace("entra-postgres-prod", "old-prod"), pointInTime: "2026-05-01 09:30" })).join("\n"), /pointInTime: "2026-05-01 09:30" is not an ISO 8601 date-time in UTC/);
+        assert.match(problems("prod", restore({ sourceServerId: source.replace("entra-postgres-prod", "old-prod"), pointInTime: "2026-05-01T09:30:00Z" }, {})).join("\n"), /server.restore: is refused with server.highAvailability ZoneRedundant/);
         assert.match(problems("dev", restore({ sourceServerId: source, pointInTime: "2026-05-01T09:30:00Z" })).join("\n"), /server.restore: is refused with auth: mixed/);
         assert.match(problems("prod", restore({ pointInTime: "2026-05-01T09:30:00Z" })).join("\n"), /sourceServerId: is required/);
+        // Unquoted in YAML it is a timestamp, which Pulumi hands over in Go's format: read back as written.
+        const unquoted = parse("prod", restore({ sourceServerId: source.replace("entra-postgres-prod", "old-prod"), pointInTime: "2026-12-07 03:32:37.343 +0000 UTC" })) as StackConfig;
+        assert.equal(unquoted.dataSafety?.restore?.pointInTime, "2026-12-07T03:32:37.343Z");
+        assert.match(problems("prod", restore({ sourceServerId: source.replace("entra-postgres-prod", "old-prod"), pointInTime: "2026-12-07 03:32:37 +0100 CET" })).join("\n"), /not an ISO 8601 date-time in UTC/);
     });
 
     test("replicas: names, not on Burstable, not with a private endpoint, at most five; a virtual endpoint needs one", () => {
