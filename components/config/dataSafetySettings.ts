@@ -26,7 +26,7 @@ export const dataSafetySettings = [
     // Top level
     {
         key: "lock", type: "object", defaultText: "on with `protect`",
-        description: "Management locks (`CanNotDelete`): `{ server, resourceGroup }`. See [Data safety](data-safety.md#management-locks).",
+        description: "Management locks (`CanNotDelete`) against deletion by any tool. See [lock](#lock).",
         learn: learn.locks,
     },
     {

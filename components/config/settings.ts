@@ -304,6 +304,7 @@ export const sections = {
     server: { path: "server", heading: "server" },
     vm: { path: "vm", heading: "vm" },
     diagnostics: { path: "diagnostics", heading: "diagnostics" },
+    lock: { path: "lock", heading: "lock" },
     maintenanceWindow: { path: "server.maintenanceWindow", heading: "maintenanceWindow" },
     access: { path: "principals[].access[]", heading: "access" },
 } as const;
