@@ -40,8 +40,11 @@ export function beforeServer(name: string, config: StackConfig, common: Common, 
 
 export interface AfterServerArgs extends Common {
     server: FlexibleServer;
-    /** The primary's network inputs, repeated on its replicas. */
+    /** The primary's network inputs, authentication and maintenance window, repeated on its replicas. */
     network: dbforpostgresql.ServerArgs["network"];
+    authConfig: dbforpostgresql.ServerArgs["authConfig"];
+    /** The primary's Log Analytics workspace, if diagnostics are on: its replicas' logs go there too. */
+    workspaceId?: pulumi.Input<string>;
     customerManagedKey?: CustomerManagedKey;
     /** Every resource under the server's scope the stack manages (children and extension resources). */
     onServer: pulumi.Input<pulumi.Resource>[];
@@ -78,6 +81,10 @@ export function afterServer(name: string, config: StackConfig, args: AfterServer
             names: safety.replicas,
             cloud: config.cloud,
             network: args.network,
+            authConfig: args.authConfig,
+            maintenanceWindow: config.server.maintenanceWindow ? { customWindow: "Enabled", ...config.server.maintenanceWindow } : { customWindow: "Disabled" },
+            parameters: config.server.parameters,
+            workspaceId: args.workspaceId,
             customerManagedKey: args.customerManagedKey?.serverInputs,
             virtualEndpoint: safety.virtualEndpoint,
             threatProtection: safety.threatProtection,

@@ -244,7 +244,12 @@ export class EntraPostgres extends pulumi.ComponentResource {
         this.safeguards = afterServer(name, config, {
             resourceGroupName, location, tags,
             server: this.server,
-            network: this.server.server.network.apply((n) => n && { publicNetworkAccess: n.publicNetworkAccess, delegatedSubnetResourceId: n.delegatedSubnetResourceId, privateDnsZoneArmResourceId: n.privateDnsZoneArmResourceId }),
+            // Replicas sit in the primary's network, with its authentication (decided here as for the primary).
+            network: net.access === "private"
+                ? { publicNetworkAccess: "Disabled", delegatedSubnetResourceId: this.network.serverSubnetId, privateDnsZoneArmResourceId: this.network.privateDnsZoneId }
+                : { publicNetworkAccess: net.access === "public" ? "Enabled" : "Disabled" },
+            authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: config.auth === "mixed" ? "Enabled" : "Disabled", tenantId: this.tenantId },
+            workspaceId: this.diagnostics?.workspace.id,
             customerManagedKey: safety.customerManagedKey,
             onServer: [this.server, this.administrators, this.databases, this.access, ...(this.diagnostics ? [this.diagnostics] : [])],
             everything: [this.network, this.server, this.administrators, this.databases, this.access, ...[this.diagnostics, this.vm, this.privateEndpoint].filter((c): c is NonNullable<typeof c> => c !== undefined)],

@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as monitor from "@pulumi/azure-native/monitor";
 import { Cloud, serverFqdn } from "./cloud";
 import type { ServerConfig } from "./config";
 import type { CustomerManagedKeyInputs } from "./customerManagedKey";
+import { chain, diagnosticSettingFor, lastOf, parameterChildSuffix } from "./decisions";
 import { deleteLock, lockNotes } from "./lock";
 import { threatProtection } from "./threatProtection";
 
@@ -22,7 +24,10 @@ import { threatProtection } from "./threatProtection";
  *   management operations fail: replicas come after every write on the primary (`after`), and the virtual
  *   endpoint (managed "in the context of the primary server") after the replicas;
  * - "one writer and one read-only endpoint per primary and one of its replicas": the endpoint's member is the
- *   first replica.
+ *   first replica;
+ * - what Learn lists as adjustable on a replica is set as on the primary: the authentication method, the
+ *   maintenance schedule and the server parameters (written one after another, as on the primary); and its logs
+ *   go to the primary's workspace (a replica is a server of its own to Azure Monitor).
  */
 export interface ReadReplicasArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -43,6 +48,12 @@ export interface ReadReplicasArgs {
     lock: boolean;
     stack: string;
     protect: boolean;
+    /** The primary's authentication, maintenance window and effective server parameters, repeated on each replica. */
+    authConfig: dbforpostgresql.ServerArgs["authConfig"];
+    maintenanceWindow: dbforpostgresql.ServerArgs["maintenanceWindow"];
+    parameters: Readonly<Record<string, string>>;
+    /** The primary's Log Analytics workspace, if diagnostics are on. */
+    workspaceId?: pulumi.Input<string>;
     /** Every write on the primary: replicas come after them. */
     after: pulumi.Input<pulumi.Resource>[];
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -73,6 +84,8 @@ export class ReadReplicas extends pulumi.ComponentResource {
                 sku: { name: args.server.sku, tier: args.server.tier },
                 storage: { storageSizeGB: args.server.storageGb, autoGrow: "Enabled" },
                 network: args.network,
+                authConfig: args.authConfig,
+                maintenanceWindow: args.maintenanceWindow,
                 ...args.customerManagedKey,
                 tags: args.tags,
             }, {
@@ -84,15 +97,26 @@ export class ReadReplicas extends pulumi.ComponentResource {
                 ignoreChanges: ["availabilityZone"],
             });
             this.replicas.push(replica);
-            const extras: pulumi.Resource[] = [];
+            const parameters = chain<[string, string], dbforpostgresql.Configuration, pulumi.Resource>(Object.entries(args.parameters), [replica], ([parameter, value], after) => new dbforpostgresql.Configuration(`${name}-${replicaName}-param-${parameterChildSuffix(parameter)}`, {
+                resourceGroupName: args.resourceGroupName,
+                serverName: replica.name,
+                configurationName: parameter,
+                value,
+                source: "user-override",
+            }, { parent: this, dependsOn: after }));
+            const extras: pulumi.Resource[] = [lastOf<pulumi.Resource>(parameters, replica)];
+            if (args.workspaceId) {
+                extras.push(new monitor.DiagnosticSetting(`${name}-${replicaName}-diag`, diagnosticSettingFor<pulumi.Input<string>>(replica.id, args.workspaceId), { parent: this, dependsOn: [replica] }));
+            }
             if (args.threatProtection) {
                 extras.push(threatProtection(`${name}-${replicaName}-defender`, replica.id, { parent: this, dependsOn: [replica] }));
             }
             const lock = args.lock
-                ? deleteLock(`${name}-${replicaName}-lock`, { scope: replica.id, lockName: `${replicaName}-cannot-delete`, after: [replica, ...extras], notes: lockNotes(args.stack, "lock.server") }, { parent: this })
+                ? deleteLock(`${name}-${replicaName}-lock`, { scope: replica.id, lockName: `${replicaName}-cannot-delete`, after: [replica, ...parameters, ...extras], notes: lockNotes(args.stack, "lock.server") }, { parent: this })
                 : undefined;
-            this.last.push(lock ?? extras[0] ?? replica);
-            previous = [replica];
+            this.last.push(lock ?? replica);
+            // The next replica waits for this one's writes: each creation makes the primary busy, not the replica.
+            previous = [replica, ...extras];
         }
         if (args.virtualEndpoint && this.replicas.length > 0) {
             this.virtualEndpoint = new dbforpostgresql.VirtualEndpoint(`${name}-endpoint`, {
