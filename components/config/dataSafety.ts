@@ -1,48 +1,17 @@
 import type { Cloud } from "./cloud";
+import type { CustomerManagedKeyConfig, DataSafetyConfig, RestoreConfig } from "./dataSafetyModel";
 import type { AuthMode, NetworkAccess, ServerConfig } from "./model";
 import { Json, Obj, Reader } from "./reader";
 import { serverNamePattern } from "./server";
 import { defaults, keysAt } from "./settings";
+
+export type { CustomerManagedKeyConfig, DataSafetyConfig, RestoreConfig } from "./dataSafetyModel";
 
 /**
  * Data safety settings (rows in dataSafetySettings.ts): management locks, Defender threat protection, a
  * customer-managed key, point-in-time restore and read replicas. Every rule Azure applies that can be decided
  * without Azure is checked here, before anything is declared; the Learn pages are named in the rows.
  */
-
-/** Encryption of data at rest with a Key Vault key (Learn, "Data encryption at rest"). */
-export interface CustomerManagedKeyConfig {
-    /** `https://<vault>.vault.azure.net/keys/<key>[/<version>]`; versionless follows rotations. */
-    readonly keyUri: string;
-    /** The key's vault: the stack grants the identity `Key Vault Crypto Service Encryption User` on it. */
-    readonly keyVaultId?: string;
-    /** An existing user-assigned identity; absent: the stack creates one. */
-    readonly identityId?: string;
-    /** With geo-redundant backup: the key of the geo backups, in the paired region's vault. */
-    readonly geoBackupKeyUri?: string;
-    /** With `geoBackupKeyUri`: an existing identity other than the primary key's. */
-    readonly geoBackupIdentityId?: string;
-}
-
-/** Point-in-time restore of another server (Learn, "Backup and restore"). */
-export interface RestoreConfig {
-    readonly sourceServerId: string;
-    /** ISO 8601, UTC. */
-    readonly pointInTime: string;
-}
-
-export interface DataSafetyConfig {
-    /** `CanNotDelete` locks on the server (and its replicas) and on the resource group. */
-    readonly lock: { readonly server: boolean; readonly resourceGroup: boolean };
-    /** Defender threat protection (`AdvancedThreatProtection`) on the server and each replica. */
-    readonly threatProtection: boolean;
-    readonly customerManagedKey?: CustomerManagedKeyConfig;
-    readonly restore?: RestoreConfig;
-    /** Names of read replicas of the server. */
-    readonly replicas: readonly string[];
-    /** A virtual endpoint pair: writer on the primary, read-only on the first replica. */
-    readonly virtualEndpoint?: string;
-}
 
 const guid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 const group = "[-\\w.()]{0,89}[-\\w()]";

@@ -1,5 +1,5 @@
 import { Cloud } from "./cloud";
-import type { DataSafetyConfig } from "./dataSafety";
+import type { DataSafetyConfig } from "./dataSafetyModel";
 
 /**
  * The validated model of a stack's settings (namespace `entra-postgres`). `parseConfig` builds it from raw

@@ -78,6 +78,13 @@ describe("data safety in the program", () => {
         assert.equal(endpoint.props.serverName, "entra-postgres-prod");
         assert.ok(dependsOnTransitively(run.resources, endpoint, r2));
         assert.equal(ofType(run.resources, LOCK).length, 4, "the server, each replica and the resource group");
+        assert.deepEqual(run.outputs.replicaFqdns, ["prod-r1.postgres.database.azure.com", "prod-r2.postgres.database.azure.com"]);
+        // What Learn lists as adjustable on a replica is set as on the primary.
+        const primaryParameters = ofType(run.resources, "azure-native:dbforpostgresql:Configuration").filter((c) => c.props.serverName === "entra-postgres-prod");
+        const replicaParameters = ofType(run.resources, "azure-native:dbforpostgresql:Configuration").filter((c) => c.props.serverName === "prod-r1");
+        assert.deepEqual(replicaParameters.map((c) => [c.props.configurationName, c.props.value]), primaryParameters.map((c) => [c.props.configurationName, c.props.value]));
+        assert.deepEqual((r1.props.authConfig as Record<string, unknown>).passwordAuth, "Disabled");
+        assert.equal((r1.props.maintenanceWindow as Record<string, unknown>).customWindow, "Enabled");
     });
 
     test("a restore sends its create mode, source and point in time; no key, no lock, no replica when not asked for", async () => {
