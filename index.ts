@@ -18,6 +18,7 @@ export const vmPrincipalId = deployment.vm?.principalId;
 export const vmRoleName = deployment.vmRoleName;
 export const connectCommand = deployment.connectCommand;
 export const vmConnectCommand = deployment.vmConnectCommand;
+export const replicaFqdns = deployment.safeguards.replicas?.fqdns;
 export const administratorLogin = config.administratorLogin;
 export const administratorPassword = deployment.server.administratorPassword
     ? pulumi.secret(deployment.server.administratorPassword)

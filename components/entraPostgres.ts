@@ -7,6 +7,7 @@ import { StackConfig } from "./config";
 import { AccessIdentity, EntraAccess } from "./access";
 import { EntraAdministrators } from "./administrators";
 import { Databases } from "./databases";
+import { afterServer, beforeServer, type Safeguards } from "./dataSafety";
 import { accessIdentities, defaultDatabaseOf } from "./decisions";
 import { ServerDiagnostics } from "./diagnostics";
 import { EntraNetwork } from "./network";
@@ -51,6 +52,8 @@ export class EntraPostgres extends pulumi.ComponentResource {
     readonly vmRoleName?: string;
     /** Each Entra administrator as `name (type)`. */
     readonly entraAdmins: string[];
+    /** Data safety: threat protection, read replicas, locks (`dataSafety` settings). */
+    readonly safeguards: Safeguards;
 
     constructor(name: string, readonly config: StackConfig, opts?: pulumi.ComponentResourceOptions) {
         super("entra-postgres:index:EntraPostgres", name, {}, opts);
@@ -58,9 +61,8 @@ export class EntraPostgres extends pulumi.ComponentResource {
         const tags = { "managed-by": "pulumi", project: config.project, stack: config.stack, ...config.tags };
         const location = config.location;
 
-        this.resourceGroupName = config.existingResourceGroup
-            ? pulumi.output(config.existingResourceGroup)
-            : new resources.ResourceGroup(`${name}-rg`, { location, tags }, child).name;
+        const group = config.existingResourceGroup ? undefined : new resources.ResourceGroup(`${name}-rg`, { location, tags }, child);
+        this.resourceGroupName = group ? group.name : pulumi.output(config.existingResourceGroup!);
         const resourceGroupName = this.resourceGroupName;
 
         this.tenantId = config.tenantId
@@ -91,6 +93,8 @@ export class EntraPostgres extends pulumi.ComponentResource {
             tags,
         }, child);
 
+        // A customer-managed key's identity and grant, and the inputs of a key or a restore (components/dataSafety.ts).
+        const safety = beforeServer(name, config, { resourceGroupName, location, tags }, this);
         const vmEgress = this.network.natPublicIp && config.vm.enabled ? this.network.natPublicIp.ipAddress : undefined;
         this.server = new FlexibleServer(`${name}-pg`, {
             resourceGroupName,
@@ -137,6 +141,7 @@ export class EntraPostgres extends pulumi.ComponentResource {
                 },
             protect: config.protect,
             tags,
+            dataSafety: safety.serverArgs,
         }, child);
 
         if (net.access === "private-endpoint" && this.network.endpointSubnetId) {
@@ -234,6 +239,24 @@ export class EntraPostgres extends pulumi.ComponentResource {
             identities,
             databases: this.databases.databases,
         }, child);
+
+        // Defender, replicas and locks come after everything on the server; the locks last (deleted first).
+        this.safeguards = afterServer(name, config, {
+            resourceGroupName, location, tags,
+            server: this.server,
+            // Replicas sit in the primary's network, with its authentication (decided here as for the primary).
+            network: net.access === "private"
+                ? { publicNetworkAccess: "Disabled", delegatedSubnetResourceId: this.network.serverSubnetId, privateDnsZoneArmResourceId: this.network.privateDnsZoneId }
+                : { publicNetworkAccess: net.access === "public" ? "Enabled" : "Disabled" },
+            authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: config.auth === "mixed" ? "Enabled" : "Disabled", tenantId: this.tenantId },
+            workspaceId: this.diagnostics?.workspace.id,
+            customerManagedKey: safety.customerManagedKey,
+            onServer: [this.server, this.administrators, this.databases, this.access, ...(this.diagnostics ? [this.diagnostics] : [])],
+            everything: [this.network, this.server, this.administrators, this.databases, this.access, ...[this.diagnostics, this.vm, this.privateEndpoint].filter((c): c is NonNullable<typeof c> => c !== undefined)],
+            resourceGroupId: group?.id ?? (config.dataSafety?.lock.resourceGroup
+                ? authorization.getClientConfigOutput({ parent: this }).subscriptionId.apply((s) => `/subscriptions/${s}/resourceGroups/${config.existingResourceGroup}`)
+                : ""),
+        }, this);
 
         this.registerOutputs({
             resourceGroupName: this.resourceGroupName,

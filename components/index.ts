@@ -24,6 +24,9 @@ export type {
     ServerConfig,
     VmConfig,
     DiagnosticsConfig,
+    DataSafetyConfig,
+    CustomerManagedKeyConfig,
+    RestoreConfig,
 } from "./config";
 
 // Components.
@@ -36,6 +39,13 @@ export { Databases, type DatabasesArgs } from "./databases";
 export { ServerDiagnostics, type ServerDiagnosticsArgs } from "./diagnostics";
 export { IdentityVm, type IdentityVmArgs } from "./vm";
 export { EntraAccess, levelPrivileges, type EntraAccessArgs, type AccessIdentity, type LevelPrivileges } from "./access";
+// Data safety: locks, a customer-managed key, restore, replicas, Defender (docs/data-safety.md).
+export { deleteLock, lockNotes, type DeleteLockArgs } from "./lock";
+export { CustomerManagedKey, keyVaultCryptoServiceEncryptionUser, type CustomerManagedKeyArgs, type CustomerManagedKeyInputs } from "./customerManagedKey";
+export { ReadReplicas, type ReadReplicasArgs } from "./replicas";
+export { restoreServerInputs } from "./restore";
+export { threatProtection } from "./threatProtection";
+export type { DataSafetyServerArgs } from "./server";
 
 // Database roles for Entra identities (the dynamic provider's resource).
 export {

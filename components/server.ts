@@ -140,6 +140,18 @@ export interface FlexibleServerArgs {
     protect?: boolean;
     /** Tags of the server. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Data safety inputs merged into the server's (a customer-managed key, `customerManagedKey.ts`; a restore,
+     * `restore.ts`), the inputs among them that replace the server when they change, and what it waits for.
+     */
+    dataSafety?: DataSafetyServerArgs;
+}
+
+/** See `FlexibleServerArgs.dataSafety`. */
+export interface DataSafetyServerArgs {
+    inputs: Partial<Pick<dbforpostgresql.ServerArgs, "identity" | "dataEncryption" | "createMode" | "sourceServerResourceId" | "pointInTimeUTC">>;
+    replaceOnChanges: string[];
+    dependsOn: pulumi.Resource[];
 }
 
 /**
@@ -256,10 +268,12 @@ export class FlexibleServer extends pulumi.ComponentResource {
                 }
                 : { publicNetworkAccess },
             tags: args.tags,
+            ...args.dataSafety?.inputs,
         }, {
             parent: this,
             protect: args.protect ?? defaults.protect,
-            dependsOn: args.privateNetwork?.dependsOn,
+            dependsOn: args.dataSafety?.dependsOn.length ? [...(args.privateNetwork?.dependsOn ?? []), ...args.dataSafety.dependsOn] : args.privateNetwork?.dependsOn,
+            replaceOnChanges: args.dataSafety?.replaceOnChanges.length ? args.dataSafety.replaceOnChanges : undefined,
             ignoreChanges: zoneIgnoreChanges(args),
             additionalSecretOutputs: ["administratorLoginPassword"],
         });

@@ -39,6 +39,24 @@ function existingNetworkNote(needs: string): string {
     return `existing network: ${needs} cannot be checked offline; make sure they are in place`;
 }
 
+/** A server's encryption key and create mode, and what a change of them does to a deployed stack. */
+function serverDataSafety(r: RecordedRegistration): Record<string, string | undefined> {
+    const d: Record<string, string | undefined> = {};
+    const refused = r.protect ? " (refused while protected)" : "";
+    if (get(r, "dataEncryption.type") === "AzureKeyVault") {
+        d.encryption = `customer-managed key ${show(r, "dataEncryption.primaryKeyURI")} through ${show(r, "dataEncryption.primaryUserAssignedIdentityId") ?? unknownText}` +
+            (get(r, "dataEncryption.geoBackupKeyURI") ? `, geo backups ${show(r, "dataEncryption.geoBackupKeyURI")}` : "") +
+            `; chosen at creation: removing it replaces the server${refused}; a new key or identity applies in place`;
+    }
+    const mode = get(r, "createMode");
+    if (mode === "PointInTimeRestore") {
+        d.restore = `from ${show(r, "sourceServerResourceId")} as of ${show(r, "pointInTimeUTC")}; parameters, firewall rules and admins are written anew, roles and databases come with the data; a change of the restore replaces the server${refused}`;
+    } else if (mode === "Replica") {
+        d.replicaOf = `${show(r, "sourceServerResourceId") ?? unknownText}: read-only, admins and roles come from the primary; no backups or HA of its own; removing it deletes the replica${refused}`;
+    }
+    return d;
+}
+
 /** What a reviewer looks at for each resource type. */
 export function details(r: RecordedRegistration): Record<string, string> {
     const d: Record<string, string | undefined> = {};
@@ -60,8 +78,30 @@ export function details(r: RecordedRegistration): Record<string, string> {
             d.highAvailability = show(r, "highAvailability.mode");
             d.backup = `${show(r, "backup.backupRetentionDays")} days, geo-redundant ${show(r, "backup.geoRedundantBackup")}`;
             d.protect = String(r.protect ?? false);
+            Object.assign(d, serverDataSafety(r));
             break;
         }
+        case "azure-native:authorization:ManagementLockByScope":
+            d.lock = `${show(r, "level")} on ${show(r, "scope") ?? unknownText}`;
+            d.order = "created after everything under its scope, deleted before it (pulumi destroy still works); inherited by the scope's children";
+            d.remove = show(r, "notes");
+            break;
+        case "azure-native:managedidentity:UserAssignedIdentity":
+            d.identity = `${show(r, "resourceName")} (user-assigned): reaches the customer-managed key`;
+            break;
+        case "azure-native:authorization:RoleAssignment": {
+            const role = String(get(r, "roleDefinitionId") ?? "").split("/").pop();
+            d.role = role === "e147488a-f6f5-4113-8e2d-b22465e65bf6" ? "Key Vault Crypto Service Encryption User" : show(r, "roleDefinitionId");
+            d.on = show(r, "scope");
+            d.to = show(r, "principalId") ?? unknownText;
+            break;
+        }
+        case "azure-native:security:AdvancedThreatProtection":
+            d.defender = `${get(r, "isEnabled") === true ? "enabled" : "disabled"} on ${show(r, "resourceId") ?? unknownText} (in place)`;
+            break;
+        case "azure-native:dbforpostgresql:VirtualEndpoint":
+            d.endpoint = `${show(r, "virtualEndpointName")}: writer on ${show(r, "serverName")}, read-only on ${show(r, "members") ?? unknownText} (in place)`;
+            break;
         case "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra":
             d.admin = `${show(r, "principalName")} (${show(r, "principalType")}, ${show(r, "objectId")})`;
             break;

@@ -37,6 +37,8 @@ export const policySettings: Readonly<Record<string, string>> = {
     "postgres-log-disconnections": "entra-postgres:server.parameters.log_disconnections",
     "postgres-password-encryption": "entra-postgres:server.parameters.password_encryption",
     "postgres-maintenance-window": "entra-postgres:server.maintenanceWindow",
+    "postgres-customer-managed-key": "entra-postgres:server.customerManagedKey",
+    "postgres-defender-threat-protection": "entra-postgres:server.threatProtection",
 };
 
 /** The setting to change for a violation of `policyName`. */

@@ -61,7 +61,7 @@ export const defenderThreatProtection: StackValidationPolicy = {
     }),
     enforcementLevel: "advisory",
     severity: "low",
-    remediationSteps: "Add security.AdvancedThreatProtection { resourceId: server id, isEnabled: true }, or enable the Defender for open-source relational databases plan (security.Pricing OpenSourceRelationalDatabases, Standard).",
+    remediationSteps: "Add security.AdvancedThreatProtection { resourceId: server id, isEnabled: true } (config server.threatProtection: true), or enable the Defender for open-source relational databases plan (security.Pricing OpenSourceRelationalDatabases, Standard).",
     validateStack: withStack(TYPES.server, (index, _args, report) => {
         const planOn = index.ofType(TYPES.defenderPricing).some((p) => {
             const props = index.props<DefenderPricingInputs>(p);

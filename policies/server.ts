@@ -190,7 +190,7 @@ export const customerManagedKey: ResourceValidationPolicy = {
     }),
     enforcementLevel: "advisory",
     severity: "low",
-    remediationSteps: "Set dataEncryption.type to \"AzureKeyVault\" with primaryKeyURI and a user-assigned identity allowed to use the key (only when the server is created).",
+    remediationSteps: "Set dataEncryption.type to \"AzureKeyVault\" with primaryKeyURI and a user-assigned identity allowed to use the key (only when the server is created): config server.customerManagedKey { keyUri, keyVaultId }.",
     validateResource: onTypes<ServerInputs>([TYPES.server], (server, _args, report) => {
         const type = setting<string>(server, "dataEncryption", "type");
         const value = effective(type, SERVER_DEFAULTS.dataEncryption);

@@ -4,6 +4,7 @@ import { StackConfig } from "./model";
 
 export * from "./model";
 export * from "./errors";
+export type { DataSafetyConfig, CustomerManagedKeyConfig, RestoreConfig } from "./dataSafety";
 export { parseConfig, namespace, knownKeys, defaults } from "./parse";
 export { checkParameterOverride, parameterCatalogue, catalogueEntry, knownParameters, parameterNeedsRestart } from "./parameters";
 

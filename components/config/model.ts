@@ -1,4 +1,5 @@
 import { Cloud } from "./cloud";
+import type { DataSafetyConfig } from "./dataSafetyModel";
 
 /**
  * The validated model of a stack's settings (namespace `entra-postgres`). `parseConfig` builds it from raw
@@ -34,6 +35,8 @@ export interface StackConfig {
     readonly protect: boolean;
     readonly diagnostics: DiagnosticsConfig;
     readonly tags: Readonly<Record<string, string>>;
+    /** Locks, threat protection, customer-managed key, restore and replicas; absent: none of them. */
+    readonly dataSafety?: DataSafetyConfig;
 }
 
 export type AuthMode = "entra-only" | "mixed";

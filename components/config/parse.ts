@@ -1,4 +1,5 @@
 import { Cloud, clouds } from "./cloud";
+import { parseDataSafety } from "./dataSafety";
 import { ConfigError } from "./errors";
 import { checkIdentities, parseAdmins, parseDatabases, parsePrincipals } from "./identities";
 import { authModes, StackConfig } from "./model";
@@ -60,6 +61,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { p
     const network = parseNetwork(r, top.network, { cloud, vmEnabled: vm?.enabled });
     const diagnostics = parseDiagnostics(r, top.diagnostics);
     const tags = parseTags(r, top.tags);
+    const dataSafety = parseDataSafety(r, top.lock, top.server, { protect, auth, cloud, access: network?.access, server });
 
     checkIdentities(r, admins, principals, vm, administratorLogin);
     if (server && network && server.highAvailability !== "Disabled" && server.tier === "Burstable") {
@@ -92,5 +94,6 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { p
         protect,
         diagnostics,
         tags,
+        dataSafety,
     };
 }

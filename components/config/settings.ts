@@ -1,4 +1,5 @@
 import { clouds } from "./cloud";
+import { dataSafetySettings } from "./dataSafetySettings";
 import { accessLevels, adminTypes, authModes, highAvailabilityModes, principalKinds, reservedDatabases, skuTiers, storageSizesGb, supportedVersions } from "./model";
 
 /**
@@ -286,6 +287,9 @@ export const settings = [
     // access: the items of principals[].access, and of vm.access, which takes the same keys
     { key: "principals[].access[].database", type: "string", required: "required", description: "One of `databases`." },
     { key: "principals[].access[].level", type: "string", required: "required", values: accessLevels, description: "See [Database access](roles-and-access.md#database-access)." },
+
+    // lock and server: locks, threat protection, customer-managed key, restore, replicas (dataSafetySettings.ts)
+    ...dataSafetySettings,
 ] as const satisfies readonly Setting[];
 
 /**
@@ -300,6 +304,7 @@ export const sections = {
     server: { path: "server", heading: "server" },
     vm: { path: "vm", heading: "vm" },
     diagnostics: { path: "diagnostics", heading: "diagnostics" },
+    lock: { path: "lock", heading: "lock" },
     maintenanceWindow: { path: "server.maintenanceWindow", heading: "maintenanceWindow" },
     access: { path: "principals[].access[]", heading: "access" },
 } as const;
@@ -337,7 +342,7 @@ type Row = (typeof settings)[number];
 type RowWithDefault = Extract<Row, { default: unknown }>;
 type TopDefaults = { readonly [R in RowWithDefault as R["key"] extends `${string}.${string}` ? never : R["key"]]: R["default"] };
 type DefaultsIn<P extends string> = { readonly [R in RowWithDefault as R["key"] extends `${P}.${infer K}` ? K : never]: R["default"] };
-type ObjectsWithDefaults = "network" | "server" | "vm" | "diagnostics";
+type ObjectsWithDefaults = "network" | "server" | "vm" | "diagnostics" | "lock";
 
 /** The value a key takes when absent, by path (`defaults.auth`, `defaults.network.access`). */
 export type Defaults = TopDefaults & { readonly [P in ObjectsWithDefaults]: DefaultsIn<P> };

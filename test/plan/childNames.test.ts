@@ -29,10 +29,11 @@ for (const stack of ["dev", "prod"] as const) {
         const aliased = shipped[stack].filter((urn) => now.get(urn) !== urn);
         assert.ok(aliased.length > 0, "the shipped display names (\"Prod DB Admins\", UPNs) are hashed now, and aliased");
         // New since the fixture was recorded, and only these: connection logging written on (Learn lists
-        // log_connections and log_disconnections as dynamic) and each database created by the deployer first.
+        // log_connections and log_disconnections as dynamic), each database created by the deployer first, and
+        // the server's delete lock of a protected stack (prod; lock.server follows protect).
         const recorded = new Set(shipped[stack]);
         const added = run.resources.filter((r) => !recorded.has(r.urn) && !r.aliases.some((a) => recorded.has(a))).map((r) => r.urn.split("::").pop());
-        assert.deepEqual(added.sort(), [`${stack}-db-app-owned`, `${stack}-pg-param-log-connections`, `${stack}-pg-param-log-disconnections`]);
+        assert.deepEqual(added.sort(), [`${stack}-db-app-owned`, ...(stack === "prod" ? ["prod-lock"] : []), `${stack}-pg-param-log-connections`, `${stack}-pg-param-log-disconnections`]);
     });
 }
 

@@ -33,8 +33,9 @@ export async function applyCreate(type: string, inputs: Record<string, any>, id:
             const kind = { User: "user", Group: "group", ServicePrincipal: "service", Unknown: "user" }[inputs.principalType as string] ?? "user";
             const token = tokenFor(inputs.objectId, postgresTokenResource, inputs.tenantId ?? signedIn().tenantId);
             await superuser(record, "postgres", async (c) => {
+                // A PUT creates or updates: on a restored server the administrator's role came with the data.
                 const { rows } = await c.query(
-                    "select format('CREATE ROLE %I LOGIN CREATEROLE CREATEDB PASSWORD %L', $1::text, $2::text) as create, format('GRANT azure_pg_admin TO %I', $1::text) as grant",
+                    "select format(case when exists (select 1 from pg_roles where rolname = $1::text) then 'ALTER ROLE %I LOGIN CREATEROLE CREATEDB PASSWORD %L' else 'CREATE ROLE %I LOGIN CREATEROLE CREATEDB PASSWORD %L' end, $1::text, $2::text) as create, format('GRANT azure_pg_admin TO %I', $1::text) as grant",
                     [inputs.principalName, token],
                 );
                 await c.query(rows[0].create);

@@ -83,6 +83,28 @@ export const specs: Record<string, Spec> = {
         armType: "databases", nameProp: "databaseName", parent: { prop: "serverName", segment: "Microsoft.DBforPostgreSQL/flexibleServers" },
         serverScoped: "serverName", replaceOn: ["charset", "collation"],
     },
+    // Data safety (docs/data-safety.md): locks (their behaviour in locks.ts), a customer-managed key's identity and
+    // grant, Defender threat protection, and a read replica's virtual endpoints (restore.ts has restore and replicas).
+    "azure-native:authorization:ManagementLockByScope": {
+        armType: "Microsoft.Authorization/locks", nameProp: "lockName", scope: { resourceUri: "scope" }, replaceOn: ["scope"],
+    },
+    "azure-native:authorization:RoleAssignment": {
+        armType: "Microsoft.Authorization/roleAssignments", nameProp: "roleAssignmentName", scope: { resourceUri: "scope" },
+        replaceOn: ["scope", "principalId", "roleDefinitionId"],
+    },
+    "azure-native:managedidentity:UserAssignedIdentity": {
+        armType: "Microsoft.ManagedIdentity/userAssignedIdentities", nameProp: "resourceName", replaceOn: ["location"],
+        readOnly: ["principalId", "clientId", "tenantId"],
+        computed: () => ({ principalId: crypto.randomUUID(), clientId: crypto.randomUUID(), tenantId: signedIn().tenantId }),
+    },
+    "azure-native:security:AdvancedThreatProtection": {
+        armType: "Microsoft.Security/advancedThreatProtectionSettings", nameProp: "settingName", scope: { resourceUri: "resourceId" }, replaceOn: ["resourceId"],
+    },
+    "azure-native:dbforpostgresql:VirtualEndpoint": {
+        armType: "virtualendpoints", nameProp: "virtualEndpointName", parent: { prop: "serverName", segment: "Microsoft.DBforPostgreSQL/flexibleServers" },
+        serverScoped: "serverName", readOnly: ["virtualEndpoints"],
+        computed: (inputs) => ({ virtualEndpoints: [`${inputs.virtualEndpointName}.writer.postgres.database.azure.com`, `${inputs.virtualEndpointName}-ro.writer.postgres.database.azure.com`] }),
+    },
 };
 
 /** A resource as the simulation keeps it between CLI runs. */
