@@ -11,7 +11,8 @@ import type { NamespaceContract, PropertyFact, SpecRef, TypeContract } from "./t
 
 export * from "./types";
 export { contractsDir, derivedDir, loadContracts, loadDerived, loadHandWritten, mergeFact, mergeType } from "./load";
-export { createOnlyProperties, pathParameters, replaceRule } from "./mutability";
+export { azureNativeReplacements, createOnlyFacts, createOnlyProperties, forceNewMapEntry, pathParameters, refusedOnUpdate, replacedOnChange, replaceRule } from "./mutability";
+export type { CreateOnlyFact, CreateOnlyReason } from "./mutability";
 
 /** Pulumi type token → its contract (and the namespace file holding it). */
 export function contractIndex(contracts: readonly NamespaceContract[]): Map<string, { namespace: NamespaceContract; contract: TypeContract }> {

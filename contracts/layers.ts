@@ -1,8 +1,9 @@
 /**
  * The rule that keeps the two layers of contract facts honest: a hand-written fact may add what the models cannot
- * show (mutability, the spec's `integer`, a range or list stated only in a description, a source note), but never
- * state a type, enum, case, read-only flag, pattern, length or range the derived fact states otherwise, and never
- * name a property the models do not have.
+ * show (mutability, a property fixed at creation, the spec's `integer`, a range or list stated only in a
+ * description, a source note), but never state a type, enum, case, read-only flag, pattern, length or range the
+ * derived fact states otherwise, never name a property the models do not have, and never fix at creation a
+ * property the models make read-only or the spec makes updatable.
  */
 import type { DerivedType, PropertyFact, TypeContract } from "./types";
 
@@ -46,6 +47,8 @@ export function contradictions(token: string, hand: TypeContract, derived: Deriv
                 say(at, `${key} ${String(fact[key])}, the models say ${String(model[key])}`);
             }
         }
+        if (fact.fixedAtCreation && model.readOnly) say(at, "fixedAtCreation on a property the models make read-only");
+        if (fact.fixedAtCreation && fact.mutability?.includes("update")) say(at, `fixedAtCreation on a property whose x-ms-mutability is ${fact.mutability.join(", ")}`);
         if (fact.openEnum && !model.enum) say(at, "openEnum on a property the models give no enum");
     }
     if (hand.apiVersion !== derived.apiVersion) out.push(`${token}: hand-written for api-version ${hand.apiVersion}, derived for ${derived.apiVersion}`);

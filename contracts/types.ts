@@ -95,6 +95,12 @@ export interface PropertyFact extends Omit<DerivedFact, "type"> {
      * so the property can be created, read and updated.
      */
     readonly mutability?: readonly ("create" | "update" | "read")[];
+    /**
+     * The property cannot change after creation by the spec's (or Learn's) own words, though it carries no
+     * `x-ms-mutability`: the definition and the sentence that says so. azure-native does not read descriptions, so
+     * it sends a change as an update.
+     */
+    readonly fixedAtCreation?: string;
     readonly secret?: boolean;
     /** Key of `specs` when the fact comes from another file than the type's. */
     readonly spec?: string;
@@ -129,4 +135,21 @@ export interface NamespaceContract {
     readonly about: string;
     readonly specs: Readonly<Record<string, SpecRef>>;
     readonly types: Readonly<Record<string, TypeContract>>;
+}
+
+/**
+ * pulumi-azure-native's hand-added replacements (`forceNewMap` in provider/pkg/gen/replacement.go), for the modules
+ * of the types the program declares (contracts/azure-native/replacement.json).
+ */
+export interface AzureNativeReplacements {
+    readonly about: string;
+    readonly repository: string;
+    readonly path: string;
+    readonly commit: string;
+    readonly alsoRead: Readonly<Record<string, string>>;
+    readonly versionNote: string;
+    /** Module name → resource name → the top-level input properties whose change replaces the resource. */
+    readonly forceNewMap: Readonly<Record<string, Readonly<Record<string, { readonly properties: readonly string[]; readonly why?: string }>>>>;
+    /** The map's other modules, with their resource names only. */
+    readonly otherModules: Readonly<Record<string, readonly string[]>>;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { contradictions } from "../../contracts/layers";
-import { createOnlyProperties, loadContracts, loadDerived, loadHandWritten, pathParameters, replaceRule, type TypeContract } from "../../contracts/check";
+import { loadContracts, loadDerived, loadHandWritten, type TypeContract } from "../../contracts/check";
 
 /** The hand-written layer adds to the derived one and never contradicts it. */
 describe("hand-written and derived contract facts", () => {
@@ -50,6 +50,13 @@ describe("hand-written and derived contract facts", () => {
             assert.match(contradictions("S", withFact("fullyQualifiedDomainName", { readOnly: false }), model).join(), /readOnly false/);
         });
 
+        test("a property fixed at creation that the models make read-only, or the spec makes updatable", () => {
+            assert.match(contradictions("S", withFact("fullyQualifiedDomainName", { fixedAtCreation: "x" }), model).join(), /fixedAtCreation on a property the models make read-only/);
+            assert.match(contradictions("S", withFact("administratorLoginPassword", { fixedAtCreation: "x", mutability: ["create", "update"] }), model).join(),
+                /fixedAtCreation on a property whose x-ms-mutability is create, update/);
+            assert.deepEqual(contradictions("S", withFact("administratorLogin", { fixedAtCreation: "x", mutability: ["create", "read"] }), model), []);
+        });
+
         test("the spec's integer refines the models' number, and a value the models lost is kept with its source", () => {
             assert.deepEqual(contradictions("S", withFact("storage.storageSizeGB", { type: "integer" }), model), []);
             const merged = loadContracts().find((n) => n.namespace === "Microsoft.DBforPostgreSQL")!.types["azure-native:dbforpostgresql:Server"];
@@ -57,28 +64,5 @@ describe("hand-written and derived contract facts", () => {
             assert.match(server.properties["highAvailability.mode"].beyondModels!.Disabled, /Servers\.json 2025-08-01/);
             assert.equal(merged.properties["storage.storageSizeGB"].type, "integer");
         });
-    });
-});
-
-describe("create-only facts for the update rules", () => {
-    test("a Flexible Server's path parameters and its create-only properties from x-ms-mutability", () => {
-        assert.deepEqual(pathParameters("azure-native:dbforpostgresql:Server"), ["resourceGroupName", "serverName"]);
-        assert.deepEqual(createOnlyProperties("azure-native:dbforpostgresql:Server"),
-            ["administratorLogin", "availabilityZone", "backup.geoRedundantBackup", "location", "resourceGroupName", "serverName"]);
-        assert.deepEqual(createOnlyProperties("azure-native:dbforpostgresql:Database"), ["databaseName", "resourceGroupName", "serverName"]);
-        assert.deepEqual(createOnlyProperties("azure-native:privatedns:VirtualNetworkLink"), ["location", "privateZoneName", "resourceGroupName", "virtualNetworkLinkName"]);
-        assert.ok(!createOnlyProperties("azure-native:dbforpostgresql:Server").includes("administratorLoginPassword"), "create and update");
-        assert.ok(!createOnlyProperties("azure-native:dbforpostgresql:Server").includes("maintenanceWindow.dayOfWeek"), "update only");
-        assert.deepEqual(replaceRule.sources.map((s) => s.path), ["provider/pkg/gen/properties.go", "provider/pkg/gen/replacement.go", "provider/pkg/provider/diff.go"]);
-        assert.throws(() => createOnlyProperties("azure-native:storage:StorageAccount"), /no contract/);
-    });
-
-    test("every type whose mutability was read names the definitions read", () => {
-        for (const namespace of loadHandWritten()) {
-            for (const [token, type] of Object.entries(namespace.types)) {
-                const recorded = Object.values(type.properties).some((f) => f.mutability);
-                assert.ok(!recorded || (type.mutabilityRead?.length ?? 0) > 0, `${token}: mutability facts without mutabilityRead`);
-            }
-        }
     });
 });
