@@ -114,6 +114,7 @@ export interface PreviewHooks {
  * Call before `pulumi.provider.main`. Returns the current provider configuration.
  */
 export function adaptProviderServer(hooks: PreviewHooks = {}): () => Record<string, unknown> {
+    exitWithEngine();
     let config: Record<string, unknown> = {};
     const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
     const load = (m: string) => require(require.resolve(m, { paths: [pulumiDir] }));
@@ -164,6 +165,23 @@ export function adaptProviderServer(hooks: PreviewHooks = {}): () => Record<stri
         return addService.call(this, service as any, impl as any);
     } as typeof addService;
     return () => config;
+}
+
+/**
+ * Ends this plugin when the CLI that started it is gone. The engine stops its plugins when a command ends, but
+ * a killed CLI (SIGKILL, a crashed runner) cannot: its plugins are re-parented and would run on, holding the
+ * simulation's files. The plugin's parent is the CLI (the launcher `exec`s node), so a changed parent id means the
+ * engine went away. The PostgreSQL servers are not children of the plugin and keep running, as Azure's would.
+ */
+export function exitWithEngine(pollMs = 500): void {
+    const parent = process.ppid;
+    const timer = setInterval(() => {
+        if (process.ppid !== parent) {
+            process.stderr.write(`the engine (pid ${parent}) is gone; ${path.basename(process.argv[1] ?? "plugin")} exits\n`);
+            process.exit(0);
+        }
+    }, pollMs);
+    timer.unref();
 }
 
 /** The resource type of a URN (the last segment of its type chain). */
