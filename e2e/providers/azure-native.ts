@@ -21,9 +21,11 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { adaptProviderServer, azureError, deepEqual, reveal, signedIn, Store, unknownValue } from "./common";
+import { sendWithRetries } from "./azure/client";
 import { serverId, serverOperation } from "./azure/operations";
 import { applyCreate, applyDelete, applyUpdate } from "./azure/postgres";
-import { armId, computedKeys, pathProps, specFor, type SimulatedResource } from "./azure/resources";
+import { armId, computedKeys, pathProps, specFor, type SimulatedResource, type Spec } from "./azure/resources";
+import { refusedServerUpdate } from "./azure/serverUpdates";
 import { validate } from "./azure/validate";
 
 const resources = new Store<SimulatedResource>("azure-resources");
@@ -69,9 +71,11 @@ export const provider: pulumi.provider.Provider = {
         const skip = computedKeys(type, spec);
         const keys = new Set([...Object.keys(news), ...Object.keys(olds)].filter((k) => !skip.has(k)));
         // A VM's identity is an input whose principalId and tenantId Azure fills in.
-        const comparable = (k: string, v: any) => (k === "identity" && type.endsWith(":VirtualMachine") && v ? { type: v.type } : v);
+        // `location` compares without case and spaces, as azure-native's diff does (diff.go, `applyAzureSpecificDiff`).
+        const comparable = (k: string, v: any) => (k === "identity" && type.endsWith(":VirtualMachine") && v ? { type: v.type }
+            : k === "location" && typeof v === "string" ? v.toLowerCase().replace(/ /g, "") : v);
         const changed = [...keys].filter((k) => !deepEqual(comparable(k, olds[k]), comparable(k, news[k])));
-        const replaces = changed.filter((k) => pathProps(spec).includes(k));
+        const replaces = changed.filter((k) => pathProps(type, spec).includes(k));
         return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && spec.parent !== undefined };
     },
 
@@ -79,26 +83,19 @@ export const provider: pulumi.provider.Provider = {
         const [type, spec] = specFor(urn);
         const plain = reveal(inputs);
         const id = armId(type, plain);
-        if (resources.get(id)) {
-            throw azureError(409, "Conflict", `A resource with id ${id} already exists.`, "Azure Resource Manager PUT semantics");
-        }
         const outputs: Record<string, unknown> = {
             ...inputs,
             ...spec.computed?.(plain, id),
             name: plain[spec.nameProp],
             type: spec.armType,
         };
-        const write = async () => {
-            await applyCreate(type, plain, id);
+        await operate("create", type, spec, plain, id, async () => {
+            if (resources.get(id)) {
+                throw azureError(409, "Conflict", `A resource with id ${id} already exists.`, "Azure Resource Manager PUT semantics");
+            }
+            Object.assign(outputs, await applyCreate(type, plain, id));
             resources.put(id, { type, outputs });
-        };
-        if (spec.serverScoped) {
-            await serverOperation(serverId(plain.resourceGroupName, plain[spec.serverScoped]), `${type.split(":").pop()} create`, write);
-        } else if (type === "azure-native:dbforpostgresql:Server") {
-            await serverOperation(id, "Server create", write);
-        } else {
-            await write();
-        }
+        });
         return { id, outs: outputs };
     },
 
@@ -110,49 +107,33 @@ export const provider: pulumi.provider.Provider = {
 
     async update(id, urn, olds, news) {
         const [type, spec] = specFor(urn);
-        const record = resources.get(id);
-        if (!record) throw azureError(404, "ResourceNotFound", `The resource ${id} was not found.`, "Azure Resource Manager");
         const plain = reveal(news);
-        const computed = Object.fromEntries([...computedKeys(type, spec)].map((k) => [k, record.outputs[k]]));
-        const outputs = { ...news, ...computed };
-        const write = async () => {
-            await applyUpdate(type, reveal(olds), plain, id);
+        const outputs: Record<string, unknown> = { ...news };
+        await operate("update", type, spec, plain, id, async () => {
+            const record = resources.get(id);
+            if (!record) throw azureError(404, "ResourceNotFound", `The resource ${id} was not found.`, "Azure Resource Manager");
+            Object.assign(outputs, Object.fromEntries([...computedKeys(type, spec)].map((k) => [k, record.outputs[k]])));
+            Object.assign(outputs, await applyUpdate(type, reveal(olds), plain, id));
+            if (type === "azure-native:dbforpostgresql:Server") outputs.state = "Ready";
             resources.put(id, { type, outputs });
-        };
-        if (spec.serverScoped) {
-            await serverOperation(serverId(plain.resourceGroupName, plain[spec.serverScoped]), `${type.split(":").pop()} update`, write);
-        } else if (type === "azure-native:dbforpostgresql:Server") {
-            await serverOperation(id, "Server update", write);
-        } else {
-            await write();
-        }
+        }, type === "azure-native:dbforpostgresql:Server" ? () => refusedServerUpdate(reveal(olds), plain) : undefined);
         return { outs: outputs };
     },
 
     async delete(id, urn, props) {
         const [type, spec] = specFor(urn);
         const plain = reveal(props);
-        const remove = async () => {
-            await applyDelete(type, plain, id);
-            resources.delete(id);
-        };
-        if (spec.serverScoped) {
-            await serverOperation(serverId(plain.resourceGroupName, plain[spec.serverScoped]), `${type.split(":").pop()} delete`, remove);
-        } else if (type === "azure-native:dbforpostgresql:Server") {
-            await serverOperation(id, "Server delete", remove);
-        } else {
+        await operate("delete", type, spec, plain, id, async () => {
             if (type === "azure-native:resources:ResourceGroup") {
-                const inside = resources.all().filter(([other]) => other.startsWith(`${id}/`));
-                if (inside.length > 0) {
-                    // A resource group delete removes what it contains; the e2e checks nothing is left behind by the program.
-                    for (const [other, rec] of inside) {
-                        if (rec.type === "azure-native:dbforpostgresql:Server") await applyDelete(rec.type, reveal(rec.outputs), other);
-                        resources.delete(other);
-                    }
+                // A resource group delete removes what it contains; the e2e checks nothing is left behind by the program.
+                for (const [other, rec] of resources.all().filter(([o]) => o.startsWith(`${id}/`))) {
+                    if (rec.type === "azure-native:dbforpostgresql:Server") await applyDelete(rec.type, reveal(rec.outputs), other);
+                    resources.delete(other);
                 }
             }
-            await remove();
-        }
+            await applyDelete(type, plain, id);
+            resources.delete(id);
+        });
     },
 
     async invoke(token) {
@@ -163,6 +144,31 @@ export const provider: pulumi.provider.Provider = {
         throw new Error(`The Azure simulator does not implement the function ${token}.`);
     },
 };
+
+/**
+ * One request of azure-native to Azure Resource Manager: sent with azure-native's client retries (azure/client.ts),
+ * checked (`refuse`: what Azure refuses before accepting it), then run as a long-running operation, on the server
+ * it belongs to when it is a server or one of its children (azure/operations.ts).
+ */
+async function operate(op: "create" | "update" | "delete", type: string, spec: Spec, plain: Record<string, any>, id: string,
+    work: () => Promise<void>, refuse?: () => Error | undefined): Promise<void> {
+    const short = type.split(":").pop()!;
+    await sendWithRetries({ op, type: short, name: String(plain[spec.nameProp] ?? id.split("/").pop()) }, async (failAsync) => {
+        const refused = refuse?.();
+        if (refused) throw refused;
+        const run = async () => {
+            failAsync?.();
+            await work();
+        };
+        if (spec.serverScoped) {
+            await serverOperation(serverId(plain.resourceGroupName, plain[spec.serverScoped]), `${short} ${op}`, run);
+        } else if (type === "azure-native:dbforpostgresql:Server") {
+            await serverOperation(id, `Server ${op}`, run);
+        } else {
+            await run();
+        }
+    });
+}
 
 if (require.main === module) {
     pulumi.provider.main(provider, process.argv.slice(2)).catch((e) => {

@@ -60,38 +60,76 @@ function canonical(v: unknown): unknown {
     return v;
 }
 
-/** A JSON file of records keyed by id, rewritten atomically after every change. */
+/**
+ * A JSON file of records keyed by id, rewritten atomically after every change. Two processes serve the simulated
+ * Azure (the plugin the CLI starts, the ARM endpoint the harness runs), so every read reads the file and every
+ * change is a read-modify-write under a lock file (a lock whose process is gone is taken over).
+ */
 export class Store<T> {
     private readonly file: string;
-    private data: Record<string, T>;
 
     constructor(name: string) {
         this.file = path.join(simDir(), `${name}.json`);
-        this.data = fs.existsSync(this.file) ? JSON.parse(fs.readFileSync(this.file, "utf8")) : {};
+    }
+
+    private load(): Record<string, T> {
+        return fs.existsSync(this.file) ? JSON.parse(fs.readFileSync(this.file, "utf8")) : {};
     }
 
     get(id: string): T | undefined {
-        return this.data[id];
+        return this.load()[id];
     }
 
     all(): [string, T][] {
-        return Object.entries(this.data);
+        return Object.entries(this.load());
     }
 
     put(id: string, value: T): void {
-        this.data[id] = value;
-        this.save();
+        this.update(id, () => value);
     }
 
     delete(id: string): void {
-        delete this.data[id];
-        this.save();
+        this.update(id, () => undefined);
     }
 
-    private save(): void {
-        const tmp = `${this.file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, JSON.stringify(this.data, null, 2));
-        fs.renameSync(tmp, this.file);
+    /** Replaces the record of `id` with what `change` makes of it (`undefined`: removed), atomically. */
+    update(id: string, change: (current: T | undefined) => T | undefined): void {
+        this.locked(() => {
+            const data = this.load();
+            const next = change(data[id]);
+            if (next === undefined) delete data[id];
+            else data[id] = next;
+            const tmp = `${this.file}.${process.pid}.tmp`;
+            fs.writeFileSync(tmp, JSON.stringify(data, null, 2));
+            fs.renameSync(tmp, this.file);
+        });
+    }
+
+    private locked(work: () => void): void {
+        const lock = `${this.file}.lock`;
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+            try {
+                fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+                break;
+            } catch (e) {
+                if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+                const holder = Number(fs.readFileSync(lock, "utf8") || "0");
+                let gone = false;
+                try {
+                    process.kill(holder, 0);
+                } catch (k) {
+                    gone = (k as NodeJS.ErrnoException).code === "ESRCH";
+                }
+                if (gone || Date.now() > deadline) fs.rmSync(lock, { force: true });
+                else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+            }
+        }
+        try {
+            work();
+        } finally {
+            fs.rmSync(lock, { force: true });
+        }
     }
 }
 
