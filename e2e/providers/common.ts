@@ -66,10 +66,11 @@ function canonical(v: unknown): unknown {
  * change is a read-modify-write under a lock file (a lock whose process is gone is taken over).
  */
 export class Store<T> {
-    private readonly file: string;
+    constructor(private readonly name: string) {}
 
-    constructor(name: string) {
-        this.file = path.join(simDir(), `${name}.json`);
+    /** Resolved on use, so a module may hold a store before the harness names the simulation directory. */
+    private get file(): string {
+        return path.join(simDir(), `${this.name}.json`);
     }
 
     private load(): Record<string, T> {
@@ -259,3 +260,15 @@ export function tokenFor(objectId: string, resource: string, tenantId: string): 
 }
 
 export const postgresTokenResource = "https://ossrdbms-aad.database.windows.net";
+/** Azure Resource Manager in the public cloud: the audience of its tokens and the host the harness serves. */
+export const armTokenResource = "https://management.azure.com";
+
+/** The claims of a token `tokenFor` issued, when its signature is the simulation's; `undefined` otherwise. */
+export function verifyToken(token: string): { aud: string; oid: string; tid: string } | undefined {
+    const [head, body, sig] = token.split(".");
+    if (!head || !body || !sig) return undefined;
+    const key = fs.readFileSync(path.join(simDir(), "entra.key"));
+    const expected = crypto.createHmac("sha256", key).update(`${head}.${body}`).digest("base64url");
+    if (expected.length !== sig.length || !crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(sig))) return undefined;
+    return JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+}

@@ -75,7 +75,7 @@ function matches(rule: FaultRule, request: Request): boolean {
 }
 
 /** The rule answering `request`, its count taken down by one (rules used up are dropped). */
-function takeFault(request: Request): FaultRule | undefined {
+export function takeFault(request: Request): FaultRule | undefined {
     const file = faultsFile();
     if (!fs.existsSync(file)) return undefined;
     const rules = JSON.parse(fs.readFileSync(file, "utf8")) as FaultRule[];
