@@ -270,3 +270,41 @@ describe("transient Azure faults", () => {
         await noChanges();
     });
 });
+
+/** Processes started for this simulation (their environment names its directory), by pid, with their command line. */
+function simulationProcesses(): Map<number, string> {
+    const found = new Map<number, string>();
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            const environ = fs.readFileSync(`/proc/${entry}/environ`, "utf8");
+            if (environ.split("\0").includes(`ENTRA_E2E_SIM_DIR=${world.simDir}`)) {
+                found.set(Number(entry), fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " "));
+            }
+        } catch {
+            // gone, or not ours to read
+        }
+    }
+    return found;
+}
+
+const parentOf = (pid: number): number => Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")[1]);
+
+describe("a killed CLI", () => {
+    test("leaves no stand-in provider plugin running", async () => {
+        setServer((s) => (s.backupRetentionDays = 30));
+        const run = pulumi(["up", "--yes", "--skip-preview"]);
+        const plugin = (): [number, string] | undefined => [...simulationProcesses()].find(([, cmd]) => cmd.includes("e2e/providers/azure-native.ts"));
+        const deadline = Date.now() + 120_000;
+        while (!plugin() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+        const [pid] = plugin() ?? [];
+        assert.ok(pid, "the azure-native stand-in started");
+        const cli = parentOf(pid!);
+        assert.match(fs.readFileSync(`/proc/${cli}/cmdline`, "utf8"), /pulumi/, "its parent is the CLI");
+        process.kill(cli, "SIGKILL");
+        await run;
+        const gone = Date.now() + 5_000;
+        while ([...simulationProcesses().values()].some((cmd) => cmd.includes("e2e/providers/")) && Date.now() < gone) await new Promise((r) => setTimeout(r, 200));
+        assert.deepEqual([...simulationProcesses().values()].filter((cmd) => cmd.includes("e2e/providers/")), [], "every stand-in plugin exited");
+    });
+});

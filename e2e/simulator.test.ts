@@ -131,6 +131,7 @@ describe("simulated Azure", () => {
         assert.equal(stored(serverArmId).outputs.state, "Updating");
         const { outs } = await update;
         assert.equal(outs!.state, "Ready");
+        assert.deepEqual(Object.entries(outs!).filter(([, v]) => v === undefined), [], "no undefined output (the wire's Struct has none)");
         assert.equal(stored(serverArmId).outputs.state, "Ready");
         assert.equal(stored(serverArmId).outputs.backup.backupRetentionDays, 14);
     });

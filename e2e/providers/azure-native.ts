@@ -2,21 +2,23 @@
  * A simulated Azure, served to the Pulumi CLI as the `azure-native` resource provider plugin (at the version
  * @pulumi/azure-native asks for). It implements the resource types and the invoke this project's program uses,
  * with ARM-shaped ids, computed outputs and state kept in the simulation directory between CLI runs, and these
- * documented Azure behaviours, as errors:
+ * documented Azure behaviours (docs/e2e.md lists them with their sources):
  *
- * - one management operation per Flexible Server at a time: a concurrent write fails with 409 `ServerBusy`;
- *   an Entra administrator write while the server itself is being updated fails with
- *   `AadAuthOperationCannotBePerformedWhenServerIsNotAccessible` (hashicorp/terraform-provider-azurerm#19962,
- *   the source components/server.ts and components/administrators.ts cite);
- * - AdministratorsMicrosoftEntra `principalType` must be one of the spec's values `User`, `Group`,
- *   `ServicePrincipal` (or `Unknown`), spelled as the spec spells them (Azure/azure-rest-api-specs
- *   specification/postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01/AdministratorsMicrosoftEntra.json
- *   at 0f9798aa2720ac3b2299c448917356c18389ec41);
- * - read-only properties (the server's `fullyQualifiedDomainName`, `state`; a VM's `identity.principalId`) are
- *   refused as inputs and computed by the service.
+ * - update rules from Azure's data: a create-only property (`x-ms-mutability` without `update`, from the
+ *   contracts) replaces the resource when it belongs to the resource itself, as azure-native's diff decides, and
+ *   is refused by Azure when it is nested (azure/mutability.ts);
+ * - one management operation per Flexible Server at a time, the server `Updating` while it runs (409 `ServerBusy`,
+ *   `AadAuthOperationCannotBePerformedWhenServerIsNotAccessible`, `ServerIsNotReady`; azure/operations.ts);
+ * - server parameters reach the server's PostgreSQL, dynamic ones at once, static ones pending until a restart
+ *   (azure/parameters.ts); a storage shrink and a major version downgrade are refused, a new compute size or
+ *   major version restarts the server (azure/serverUpdates.ts);
+ * - transient faults a test injects (429 with Retry-After, 5xx, 409, a long-running operation that fails after
+ *   it was accepted), retried as azure-native's client retries them (azure/client.ts);
+ * - AdministratorsMicrosoftEntra `principalType` values and read-only properties (azure/validate.ts).
  *
- * The resource table is azure/resources.ts, the per-server operations azure/operations.ts, the checks of a request
- * azure/validate.ts, and a Flexible Server is a real PostgreSQL (azure/postgres.ts, pgserver.ts) listening on the address the server's FQDN resolves to.
+ * The resource table is azure/resources.ts, and a Flexible Server is a real PostgreSQL (azure/postgres.ts,
+ * pgserver.ts) listening on the address the server's FQDN resolves to. The calls the program makes to Resource
+ * Manager itself (a restart) reach the same state through the harness's endpoint (support/armEndpoint.ts).
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -112,7 +114,8 @@ export const provider: pulumi.provider.Provider = {
         await operate("update", type, spec, plain, id, async () => {
             const record = resources.get(id);
             if (!record) throw azureError(404, "ResourceNotFound", `The resource ${id} was not found.`, "Azure Resource Manager");
-            Object.assign(outputs, Object.fromEntries([...computedKeys(type, spec)].map((k) => [k, record.outputs[k]])));
+            // What Azure computed stays (an absent one stays absent: the wire has no `undefined`).
+            Object.assign(outputs, Object.fromEntries([...computedKeys(type, spec)].filter((k) => record.outputs[k] !== undefined).map((k) => [k, record.outputs[k]])));
             Object.assign(outputs, await applyUpdate(type, reveal(olds), plain, id));
             if (type === "azure-native:dbforpostgresql:Server") outputs.state = "Ready";
             resources.put(id, { type, outputs });

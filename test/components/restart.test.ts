@@ -37,7 +37,12 @@ describe("who restarts the server after a static parameter", () => {
     });
 
     test("operator, or no static parameter: no restart resource", async () => {
-        for (const change of [{ parameters: { max_connections: "157" }, restartForStaticParameters: "operator" as const }, { parameters: { log_min_duration_statement: "250" } }, { parameters: { max_connections: "157" }, protect: true }]) {
+        const cases: Partial<FlexibleServerArgs>[] = [
+            { parameters: { max_connections: "157" }, restartForStaticParameters: "operator" },
+            { parameters: { log_min_duration_statement: "250" } },
+            { parameters: { max_connections: "157" }, protect: true },
+        ];
+        for (const change of cases) {
             const built = await build(() => new FlexibleServer("unit", args(change)));
             assert.equal(built.ofType(restartType).length, 0, JSON.stringify(change));
         }
@@ -94,7 +99,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 describe("Resource Manager calls", () => {
     test("the cloud's endpoint; 429 retried after Retry-After; the long-running operation polled until Succeeded", async () => {
-        const calls = stubFetch((url, _init, n) => {
+        const calls = stubFetch((_url, _init, n) => {
             if (n === 1) return json(429, { error: { code: "TooManyRequests", message: "slow down" } }, { "retry-after": "1" });
             if (n === 2) return new Response(null, { status: 202, headers: { "azure-asyncoperation": "https://management.usgovcloudapi.net/op/1", "retry-after": "0" } });
             if (n === 3) return json(200, { status: "InProgress" });

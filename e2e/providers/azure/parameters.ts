@@ -35,10 +35,10 @@ async function kindOf(record: PgServerRecord, name: string, version: string | un
  * set once the reload that follows ALTER SYSTEM has been processed; asked on new connections for a moment).
  */
 async function pendingRestart(record: PgServerRecord, name: string): Promise<boolean> {
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 50; i++) {
         const pending = await superuser(record, "postgres", async (c) => (await c.query<{ p: boolean }>("select pending_restart as p from pg_settings where name = $1", [name])).rows[0]?.p);
         if (pending) return true;
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 200));
     }
     return false;
 }
