@@ -4,7 +4,8 @@ import { vmRootCertChoice } from "./cloudInit";
 /**
  * The `sslrootcert` of the human connect command: `system` (libpq 16 and later; it forces verify-full) where
  * the system's roots cover the server, otherwise this repository's CA file (see `vmRootCertChoice`). With an
- * older psql, `certs/azure-postgres-roots.pem` of this repository replaces `system` (README, "Logging in").
+ * older psql, `certs/azure-postgres-roots.pem` of this repository replaces `system` (docs/roles-and-access.md,
+ * "Logging in").
  */
 export function humanRootCert(cloud: Cloud): string {
     return vmRootCertChoice(cloud) === "file" ? "<checkout of entra-postgres>/certs/azure-postgres-roots.pem" : "system";

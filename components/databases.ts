@@ -59,9 +59,10 @@ export const databaseCollation = "en_US.utf8";
  * privileges it gives later then take effect on Entra-only and mixed servers alike. A database created through
  * ARM is owned by the password administrator on a mixed server (cyrilgdn/terraform-provider-postgresql#500)
  * and by `azuresu` on an Entra-only one without an Entra admin yet (hashicorp/terraform-provider-azurerm#27895),
- * and a non-superuser deployer can grant nothing there (README, "Database ownership"). The ARM `Database` is
- * still declared after it, unchanged, so Azure's view and deployed stacks' URNs stay as they were: its PUT is
- * "create or update" (Databases_Create in the Microsoft.DBforPostgreSQL spec) and finds the database there.
+ * and a non-superuser deployer can grant nothing there (docs/roles-and-access.md, "Database ownership"). The
+ * ARM `Database` is still declared after it, unchanged, so Azure's view and deployed stacks' URNs stay as they
+ * were: its PUT is "create or update" (Databases_Create in the Microsoft.DBforPostgreSQL spec) and finds the
+ * database there.
  *
  * It does not create roles or grants for anyone but the deployer (`EntraAccess`), and never drops a database
  * it did not create. Learn: "Manage Microsoft Entra users",

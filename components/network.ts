@@ -47,7 +47,7 @@ export interface EntraNetworkArgs {
     /**
      * Use these instead of creating a network: with it the component declares no VNet, subnet, NSG, route table,
      * NAT gateway or DNS zone, and exposes the given ids. The network must already have what the mode needs
-     * (README, "Network line of sight for the role provider"); nothing here can check it.
+     * (docs/roles-and-access.md, "Network line of sight for the role provider"); nothing here can check it.
      */
     existing?: ExistingNetworkArgs;
     /** `private`: further VNets (ids) linked to the server's DNS zone, created or existing. Default none. */

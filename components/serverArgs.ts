@@ -19,8 +19,8 @@ export interface MaintenanceWindowArgs {
 
 /**
  * Arguments of a `FlexibleServer`. Defaults are those of the stack settings (`defaults.server` of
- * components/config/settings.ts, the README's `server` table), so a server built alone is the server a stack
- * builds from the same values.
+ * components/config/settings.ts, docs/configuration.md's `server` table), so a server built alone is the
+ * server a stack builds from the same values.
  */
 export interface FlexibleServerArgs {
     /** Resource group of the server and every child. */

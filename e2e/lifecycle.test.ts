@@ -2,7 +2,7 @@
  * The shipped stacks through the real Pulumi engine: the CLI built from Go modules (support/cli.ts), the
  * program run by the Node.js language host, the simulated Azure and the stand-in random and postgresql
  * providers as plugins, the policy pack loaded by the CLI, state on a local file backend with a passphrase.
- * See README.md, "End-to-end tests".
+ * See docs/e2e.md.
  */
 import assert from "node:assert/strict";
 import * as crypto from "node:crypto";

@@ -4,7 +4,7 @@ import { GitHubNetworkSettings } from "./githubNetworkSettings";
 import { armIds, networkNames } from "./names";
 import { PrivateNetwork, named } from "./privateNetwork";
 
-// The network phase of a private stack (README, "Private networking: topology and first deploy"). Validated
+// The network phase of a private stack (docs/private-networking.md). Validated
 // before anything is declared: bad settings stop here with every wrong key named.
 const config = loadNetworkConfig();
 const names = networkNames(config);

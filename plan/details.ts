@@ -32,7 +32,8 @@ function rules(list: unknown, format: (rule: Record<string, unknown>) => string)
 
 /**
  * A resource placed in a network the stack does not create (`network.existing`): what it relies on there is
- * outside the program, so the offline plan cannot check it (README, "Network line of sight for the role provider").
+ * outside the program, so the offline plan cannot check it (docs/roles-and-access.md, "Network line of sight
+ * for the role provider").
  */
 function existingNetworkNote(needs: string): string {
     return `existing network: ${needs} cannot be checked offline; make sure they are in place`;

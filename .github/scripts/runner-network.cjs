@@ -9,7 +9,7 @@
 // (GET/POST /orgs/{org}/settings/network-configurations, PATCH .../{network_configuration_id}), "Self-hosted runner
 // groups" (GET/POST /orgs/{org}/actions/runner-groups, PATCH .../{runner_group_id}, whose body takes
 // network_configuration_id) and "GitHub-hosted runners" (GET/POST /orgs/{org}/actions/hosted-runners, PATCH
-// .../{hosted_runner_id}). README: "Private networking: topology and first deploy".
+// .../{hosted_runner_id}). See docs/private-networking.md.
 "use strict";
 
 /** Every item of a list endpoint whose answer is `{ total_count, <key>: [...] }`. */

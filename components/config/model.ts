@@ -3,7 +3,7 @@ import { Cloud } from "./cloud";
 /**
  * The validated model of a stack's settings (namespace `entra-postgres`). `parseConfig` builds it from raw
  * stack config and refuses anything invalid before a single resource is declared. Every field here is
- * documented in the README's configuration reference.
+ * documented in the configuration reference, docs/configuration.md.
  */
 export interface StackConfig {
     readonly project: string;

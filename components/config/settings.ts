@@ -3,12 +3,13 @@ import { accessLevels, adminTypes, authModes, highAvailabilityModes, principalKi
 
 /**
  * The one table of stack settings. Each row is one key: the parser takes its known keys and defaults from
- * here (`knownKeys`, `defaults` below), and `npm run settings:docs` writes the README's configuration
- * reference tables and the `config:` declarations of `Pulumi.yaml` from it (test/config/settings.test.ts
- * fails when they differ). To add a setting, add a row (in README order) and run `npm run settings:docs`; the
- * key is then known to its object's `knownKeys` entry and its default is in `defaults`. An object nested
- * below a section (`network.existing`) needs no section of its own: its parser checks it against
- * `keysAt("network.existing")`, and the README lists its rows in the enclosing section's table.
+ * here (`knownKeys`, `defaults` below), and `npm run docs` writes the configuration reference tables of
+ * docs/configuration.md, the README's summary of the top-level keys and the `config:` declarations of
+ * `Pulumi.yaml` from it (test/config/settings.test.ts fails when they differ). To add a setting, add a row (in
+ * the order docs/configuration.md lists them) and run `npm run docs`; the key is then known to its object's
+ * `knownKeys` entry and its default is in `defaults`. An object nested below a section (`network.existing`)
+ * needs no section of its own: its parser checks it against `keysAt("network.existing")`, and
+ * docs/configuration.md lists its rows in the enclosing section's table.
  */
 
 /** The config namespace: keys are set with `pulumi config set entra-postgres:<key>`. */
@@ -20,7 +21,7 @@ export interface Setting {
     /**
      * Dotted path from the namespace: `location`, `network.access`, `server.maintenanceWindow.dayOfWeek`.
      * `[]` marks the items of a list (`admins[].name`). The items of `vm.access` take the same keys as those
-     * of `principals[].access`, listed once. A key nested deeper than any README section is listed in the
+     * of `principals[].access`, listed once. A key nested deeper than any reference section is listed in the
      * table of its nearest section by its remaining path (`existing.serverSubnetId` under network).
      */
     readonly key: string;
@@ -29,13 +30,13 @@ export interface Setting {
     readonly required?: "required" | "conditional";
     /** The value the parser uses when the key is absent; also declared in `Pulumi.yaml` for top-level scalars. */
     readonly default?: string | number | boolean | readonly string[];
-    /** README text for a default the parser computes or that is not a plain value (`<project>-<stack>`). */
+    /** Reference text for a default the parser computes or that is not a plain value (`<project>-<stack>`). */
     readonly defaultText?: string;
     /** The only values accepted (an enumeration). */
     readonly values?: readonly (string | number)[];
     /** One sentence (Markdown); `Pulumi.yaml` gets it without the backticks. */
     readonly description: string;
-    /** Further rules and reasons (Markdown), in the README only. */
+    /** Further rules and reasons (Markdown), in docs/configuration.md only. */
     readonly notes?: string;
     /** The Microsoft Learn page where Azure defines the behaviour. */
     readonly learn?: string;
@@ -70,7 +71,7 @@ const learn = {
     encryptionAtHost: "https://learn.microsoft.com/azure/virtual-machines/disk-encryption",
 } as const;
 
-/** Every setting, grouped by README section, in the order the README lists them. */
+/** Every setting, grouped by reference section, in the order docs/configuration.md lists them. */
 export const settings = [
     // Top level
     {
@@ -109,7 +110,7 @@ export const settings = [
         notes: "The role provider logs in as it.",
     },
     { key: "network", type: "object", defaultText: "private access", description: "See [network](#network)." },
-    { key: "server", type: "object", defaultText: "see below", description: "See [server](#server)." },
+    { key: "server", type: "object", defaultText: "see [server](#server)", description: "See [server](#server)." },
     { key: "vm", type: "object", required: "required", description: "See [vm](#vm).", notes: "`vm.sshPublicKey` is required while the VM is enabled." },
     { key: "principals", type: "object list", defaultText: "none", description: "Entra identities that get a database role. See [principals](#principals)." },
     {
@@ -157,7 +158,7 @@ export const settings = [
         key: "principals[].type", type: "string", required: "required", values: principalKinds,
         description: "`service` stands for service principals and managed identities.",
     },
-    { key: "principals[].access", type: "object list", description: "List of `{ database, level }`: see [Database access](#database-access)." },
+    { key: "principals[].access", type: "object list", description: "List of `{ database, level }`: see [Database access](roles-and-access.md#database-access)." },
 
     // network
     {
@@ -204,7 +205,7 @@ export const settings = [
     {
         key: "network.existing", type: "object", defaultText: "none (the stack creates its network)",
         description: "Full ARM ids of an existing network; the stack then creates no VNet, subnet, NSG, route table, NAT gateway or DNS zone.",
-        notes: "Required: `private` → `serverSubnetId` + `privateDnsZoneId`; `private-endpoint` → `endpointSubnetId` + `privateDnsZoneId`; every mode → `vmSubnetId` when the VM is enabled; ids the mode does not use are refused. The zone must be named `<anything>.private.postgres.database.<suffix>` for `private` and exactly `privatelink.postgres.database.<suffix>` for `private-endpoint`. Prefix keys, `routeTable` and `natGateway` are refused alongside it. See [Network line of sight for the role provider](#network-line-of-sight-for-the-role-provider) for what the network must already have.",
+        notes: "Required: `private` → `serverSubnetId` + `privateDnsZoneId`; `private-endpoint` → `endpointSubnetId` + `privateDnsZoneId`; every mode → `vmSubnetId` when the VM is enabled; ids the mode does not use are refused. The zone must be named `<anything>.private.postgres.database.<suffix>` for `private` and exactly `privatelink.postgres.database.<suffix>` for `private-endpoint`. Prefix keys, `routeTable` and `natGateway` are refused alongside it. See [Network line of sight for the role provider](roles-and-access.md#network-line-of-sight-for-the-role-provider) for what the network must already have.",
     },
     { key: "network.existing.serverSubnetId", type: "string", required: "conditional", description: "`private`: the subnet delegated to `Microsoft.DBforPostgreSQL/flexibleServers`." },
     { key: "network.existing.vmSubnetId", type: "string", required: "conditional", description: "The VM's subnet (when `vm.enabled`)." },
@@ -273,7 +274,7 @@ export const settings = [
     { key: "vm.publicIp", type: "boolean", default: false, description: "Attach a public IP to the NIC (off: reach it through Bastion or a VPN)." },
     {
         key: "vm.encryptionAtHost", type: "boolean", default: true,
-        description: "Encryption at host (needs the subscription feature, see Prerequisites).", learn: learn.encryptionAtHost,
+        description: "Encryption at host (needs the subscription feature, see [Prerequisites](../README.md#prerequisites)).", learn: learn.encryptionAtHost,
     },
     { key: "vm.access", type: "object list", defaultText: "none", description: "Database access of the VM's identity: a list of `{ database, level }`." },
 
@@ -292,12 +293,12 @@ export const settings = [
 
     // access: the items of principals[].access, and of vm.access, which takes the same keys
     { key: "principals[].access[].database", type: "string", required: "required", description: "One of `databases`." },
-    { key: "principals[].access[].level", type: "string", required: "required", values: accessLevels, description: "See [Database access](#database-access)." },
+    { key: "principals[].access[].level", type: "string", required: "required", values: accessLevels, description: "See [Database access](roles-and-access.md#database-access)." },
 ] as const satisfies readonly Setting[];
 
 /**
- * The README's reference sections, each a table of the settings under `path` (`""`: the top level). A key
- * belongs to the section with the longest matching path; `knownKeys` keeps these names.
+ * The reference sections of docs/configuration.md, each a table of the settings under `path` (`""`: the top
+ * level). A key belongs to the section with the longest matching path; `knownKeys` keeps these names.
  */
 export const sections = {
     top: { path: "", heading: "Top level" },

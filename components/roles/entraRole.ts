@@ -62,7 +62,8 @@ export interface EntraRoleArgs {
  * A PostgreSQL role for a Microsoft Entra identity on an Azure Database for PostgreSQL Flexible Server, created
  * with Azure's `pgaadauth_*` functions by the server's Entra administrator, read back on refresh and dropped
  * on delete. An existing role of the same object id and type is adopted; a role of another identity is never
- * taken over or dropped. The runner needs a network path to the server (README, "Network line of sight for the role provider").
+ * taken over or dropped. The runner needs a network path to the server (docs/roles-and-access.md, "Network
+ * line of sight for the role provider").
  *
  * Type token: `pulumi-nodejs:dynamic/entra-postgres:EntraRole`.
  */

@@ -18,7 +18,7 @@ export interface EntraDatabaseArgs {
 
 /**
  * A database the deployer creates with `CREATE DATABASE`, so that it owns it (see `entraDatabaseProvider` and
- * the README's "Database ownership"). Type token: `pulumi-nodejs:dynamic/entra-postgres:EntraDatabase`.
+ * docs/roles-and-access.md, "Database ownership"). Type token: `pulumi-nodejs:dynamic/entra-postgres:EntraDatabase`.
  */
 export class EntraDatabase extends DynamicResource {
     declare public readonly databaseName: pulumi.Output<string>;

@@ -19,8 +19,8 @@ import {
  * (a fresh token from DefaultAzureCredential for the cloud's audience at every run, TLS verified): nothing
  * secret is kept in state, and `pulumi refresh` or `destroy` hours later signs in afresh. Used for grants
  * where the `@pulumi/postgresql` provider cannot get a token itself (its Azure sign-in asks only for the
- * public cloud's audience), and for databases, which the deployer creates so that it owns them (README,
- * "Database ownership").
+ * public cloud's audience), and for databases, which the deployer creates so that it owns them
+ * (docs/roles-and-access.md, "Database ownership").
  */
 
 /** How to reach the server; the same for both resources. */
@@ -136,7 +136,7 @@ async function giveGrants(client: PoolClient, spec: GrantSpec, revoke: string[],
                     `"${adminLogin}" neither owns the database (owner "${owner.database}") nor schema public (owner ` +
                     `"${owner.schema}"), so PostgreSQL granted nothing. Let the stack create the database (it is then ` +
                     `owned by the deployer), or have its owner run ALTER DATABASE ${quoteIdent(spec.database)} OWNER TO ` +
-                    `${quoteIdent(adminLogin)}. See the README, "Database ownership".`,
+                    `${quoteIdent(adminLogin)}. See docs/roles-and-access.md, "Database ownership".`,
             );
         }
     });
@@ -253,7 +253,7 @@ function notOwned(name: string, owner: string, deployer: string, server: string)
     return permanentError(
         `Database "${name}" on ${server} exists and is owned by "${owner}", not by the deployer "${deployer}", so the ` +
             `deployer cannot grant on it or set default privileges. Databases created through Azure Resource Manager are ` +
-            `owned by the password administrator (or azuresu), see the README's "Database ownership". Hand it over as ` +
+            `owned by the password administrator (or azuresu), see docs/roles-and-access.md, "Database ownership". Hand it over as ` +
             `its owner: ALTER DATABASE ${quoteIdent(name)} OWNER TO ${quoteIdent(deployer)}; (the owner must be a member ` +
             `of "${deployer}"), or let the stack create a database of another name.`,
     );

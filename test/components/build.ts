@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { recordProgram, type RecordedRegistration } from "../../plan/engine/recorder";
 
 /**
- * Builds one component on its own under the mocks that replace Azure (testing/recorder.ts) and returns what the
+ * Builds one component on its own under the mocks that replace Azure (plan/engine/recorder.ts) and returns what the
  * engine would receive: every registration, in order. `declare` creates the component (and any resource it
  * should wait for); nothing else of the program runs.
  */

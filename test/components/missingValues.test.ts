@@ -13,7 +13,7 @@ function serverFqdn(reported: Record<string, unknown>): { value?: string; error?
         const pulumi = require("@pulumi/pulumi");
         const { parseConfig } = require("./components/config");
         const { FlexibleServer } = require("./components/server");
-        const { loadStackConfig } = require("./testing/configEncoding");
+        const { loadStackConfig } = require("./plan/engine/configEncoding");
         const result = {};
         const finish = () => { process.stdout.write(JSON.stringify(result)); process.exit(0); };
         process.on("unhandledRejection", (err) => { result.stopped = String(err && err.message ? err.message : err); finish(); });
@@ -29,7 +29,7 @@ function serverFqdn(reported: Record<string, unknown>): { value?: string; error?
                 administratorLogin: config.administratorLogin, tenantId: "00000000-0000-4000-8000-000000000001", protect: false,
             });
             pulumi.recover(server.fqdn.apply((value) => { result.value = value; }), (err) => { result.error = err.message; });
-            await require("./testing/sdkInternals").waitForRegistrations().catch(() => undefined);
+            await require("./plan/engine/sdkInternals").waitForRegistrations().catch(() => undefined);
             setTimeout(finish, 200);
         })();
     `;

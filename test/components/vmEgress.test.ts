@@ -9,7 +9,7 @@ import { projectRoot } from "../../plan/engine/project";
  * report is an error naming the VM, never a rule for an empty address.
  *
  * Each case runs EntraPostgres in its own process, as a program does, under the mocks that replace Azure
- * (testing/mocks.ts), with the NAT gateway's public IP answering what the case says: the failed output stops
+ * (plan/engine/mocks.ts), with the NAT gateway's public IP answering what the case says: the failed output stops
  * the program (as the unhandled rejection the Pulumi runtime reports).
  */
 const vmName = "egress-client";
@@ -40,10 +40,10 @@ function runWithNatAddress(reported: string | null): Run {
     };
     const script = `
         const pulumi = require("@pulumi/pulumi");
-        const { azureMocks } = require("./testing/mocks");
+        const { azureMocks } = require("./plan/engine/mocks");
         const { parseConfig } = require("./components/config");
         const { EntraPostgres } = require("./components/entraPostgres");
-        const { waitForRegistrations } = require("./testing/sdkInternals");
+        const { waitForRegistrations } = require("./plan/engine/sdkInternals");
         const reported = ${JSON.stringify(reported)};
         const result = { firewall: {} };
         const finish = () => { process.stdout.write(JSON.stringify(result)); process.exit(0); };

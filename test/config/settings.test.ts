@@ -5,7 +5,8 @@ import { clouds } from "../../components/config/cloud";
 import { ConfigError, parseConfig } from "../../components/config";
 import { accessLevels, adminTypes, authModes, highAvailabilityModes, networkAccessModes, principalKinds, skuTiers } from "../../components/config/model";
 import { allowedValues, defaults, keysAt, knownKeys, sections, Setting, settings } from "../../components/config/settings";
-import { command, generatedFiles, projectConfig, renderPulumiYaml, renderReadme, renderTable, sectionOf } from "../../scripts/settingsDocs";
+import { command, generatedFiles } from "../../scripts/docs";
+import { projectConfig, renderConfiguration, renderPulumiYaml, renderReadme, renderSummary, renderTable, sectionOf } from "../../scripts/docs/settings";
 import { loadStackConfig } from "../../plan/engine/configEncoding";
 
 const rows = settings as readonly Setting[];
@@ -32,8 +33,10 @@ function problems(key: string, value: unknown): string[] {
 }
 
 describe("the settings table", () => {
-    test("README.md and Pulumi.yaml are what the table generates", () => {
-        for (const { file, current, generated } of generatedFiles()) {
+    test("docs/configuration.md, the README's summary and Pulumi.yaml are what the table generates", () => {
+        const fromSettings = generatedFiles().filter((f) => ["docs/configuration.md", "README.md", "Pulumi.yaml"].includes(f.file));
+        assert.equal(fromSettings.length, 3);
+        for (const { file, current, generated } of fromSettings) {
             assert.ok(current === generated, `${file} differs from components/config/settings.ts. Run \`${command}\` and commit the result.`);
         }
     });
@@ -123,8 +126,19 @@ describe("the settings table", () => {
         assert.equal(project.config.protect.default, false);
     });
 
-    test("a README without the markers of a table is refused with the markers to add", () => {
-        assert.throws(() => renderReadme("# no tables\n"), /settings:top/);
+    test("the README's summary lists every top-level key, and links only into docs/", () => {
+        const summary = renderSummary();
+        for (const key of keysAt("")) {
+            assert.match(summary, new RegExp(`^\\| \`${key}\` \\|`, "m"), key);
+        }
+        for (const [, target] of summary.matchAll(/\]\(([^)]*)\)/g)) {
+            assert.match(target, /^docs\/[a-z-]+\.md(#[a-z0-9-]+)?$/, target);
+        }
+    });
+
+    test("a page without the markers of a table is refused with the markers to add", () => {
+        assert.throws(() => renderConfiguration("# no tables\n"), /settings:top/);
+        assert.throws(() => renderReadme("# no summary\n"), /settings:summary/);
         assert.throws(() => renderPulumiYaml("name: x\n"), /config:/);
     });
 });

@@ -147,7 +147,7 @@ describe("Azure contract facts", () => {
         }
     });
 
-    test("facts not confirmed from the spec say so (listed for the README)", () => {
+    test("facts not confirmed from the spec say so (listed in docs/azure-contracts.md)", () => {
         const unconfirmed: string[] = [];
         for (const namespace of contracts as NamespaceContract[]) {
             for (const [token, contract] of Object.entries(namespace.types)) {

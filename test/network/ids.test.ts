@@ -74,7 +74,7 @@ describe("network project packaging", () => {
 
     it("network/Pulumi.yaml declares the settings the program reads, with the program's defaults", () => {
         const project = parse(fs.readFileSync(path.join(repoRoot, "network", "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: string }> };
-        // tags is a map, which Pulumi.yaml cannot declare; it is documented in the README instead.
+        // tags is a map, which Pulumi.yaml cannot declare; it is documented in docs/private-networking.md instead.
         assert.deepEqual(Object.keys(project.config).sort(), knownKeys.filter((k) => k !== "tags").sort());
         for (const [key, value] of Object.entries(defaults)) {
             assert.equal(project.config[key].default, value, `default of ${key}`);
@@ -87,7 +87,7 @@ describe("network project packaging", () => {
     it("network/index.ts runs under ts-node the way the Pulumi CLI loads it (from network/, its tsconfig)", () => {
         const script = `
             require("ts-node").register({ compiler: "typescript", project: "tsconfig.json", skipProject: false, compilerOptions: {} });
-            const { recordProgram } = require("../testing/recorder.ts");
+            const { recordProgram } = require("../plan/engine/recorder.ts");
             const config = { "entra-postgres-network:location": "northeurope", "entra-postgres-network:subscriptionId": "00000000-0000-0000-0000-000000000000", "entra-postgres-network:githubDatabaseId": "1" };
             recordProgram(() => require("./index.ts"), { stack: "corp", config }).then(
                 (r) => { console.log(JSON.stringify({ count: r.resources.length, error: r.error ? String(r.error) : null })); process.exit(0); },

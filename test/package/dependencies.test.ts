@@ -91,11 +91,24 @@ test("the policy pack loads only what its own package.json declares", () => {
     assert.deepEqual(problems, []);
 });
 
-test("README, .ci/run and the workflows agree that the policy pack has its own install", () => {
+test("the README, docs/policy-pack.md, .ci/run and the workflows agree that the policy pack has its own install", () => {
     const read = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
     assert.ok(fs.existsSync(path.join(root, "policies", "package-lock.json")), "the pack has its own lockfile");
-    assert.match(read("README.md"), /npm ci --prefix policies/);
-    assert.doesNotMatch(read("README.md"), /needs no `npm install` of its own/);
+    for (const doc of ["README.md", "docs/policy-pack.md"]) {
+        assert.match(read(doc), /npm ci --prefix policies/, doc);
+        assert.doesNotMatch(read(doc), /needs no `npm install` of its own/, doc);
+    }
     assert.match(read(".ci/run"), /^npm ci [^\n]*--prefix policies$/m);
     assert.match(read(".github/workflows/pulumi-stack.yml"), /npm ci [^\n]*--prefix policies/);
+});
+
+test("docs/components.md names what `npm pack` ships: every entry of package.json's `files`", () => {
+    const files = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { files: string[] }).files;
+    const doc = fs.readFileSync(path.join(root, "docs", "components.md"), "utf8");
+    const sentence = doc.slice(doc.indexOf("`npm pack` builds first"), doc.search(/The package\s+is not published/));
+    assert.ok(sentence.length > 0, "docs/components.md says what the tarball holds");
+    for (const entry of files) {
+        assert.ok(sentence.includes(`\`${entry}\``), `docs/components.md names ${entry}`);
+    }
+    assert.ok(!files.some((entry) => entry.startsWith("docs")), "the package does not ship docs/");
 });

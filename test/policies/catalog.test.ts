@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
+import { command, generatedFiles } from "../../scripts/docs";
 import { allPolicies, isResourcePolicy, isStackPolicy, loadPolicyConfig, resolvePolicyConfig } from "../../plan/analyzer";
 import { computeCases } from "./cases/compute";
 import { connectionCases } from "./cases/connections";
@@ -113,23 +114,36 @@ describe("stack configs", () => {
     });
 });
 
-describe("README: policy pack", () => {
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-    const doc = readme.slice(readme.indexOf("## Policy pack"), readme.indexOf("\n## ", readme.indexOf("## Policy pack") + 3));
+describe("docs/policy-pack.md", () => {
+    const doc = fs.readFileSync(path.join(root, "docs", "policy-pack.md"), "utf8");
+    /** The cells of a table row, empty ones included (the split's first and last pieces are outside the row). */
+    const cellsOf = (line: string) => line.split(/(?<!\\)\|/).map((c) => c.trim()).slice(1, -1);
+
+    test("its tables are what the catalogue and the stack configs generate", () => {
+        const page = generatedFiles().find((f) => f.file === "docs/policy-pack.md");
+        assert.ok(page);
+        assert.ok(page.current === page.generated, `docs/policy-pack.md differs from policies/catalog.ts and policies/config/. Run \`${command}\` and commit the result.`);
+    });
 
     test("shows the preview command with the prod config", () => {
         assert.ok(doc.includes("pulumi preview --policy-pack policies --policy-pack-config policies/config/prod.json"));
     });
 
-    test("lists every policy with its default, dev and prod levels", () => {
-        const dev = resolvePolicyConfig(allPolicies, loadPolicyConfig("dev"));
-        const prod = resolvePolicyConfig(allPolicies, loadPolicyConfig("prod"));
+    test("lists every policy with its default level and its level in every stack", () => {
+        const header = doc.split("\n").find((line) => line.startsWith("| Policy | Kind |"));
+        assert.ok(header, "the table of policies has a header");
+        const columns = cellsOf(header);
+        assert.deepEqual(columns.slice(4), ["Default", ...STACKS], "a column per stack config");
+        const configs = new Map(STACKS.map((stack) => [stack, resolvePolicyConfig(allPolicies, loadPolicyConfig(stack))]));
         for (const policy of allPolicies) {
             const row = doc.split("\n").find((line) => line.startsWith(`| \`${policy.name}\` | `) && /\| (resource|stack) \|/.test(line));
             assert.ok(row, `${policy.name} missing from the table`);
-            const cells = row.split(/(?<!\\)\|/).map((c) => c.trim()).filter((c) => c !== "");
-            const [defaultLevel, devLevel, prodLevel] = cells.slice(-3);
-            assert.deepEqual([defaultLevel, devLevel, prodLevel], [policy.enforcementLevel, dev.get(policy.name)!.enforcementLevel, prod.get(policy.name)!.enforcementLevel], policy.name);
+            const cells = cellsOf(row);
+            const level = (column: string) => cells[columns.indexOf(column)];
+            assert.deepEqual([level("Default"), level("dev"), level("prod")], [policy.enforcementLevel, configs.get("dev")!.get(policy.name)!.enforcementLevel, configs.get("prod")!.get(policy.name)!.enforcementLevel], policy.name);
+            for (const stack of STACKS) {
+                assert.equal(level(stack), configs.get(stack)!.get(policy.name)!.enforcementLevel, `${policy.name} in ${stack}`);
+            }
             assert.ok(row.includes(policy.description.split(" Sources: ")[0].replace(/\|/g, "\\|")), `${policy.name}: checks column out of date`);
             for (const tag of policy.tags ?? []) {
                 assert.ok(row.includes(tag.split(":").slice(1).join(":")), `${policy.name}: source ${tag} not in its row`);
@@ -163,7 +177,7 @@ describe("pack layout", () => {
 
     test("loading the policies and the evaluator loads neither azure-native nor the policy runtime", () => {
         const script = [
-            "require('./testing/analyzer/index.ts');",
+            "require('./plan/analyzer/index.ts');",
             "const heavy = Object.keys(require.cache).filter((k) => /[\\\\/]node_modules[\\\\/](@pulumi[\\\\/](azure-native|policy)|@grpc)[\\\\/]/.test(k));",
             "process.stdout.write(JSON.stringify(heavy));",
         ].join("\n");

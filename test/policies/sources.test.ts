@@ -1,7 +1,7 @@
 /**
  * policies/sources.json is the record of every rule the pack cites: each citation (policy tag) must be in it
  * with the display name the pack quotes, each entry must say where it was read (repository, path, commit) or
- * why it could not be, and the README's coverage table must list every entry with its policies or the reason
+ * why it could not be, and the coverage table of docs/policy-pack.md must list every entry with its policies or the reason
  * none covers it.
  */
 import assert from "node:assert/strict";
@@ -110,14 +110,15 @@ describe("cited rules (policies/sources.json)", () => {
     });
 });
 
-describe("README: anchor coverage table", () => {
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-    const start = readme.indexOf("### Coverage of the anchor rules");
-    const section = start < 0 ? "" : readme.slice(start, readme.indexOf("\n### ", start + 5));
+describe("docs/policy-pack.md: anchor coverage table", () => {
+    const page = fs.readFileSync(path.join(root, "docs", "policy-pack.md"), "utf8");
+    const start = page.indexOf("\n## Coverage of the anchor rules\n");
+    const next = start < 0 ? -1 : page.indexOf("\n## ", start + 5);
+    const section = start < 0 ? "" : page.slice(start, next < 0 ? undefined : next);
     const rows = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| ---") && !l.startsWith("| Rule set"));
 
     test("has one row per recorded rule, with its policies or why none covers it", () => {
-        assert.ok(start >= 0, "README lacks the coverage section");
+        assert.ok(start >= 0, "docs/policy-pack.md lacks the coverage section");
         assert.equal(rows.length, data.rules.length, "one row per entry of policies/sources.json");
         for (const r of data.rules) {
             const row = rows.find((l) => l.split("|").map((c) => c.trim())[2] === `\`${r.id}\``);

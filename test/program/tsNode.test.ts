@@ -11,8 +11,8 @@ import { projectRoot } from "../../plan/engine/project";
 test("index.ts runs under ts-node the way the Pulumi CLI loads it", () => {
     const script = `
         require("ts-node").register({ compiler: "typescript", project: "tsconfig.json", skipProject: false, compilerOptions: {} });
-        const { recordProgram } = require("./testing/recorder.ts");
-        const { loadStackConfig } = require("./testing/configEncoding.ts");
+        const { recordProgram } = require("./plan/engine/recorder.ts");
+        const { loadStackConfig } = require("./plan/engine/configEncoding.ts");
         recordProgram(() => require("./index.ts"), { stack: "prod", config: loadStackConfig("prod") }).then(
             (r) => { console.log(JSON.stringify({ count: r.resources.length, error: r.error ? String(r.error) : null })); process.exit(0); },
             (e) => { console.error(e); process.exit(1); });
