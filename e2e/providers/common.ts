@@ -5,6 +5,7 @@
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import { isSecretWireValue, secretWireValue } from "../../plan/engine/sdkInternals";
 
@@ -209,16 +210,35 @@ export function adaptProviderServer(hooks: PreviewHooks = {}): () => Record<stri
 /**
  * Ends this plugin when the CLI that started it is gone. The engine stops its plugins when a command ends, but
  * a killed CLI (SIGKILL, a crashed runner) cannot: its plugins are re-parented and would run on, holding the
- * simulation's files. The plugin's parent is the CLI (the launcher `exec`s node), so a changed parent id means the
- * engine went away. The PostgreSQL servers are not children of the plugin and keep running, as Azure's would.
+ * simulation's files. Two signs, checked every `pollMs`: the parent changed (the launcher `exec`s node, so the
+ * parent is the CLI), or the engine's gRPC address (the plugin's first argument) refuses connections — which
+ * also covers a CLI killed while the plugin was still starting, already re-parented when this runs. The
+ * PostgreSQL servers are not children of the plugin and keep running, as Azure's would.
  */
 export function exitWithEngine(pollMs = 500): void {
     const parent = process.ppid;
+    const engine = /^([\d.]+|localhost|\[[^\]]+\]):(\d+)$/.exec(process.argv[2] ?? "");
+    const leave = (why: string) => {
+        process.stderr.write(`${why}; ${path.basename(process.argv[1] ?? "plugin")} exits\n`);
+        process.exit(0);
+    };
+    let probing = false;
     const timer = setInterval(() => {
-        if (process.ppid !== parent) {
-            process.stderr.write(`the engine (pid ${parent}) is gone; ${path.basename(process.argv[1] ?? "plugin")} exits\n`);
-            process.exit(0);
-        }
+        if (process.ppid !== parent) leave(`the engine (pid ${parent}) is gone`);
+        if (!engine || probing) return;
+        probing = true;
+        const socket = net.connect({ host: engine[1].replace(/^\[|\]$/g, ""), port: Number(engine[2]) });
+        socket.setTimeout(pollMs * 4);
+        const done = () => {
+            probing = false;
+            socket.destroy();
+        };
+        socket.once("connect", done);
+        socket.once("timeout", done);
+        socket.once("error", (e: NodeJS.ErrnoException) => {
+            done();
+            if (e.code === "ECONNREFUSED") leave(`the engine at ${engine[0]} refuses connections`);
+        });
     }, pollMs);
     timer.unref();
 }
