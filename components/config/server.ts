@@ -1,5 +1,5 @@
 import { checkParameterOverride, parameterValue } from "./parameters";
-import { highAvailabilityModes, MaintenanceWindow, secureParameterDefaults, ServerConfig, skuTiers, StackConfig, storageSizesGb, supportedVersions } from "./model";
+import { highAvailabilityModes, MaintenanceWindow, restartModes, secureParameterDefaults, ServerConfig, skuTiers, StackConfig, storageSizesGb, supportedVersions } from "./model";
 import { Json, Reader } from "./reader";
 import { allowedValues, defaults, knownKeys } from "./settings";
 
@@ -85,10 +85,17 @@ export function parseServer(r: Reader, value: Json, context: { project: string; 
             }
         }
     }
+    // Absent: decided by `protect` (restartModeFor), which this section does not see.
+    const restartForStaticParameters = obj.restartForStaticParameters === undefined || obj.restartForStaticParameters === null
+        ? undefined
+        : r.oneOf(obj.restartForStaticParameters, "server.restartForStaticParameters", restartModes);
     if (!name || !version || !sku || !tier || storageGb === undefined || !highAvailability || backupRetentionDays === undefined) {
         return undefined;
     }
-    return { name, version, sku, tier, storageGb, highAvailability, availabilityZone, backupRetentionDays, geoRedundantBackup, maintenanceWindow, parameters };
+    return {
+        name, version, sku, tier, storageGb, highAvailability, availabilityZone, backupRetentionDays, geoRedundantBackup, maintenanceWindow, parameters,
+        ...(restartForStaticParameters ? { restartForStaticParameters } : {}),
+    };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { clouds } from "./cloud";
 import { dataSafetySettings } from "./dataSafetySettings";
-import { accessLevels, adminTypes, authModes, highAvailabilityModes, principalKinds, reservedDatabases, skuTiers, storageSizesGb, supportedVersions } from "./model";
+import { accessLevels, adminTypes, authModes, highAvailabilityModes, principalKinds, reservedDatabases, restartModes, skuTiers, storageSizesGb, supportedVersions } from "./model";
 
 /**
  * The one table of stack settings. Each row is one key: the parser takes its known keys and defaults from
@@ -249,6 +249,14 @@ export const settings = [
         key: "server.parameters", type: "map", defaultText: "secure defaults",
         description: "Map of server parameter → value, applied over the defaults.",
         notes: "The defaults: `require_secure_transport=on`, `ssl_min_protocol_version=TLSv1.2`, `log_connections=on`, `log_disconnections=on`, `log_checkpoints=on`, `logfiles.retention_days=7`, `log_line_prefix=%t-%c-%u@%d-`, `password_encryption=scram-sha-256` on PostgreSQL 13 (its Azure default is `md5`), and `connection_throttle.enable=on` below PostgreSQL 18. Written one after another. Overrides are checked against the [server parameter catalogue](#server-parameter-catalogue).",
+        learn: learn.parameters,
+    },
+
+    {
+        key: "server.restartForStaticParameters", type: "string", values: restartModes,
+        defaultText: "`operator` when `protect` is true, else `auto`",
+        description: "Who restarts the server after a static parameter changed: `auto`, the stack (a restart after the parameter writes); `operator`, you.",
+        notes: "Static parameters (Learn's parameter reference: `max_connections`, `pg_stat_statements.max`, … in the [server parameter catalogue](#server-parameter-catalogue)) apply only after a restart; until then Azure reports them `isConfigPendingRestart`. `auto` restarts the server (Servers_Restart) exactly when a static parameter's value changed, after the parameter writes: `pulumi preview` shows the restart resource as a create or update, and a restart is downtime. `operator` leaves it to you: the plan marks static parameters, and `pulumi up` warns which parameters wait for a restart. The default keeps protected (production) stacks from restarting outside a maintenance window. azurerm restarted by default (hashicorp/terraform-provider-azurerm#20044) and added a switch after restart loops (#22257, #23811).",
         learn: learn.parameters,
     },
 

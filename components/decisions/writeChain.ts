@@ -2,10 +2,12 @@
  * The order of server-scoped writes. Azure runs one management operation at a time per Flexible Server:
  * parallel parameter writes fail with `ServerBusy`, and admin writes fail while the server is updating
  * (`AadAuthOperationCannotBePerformedWhenServerIsNotAccessible`, hashicorp/terraform-provider-azurerm#19962).
- * So the writes form one chain, in this order: the server, its parameters, its firewall rules, the Entra
- * administrators one after another, then the databases one after another.
+ * So the writes form one chain, in this order: the server, its parameters, the restart that applies changed static
+ * parameters (`server.restartForStaticParameters: auto`; Azure refuses a restart while the server is `Updating`,
+ * hashicorp/terraform-provider-azurerm#29219), its firewall rules, the Entra administrators one after another, then
+ * the databases one after another.
  */
-export const serverWriteStages = ["server", "parameters", "firewallRules", "administrators", "databases"] as const;
+export const serverWriteStages = ["server", "parameters", "restart", "firewallRules", "administrators", "databases"] as const;
 
 export type ServerWriteStage = (typeof serverWriteStages)[number];
 

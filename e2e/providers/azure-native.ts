@@ -2,32 +2,40 @@
  * A simulated Azure, served to the Pulumi CLI as the `azure-native` resource provider plugin (at the version
  * @pulumi/azure-native asks for). It implements the resource types and the invoke this project's program uses,
  * with ARM-shaped ids, computed outputs and state kept in the simulation directory between CLI runs, and these
- * documented Azure behaviours, as errors:
+ * documented Azure behaviours (docs/e2e.md lists them with their sources):
  *
- * - one management operation per Flexible Server at a time: a concurrent write fails with 409 `ServerBusy`;
- *   an Entra administrator write while the server itself is being updated fails with
- *   `AadAuthOperationCannotBePerformedWhenServerIsNotAccessible` (hashicorp/terraform-provider-azurerm#19962,
- *   the source components/server.ts and components/administrators.ts cite);
- * - AdministratorsMicrosoftEntra `principalType` must be one of the spec's values `User`, `Group`,
- *   `ServicePrincipal` (or `Unknown`), spelled as the spec spells them (Azure/azure-rest-api-specs
- *   specification/postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01/AdministratorsMicrosoftEntra.json
- *   at 0f9798aa2720ac3b2299c448917356c18389ec41);
+ * - update rules from Azure's data: a create-only property (`x-ms-mutability` without `update`, from the
+ *   contracts) replaces the resource when it belongs to the resource itself, as azure-native's diff decides, and
+ *   is refused by Azure when it is nested (azure/mutability.ts);
+ * - one management operation per Flexible Server at a time, the server `Updating` while it runs (409 `ServerBusy`,
+ *   `AadAuthOperationCannotBePerformedWhenServerIsNotAccessible`, `ServerIsNotReady`; azure/operations.ts);
+ * - server parameters reach the server's PostgreSQL, dynamic ones at once, static ones pending until a restart
+ *   (azure/parameters.ts); a storage shrink and a major version downgrade are refused, a new compute size or
+ *   major version restarts the server (azure/serverUpdates.ts);
+ * - transient faults a test injects (429 with Retry-After, 5xx, 409, a long-running operation that fails after
+ *   it was accepted), retried as azure-native's client retries them (azure/client.ts);
  * - every request body is held to the contract facts (contracts/: Azure's generated models at the api-version
  *   azure-native calls, refined by hand-written spec facts): an unknown property, a wrong type, a read-only property,
  *   an enum value in the wrong case, a broken pattern, length or range is refused at check and answered with ARM's
- *   400 (`InvalidRequestContent`, `InvalidParameter`) at create and update (azure/validate.ts).
+ *   400 (`InvalidRequestContent`, `InvalidParameter`) at create and update (azure/validate.ts);
+ * - a delete under a management lock is refused with 409 `ScopeLocked` (azure/locks.ts); a point-in-time restore
+ *   or a read replica starts from a base backup of its source's PostgreSQL, a replica streaming from it
+ *   (azure/restore.ts).
  *
- * The resource table is azure/resources.ts, the per-server operations azure/operations.ts, the checks of a request
- * azure/validate.ts, and a Flexible Server is a real PostgreSQL (azure/postgres.ts, pgserver.ts) listening on the address the server's FQDN resolves to.
+ * The resource table is azure/resources.ts, and a Flexible Server is a real PostgreSQL (azure/postgres.ts,
+ * pgserver.ts) listening on the address the server's FQDN resolves to. The calls the program makes to Resource
+ * Manager itself (a restart) reach the same state through the harness's endpoint (support/armEndpoint.ts).
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { adaptProviderServer, azureError, deepEqual, reveal, signedIn, Store, unknownValue } from "./common";
+import { sendWithRetries } from "./azure/client";
 import { assertDeletable } from "./azure/locks";
-import { serverId, serverOperation } from "./azure/operations";
 import { createFromSource, createsFromSource } from "./azure/restore";
+import { serverId, serverOperation } from "./azure/operations";
 import { applyCreate, applyDelete, applyUpdate } from "./azure/postgres";
-import { armId, computedKeys, pathProps, specFor, type SimulatedResource } from "./azure/resources";
+import { armId, computedKeys, pathProps, specFor, type SimulatedResource, type Spec } from "./azure/resources";
+import { refusedServerUpdate } from "./azure/serverUpdates";
 import { refuse, validate } from "./azure/validate";
 
 const resources = new Store<SimulatedResource>("azure-resources");
@@ -73,44 +81,38 @@ export const provider: pulumi.provider.Provider = {
         const skip = computedKeys(type, spec);
         const keys = new Set([...Object.keys(news), ...Object.keys(olds)].filter((k) => !skip.has(k)));
         // A VM's identity is an input whose principalId and tenantId Azure fills in.
-        const comparable = (k: string, v: any) => (k === "identity" && type.endsWith(":VirtualMachine") && v ? { type: v.type } : v);
+        // `location` compares without case and spaces, as azure-native's diff does (diff.go, `applyAzureSpecificDiff`).
+        const comparable = (k: string, v: any) => (k === "identity" && type.endsWith(":VirtualMachine") && v ? { type: v.type }
+            : k === "location" && typeof v === "string" ? v.toLowerCase().replace(/ /g, "") : v);
         const changed = [...keys].filter((k) => !deepEqual(comparable(k, olds[k]), comparable(k, news[k])));
-        const replaces = changed.filter((k) => pathProps(spec).includes(k));
+        const replaces = changed.filter((k) => pathProps(type, spec).includes(k));
         return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && spec.parent !== undefined };
     },
 
     async create(urn, inputs) {
         const [type, spec] = specFor(urn);
-        refuse(type, inputs);
         const plain = reveal(inputs);
         const id = armId(type, plain);
-        if (resources.get(id)) {
-            throw azureError(409, "Conflict", `A resource with id ${id} already exists.`, "Azure Resource Manager PUT semantics");
-        }
         const outputs: Record<string, unknown> = {
             ...inputs,
             ...spec.computed?.(plain, id),
             name: plain[spec.nameProp],
             type: spec.armType,
         };
-        const write = async () => {
-            await applyCreate(type, plain, id);
+        refuse(type, inputs);
+        await operate("create", type, spec, plain, id, async () => {
+            if (resources.get(id)) {
+                throw azureError(409, "Conflict", `A resource with id ${id} already exists.`, "Azure Resource Manager PUT semantics");
+            }
+            if (type === "azure-native:dbforpostgresql:Server" && createsFromSource(plain)) {
+                // A restore or a replica copies the source's data (azure/restore.ts); a replica keeps its primary busy.
+                const fromSource = () => createFromSource(plain, id);
+                await (plain.createMode === "Replica" ? serverOperation(String(plain.sourceServerResourceId), "Replica create", fromSource) : fromSource());
+            } else {
+                Object.assign(outputs, await applyCreate(type, plain, id));
+            }
             resources.put(id, { type, outputs });
-        };
-        if (spec.serverScoped) {
-            await serverOperation(serverId(plain.resourceGroupName, plain[spec.serverScoped]), `${type.split(":").pop()} create`, write);
-        } else if (type === "azure-native:dbforpostgresql:Server" && createsFromSource(plain)) {
-            // A restore or a replica copies the source's data (azure/restore.ts); a replica keeps its primary busy.
-            const fromSource = async () => {
-                await createFromSource(plain, id);
-                resources.put(id, { type, outputs });
-            };
-            await serverOperation(id, "Server create", plain.createMode === "Replica" ? () => serverOperation(String(plain.sourceServerResourceId), "Replica create", fromSource) : fromSource);
-        } else if (type === "azure-native:dbforpostgresql:Server") {
-            await serverOperation(id, "Server create", write);
-        } else {
-            await write();
-        }
+        });
         return { id, outs: outputs };
     },
 
@@ -122,23 +124,18 @@ export const provider: pulumi.provider.Provider = {
 
     async update(id, urn, olds, news) {
         const [type, spec] = specFor(urn);
-        const record = resources.get(id);
-        if (!record) throw azureError(404, "ResourceNotFound", `The resource ${id} was not found.`, "Azure Resource Manager");
-        refuse(type, news);
         const plain = reveal(news);
-        const computed = Object.fromEntries([...computedKeys(type, spec)].map((k) => [k, record.outputs[k]]));
-        const outputs = { ...news, ...computed };
-        const write = async () => {
-            await applyUpdate(type, reveal(olds), plain, id);
+        const outputs: Record<string, unknown> = { ...news };
+        refuse(type, news);
+        await operate("update", type, spec, plain, id, async () => {
+            const record = resources.get(id);
+            if (!record) throw azureError(404, "ResourceNotFound", `The resource ${id} was not found.`, "Azure Resource Manager");
+            // What Azure computed stays (an absent one stays absent: the wire has no `undefined`).
+            Object.assign(outputs, Object.fromEntries([...computedKeys(type, spec)].filter((k) => record.outputs[k] !== undefined).map((k) => [k, record.outputs[k]])));
+            Object.assign(outputs, await applyUpdate(type, reveal(olds), plain, id));
+            if (type === "azure-native:dbforpostgresql:Server") outputs.state = "Ready";
             resources.put(id, { type, outputs });
-        };
-        if (spec.serverScoped) {
-            await serverOperation(serverId(plain.resourceGroupName, plain[spec.serverScoped]), `${type.split(":").pop()} update`, write);
-        } else if (type === "azure-native:dbforpostgresql:Server") {
-            await serverOperation(id, "Server update", write);
-        } else {
-            await write();
-        }
+        }, type === "azure-native:dbforpostgresql:Server" ? () => refusedServerUpdate(reveal(olds), plain) : undefined);
         return { outs: outputs };
     },
 
@@ -147,27 +144,17 @@ export const provider: pulumi.provider.Provider = {
         const plain = reveal(props);
         // A delete under a management lock is refused before anything changes (azure/locks.ts).
         assertDeletable(id, type, resources.all());
-        const remove = async () => {
-            await applyDelete(type, plain, id);
-            resources.delete(id);
-        };
-        if (spec.serverScoped) {
-            await serverOperation(serverId(plain.resourceGroupName, plain[spec.serverScoped]), `${type.split(":").pop()} delete`, remove);
-        } else if (type === "azure-native:dbforpostgresql:Server") {
-            await serverOperation(id, "Server delete", remove);
-        } else {
+        await operate("delete", type, spec, plain, id, async () => {
             if (type === "azure-native:resources:ResourceGroup") {
-                const inside = resources.all().filter(([other]) => other.startsWith(`${id}/`));
-                if (inside.length > 0) {
-                    // A resource group delete removes what it contains; the e2e checks nothing is left behind by the program.
-                    for (const [other, rec] of inside) {
-                        if (rec.type === "azure-native:dbforpostgresql:Server") await applyDelete(rec.type, reveal(rec.outputs), other);
-                        resources.delete(other);
-                    }
+                // A resource group delete removes what it contains; the e2e checks nothing is left behind by the program.
+                for (const [other, rec] of resources.all().filter(([o]) => o.startsWith(`${id}/`))) {
+                    if (rec.type === "azure-native:dbforpostgresql:Server") await applyDelete(rec.type, reveal(rec.outputs), other);
+                    resources.delete(other);
                 }
             }
-            await remove();
-        }
+            await applyDelete(type, plain, id);
+            resources.delete(id);
+        });
     },
 
     async invoke(token) {
@@ -178,6 +165,31 @@ export const provider: pulumi.provider.Provider = {
         throw new Error(`The Azure simulator does not implement the function ${token}.`);
     },
 };
+
+/**
+ * One request of azure-native to Azure Resource Manager: sent with azure-native's client retries (azure/client.ts),
+ * checked (`refuse`: what Azure refuses before accepting it), then run as a long-running operation, on the server
+ * it belongs to when it is a server or one of its children (azure/operations.ts).
+ */
+async function operate(op: "create" | "update" | "delete", type: string, spec: Spec, plain: Record<string, any>, id: string,
+    work: () => Promise<void>, refuse?: () => Error | undefined): Promise<void> {
+    const short = type.split(":").pop()!;
+    await sendWithRetries({ op, type: short, name: String(plain[spec.nameProp] ?? id.split("/").pop()) }, async (failAsync) => {
+        const refused = refuse?.();
+        if (refused) throw refused;
+        const run = async () => {
+            failAsync?.();
+            await work();
+        };
+        if (spec.serverScoped) {
+            await serverOperation(serverId(plain.resourceGroupName, plain[spec.serverScoped]), `${short} ${op}`, run);
+        } else if (type === "azure-native:dbforpostgresql:Server") {
+            await serverOperation(id, `Server ${op}`, run);
+        } else {
+            await run();
+        }
+    });
+}
 
 if (require.main === module) {
     pulumi.provider.main(provider, process.argv.slice(2)).catch((e) => {

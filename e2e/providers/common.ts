@@ -5,6 +5,7 @@
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import { isSecretWireValue, secretWireValue } from "../../plan/engine/sdkInternals";
 
@@ -60,38 +61,77 @@ function canonical(v: unknown): unknown {
     return v;
 }
 
-/** A JSON file of records keyed by id, rewritten atomically after every change. */
+/**
+ * A JSON file of records keyed by id, rewritten atomically after every change. Two processes serve the simulated
+ * Azure (the plugin the CLI starts, the ARM endpoint the harness runs), so every read reads the file and every
+ * change is a read-modify-write under a lock file (a lock whose process is gone is taken over).
+ */
 export class Store<T> {
-    private readonly file: string;
-    private data: Record<string, T>;
+    constructor(private readonly name: string) {}
 
-    constructor(name: string) {
-        this.file = path.join(simDir(), `${name}.json`);
-        this.data = fs.existsSync(this.file) ? JSON.parse(fs.readFileSync(this.file, "utf8")) : {};
+    /** Resolved on use, so a module may hold a store before the harness names the simulation directory. */
+    private get file(): string {
+        return path.join(simDir(), `${this.name}.json`);
+    }
+
+    private load(): Record<string, T> {
+        return fs.existsSync(this.file) ? JSON.parse(fs.readFileSync(this.file, "utf8")) : {};
     }
 
     get(id: string): T | undefined {
-        return this.data[id];
+        return this.load()[id];
     }
 
     all(): [string, T][] {
-        return Object.entries(this.data);
+        return Object.entries(this.load());
     }
 
     put(id: string, value: T): void {
-        this.data[id] = value;
-        this.save();
+        this.update(id, () => value);
     }
 
     delete(id: string): void {
-        delete this.data[id];
-        this.save();
+        this.update(id, () => undefined);
     }
 
-    private save(): void {
-        const tmp = `${this.file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, JSON.stringify(this.data, null, 2));
-        fs.renameSync(tmp, this.file);
+    /** Replaces the record of `id` with what `change` makes of it (`undefined`: removed), atomically. */
+    update(id: string, change: (current: T | undefined) => T | undefined): void {
+        this.locked(() => {
+            const data = this.load();
+            const next = change(data[id]);
+            if (next === undefined) delete data[id];
+            else data[id] = next;
+            const tmp = `${this.file}.${process.pid}.tmp`;
+            fs.writeFileSync(tmp, JSON.stringify(data, null, 2));
+            fs.renameSync(tmp, this.file);
+        });
+    }
+
+    private locked(work: () => void): void {
+        const lock = `${this.file}.lock`;
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+            try {
+                fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+                break;
+            } catch (e) {
+                if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+                const holder = Number(fs.readFileSync(lock, "utf8") || "0");
+                let gone = false;
+                try {
+                    process.kill(holder, 0);
+                } catch (k) {
+                    gone = (k as NodeJS.ErrnoException).code === "ESRCH";
+                }
+                if (gone || Date.now() > deadline) fs.rmSync(lock, { force: true });
+                else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+            }
+        }
+        try {
+            work();
+        } finally {
+            fs.rmSync(lock, { force: true });
+        }
     }
 }
 
@@ -114,6 +154,7 @@ export interface PreviewHooks {
  * Call before `pulumi.provider.main`. Returns the current provider configuration.
  */
 export function adaptProviderServer(hooks: PreviewHooks = {}): () => Record<string, unknown> {
+    exitWithEngine();
     let config: Record<string, unknown> = {};
     const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
     const load = (m: string) => require(require.resolve(m, { paths: [pulumiDir] }));
@@ -166,6 +207,42 @@ export function adaptProviderServer(hooks: PreviewHooks = {}): () => Record<stri
     return () => config;
 }
 
+/**
+ * Ends this plugin when the CLI that started it is gone. The engine stops its plugins when a command ends, but
+ * a killed CLI (SIGKILL, a crashed runner) cannot: its plugins are re-parented and would run on, holding the
+ * simulation's files. Two signs, checked every `pollMs`: the parent changed (the launcher `exec`s node, so the
+ * parent is the CLI), or the engine's gRPC address (the plugin's first argument) refuses connections — which
+ * also covers a CLI killed while the plugin was still starting, already re-parented when this runs. The
+ * PostgreSQL servers are not children of the plugin and keep running, as Azure's would.
+ */
+export function exitWithEngine(pollMs = 500): void {
+    const parent = process.ppid;
+    const engine = /^([\d.]+|localhost|\[[^\]]+\]):(\d+)$/.exec(process.argv[2] ?? "");
+    const leave = (why: string) => {
+        process.stderr.write(`${why}; ${path.basename(process.argv[1] ?? "plugin")} exits\n`);
+        process.exit(0);
+    };
+    let probing = false;
+    const timer = setInterval(() => {
+        if (process.ppid !== parent) leave(`the engine (pid ${parent}) is gone`);
+        if (!engine || probing) return;
+        probing = true;
+        const socket = net.connect({ host: engine[1].replace(/^\[|\]$/g, ""), port: Number(engine[2]) });
+        socket.setTimeout(pollMs * 4);
+        const done = () => {
+            probing = false;
+            socket.destroy();
+        };
+        socket.once("connect", done);
+        socket.once("timeout", done);
+        socket.once("error", (e: NodeJS.ErrnoException) => {
+            done();
+            if (e.code === "ECONNREFUSED") leave(`the engine at ${engine[0]} refuses connections`);
+        });
+    }, pollMs);
+    timer.unref();
+}
+
 /** The resource type of a URN (the last segment of its type chain). */
 export function typeOf(urn: string): string {
     return urn.split("::")[2].split("$").pop()!;
@@ -203,3 +280,15 @@ export function tokenFor(objectId: string, resource: string, tenantId: string): 
 }
 
 export const postgresTokenResource = "https://ossrdbms-aad.database.windows.net";
+/** Azure Resource Manager in the public cloud: the audience of its tokens and the host the harness serves. */
+export const armTokenResource = "https://management.azure.com";
+
+/** The claims of a token `tokenFor` issued, when its signature is the simulation's; `undefined` otherwise. */
+export function verifyToken(token: string): { aud: string; oid: string; tid: string } | undefined {
+    const [head, body, sig] = token.split(".");
+    if (!head || !body || !sig) return undefined;
+    const key = fs.readFileSync(path.join(simDir(), "entra.key"));
+    const expected = crypto.createHmac("sha256", key).update(`${head}.${body}`).digest("base64url");
+    if (expected.length !== sig.length || !crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(sig))) return undefined;
+    return JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+}

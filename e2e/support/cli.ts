@@ -41,9 +41,14 @@ function go(args: string[], cwd: string, log: (line: string) => void): void {
     log(`go ${args.join(" ")}`);
     // Two shared cores: the build yields to everything else.
     const result = childProcess.spawnSync("nice", ["-n", "15", "go", ...args], { cwd, env: goEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (result.status === 127 || /nice: .*go.*No such file/.test(result.stderr ?? "")) throw goMissing();
     if (result.status !== 0) {
         throw new Error(`go ${args.join(" ")} failed in ${cwd}:\n${result.stderr}${result.stdout}`);
     }
+}
+
+function goMissing(): Error {
+    return new Error("Go is not on PATH: the end-to-end tests build the Pulumi CLI from Go modules once (cached in ~/.cache/entra-postgres). Install Go 1.24 or later and put it on PATH.");
 }
 
 function compare(a: string, b: string): number {
@@ -56,6 +61,7 @@ function compare(a: string, b: string): number {
 /** The version to build: the locked one if the proxy serves it, else the nearest newer one it serves. */
 function buildableVersion(locked: string, log: (line: string) => void): string {
     const result = childProcess.spawnSync("go", ["list", "-m", "-versions", "github.com/pulumi/pulumi/pkg/v3"], { cwd: wrapper, env: goEnv(), encoding: "utf8" });
+    if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") throw goMissing();
     if (result.status !== 0) throw new Error(`Cannot list github.com/pulumi/pulumi/pkg/v3 versions from the Go module proxy: ${result.stderr}`);
     const versions = result.stdout.trim().split(/\s+/).slice(1).filter((v) => /^v\d+\.\d+\.\d+$/.test(v));
     const candidates = versions.filter((v) => compare(v, locked) >= 0).sort(compare);

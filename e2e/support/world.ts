@@ -12,6 +12,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { Client } from "pg";
 import { createCa } from "./pki";
+import { preflight } from "./preflight";
 import { repoRoot, type Cli } from "./cli";
 import type { SignedIn } from "../providers/common";
 import type { PgServerRecord } from "../providers/pgserver";
@@ -91,6 +92,7 @@ export class World {
     private readonly env: NodeJS.ProcessEnv;
 
     constructor(readonly cli: Cli) {
+        preflight();
         this.simDir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-e2e-"));
         // The PostgreSQL servers run as `postgres` and must reach their data directories below this one.
         fs.chmodSync(this.simDir, 0o755);

@@ -18,7 +18,7 @@ import {
 
 describe("write chain", () => {
     test("the server writes come in one order: server, parameters, firewall rules, admins, databases", () => {
-        assert.deepEqual([...serverWriteStages], ["server", "parameters", "firewallRules", "administrators", "databases"]);
+        assert.deepEqual([...serverWriteStages], ["server", "parameters", "restart", "firewallRules", "administrators", "databases"]);
     });
 
     const cases: { items: string[]; after: string[]; waits: string[][] }[] = [

@@ -30,13 +30,14 @@ describe("FlexibleServer on its own", () => {
         const built = await build(() => { server = new FlexibleServer("unit", args({ firewall: publicFirewall })); });
         const component = built.component(componentType);
         assert.deepEqual(built.childrenOf(component), [
+            ["pulumi-nodejs:dynamic/entra-postgres:ServerGuard", "unit-guard"],
             ["azure-native:dbforpostgresql:Server", "unit-server"],
             ...secureChildren17.map((child): [string, string] => [configurationType, child]),
             ["azure-native:dbforpostgresql:FirewallRule", "unit-fw-allow-203-0-113-10"],
             ["azure-native:dbforpostgresql:FirewallRule", "unit-fw-allow-vm-egress"],
             ["azure-native:dbforpostgresql:FirewallRule", "unit-fw-AllowAllAzureServicesAndResourcesWithinAzureIps"],
         ]);
-        assert.equal(built.resources.length, 5 + secureChildren17.length, "nothing outside the component");
+        assert.equal(built.resources.length, 6 + secureChildren17.length, "nothing outside the component");
         assert.equal(server!.parameters.length, secureChildren17.length);
         assert.equal(server!.firewallRules.length, 3);
     });
@@ -46,7 +47,7 @@ describe("FlexibleServer on its own", () => {
         const built = await build(() => { server = new FlexibleServer("unit", args({ firewall: publicFirewall })); });
         const chain = ["unit-server", ...secureChildren17,
             "unit-fw-allow-203-0-113-10", "unit-fw-allow-vm-egress", "unit-fw-AllowAllAzureServicesAndResourcesWithinAzureIps"];
-        assert.deepEqual(built.waitsFor(built.named(chain[0])), []);
+        assert.deepEqual(built.waitsFor(built.named(chain[0])), ["unit-guard"], "the server waits for its guard only");
         for (let i = 1; i < chain.length; i++) {
             // The server through `serverName`, and the previous write: nothing later, nothing in parallel.
             assert.deepEqual(built.waitsFor(built.named(chain[i])), [...new Set([chain[i - 1], "unit-server"])].sort(), chain[i]);
@@ -102,7 +103,7 @@ describe("FlexibleServer on its own", () => {
         });
         const server = built.named("unit-server");
         assert.deepEqual(server.props.network, { publicNetworkAccess: "Disabled", delegatedSubnetResourceId: "/subnets/pg", privateDnsZoneArmResourceId: "/zones/pg" });
-        assert.deepEqual(built.waitsFor(server), ["dns-link"]);
+        assert.deepEqual(built.waitsFor(server), ["dns-link", "unit-guard"]);
         assert.equal(built.ofType("azure-native:dbforpostgresql:FirewallRule").length, 0);
     });
 

@@ -207,7 +207,9 @@ describe("access variants", () => {
                 }
                 // China servers still chain to DigiCert Global Root CA, which Node's store no longer has.
                 const expectedCa = cloud === "china" ? 3 : 0;
-                for (const resource of run.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/entra-postgres:"))) {
+                // The dynamic resources that connect to PostgreSQL (the server's guard and restart talk to Resource Manager).
+                const serverSide = ["pulumi-nodejs:dynamic/entra-postgres:ServerGuard", "pulumi-nodejs:dynamic/entra-postgres:ServerRestart"];
+                for (const resource of run.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/entra-postgres:") && !serverSide.includes(r.type))) {
                     const pems = String(resource.props.caCertificate ?? "").match(/-----BEGIN CERTIFICATE-----/g) ?? [];
                     assert.equal(pems.length, expectedCa, `${resource.name} trusts ${expectedCa ? "the documented roots" : "Node's store"}`);
                 }

@@ -1,18 +1,26 @@
 /**
  * The parts of a write that reach the real PostgreSQL behind a simulated Flexible Server: the server itself,
- * its password administrator, its Entra administrators (login roles whose password is their token) and its
- * databases.
+ * its password administrator, its Entra administrators (login roles whose password is their token), its
+ * databases and its parameters (parameters.ts), and what Azure refuses or does to the server on an update
+ * (serverUpdates.ts).
  */
 import { azureError, postgresTokenResource, signedIn, Store, tokenFor } from "../common";
 import { createPgServer, deletePgServer, superuser, type PgServerRecord } from "../pgserver";
 import { serverId } from "./operations";
+import { writeParameter } from "./parameters";
+import { applyServerUpdate } from "./serverUpdates";
 
 /** The PostgreSQL of each simulated server, by the server's ARM id. */
 export const servers = new Store<PgServerRecord>("azure-postgres");
 
+/** Outputs Azure computes from the write itself (a parameter's kind and whether it waits for a restart). */
+export type ComputedOutputs = Record<string, unknown>;
 
-export async function applyCreate(type: string, inputs: Record<string, any>, id: string): Promise<void> {
+
+export async function applyCreate(type: string, inputs: Record<string, any>, id: string): Promise<ComputedOutputs | void> {
     switch (type) {
+        case "azure-native:dbforpostgresql:Configuration":
+            return writeParameter(pgFor(inputs), serverId(inputs.resourceGroupName, inputs.serverName), inputs.configurationName, inputs.value);
         case "azure-native:dbforpostgresql:Server": {
             const fqdn = `${inputs.serverName}.postgres.database.azure.com`;
             const record = await createPgServer(inputs.serverName, fqdn);
@@ -63,13 +71,25 @@ export async function applyCreate(type: string, inputs: Record<string, any>, id:
     }
 }
 
-export async function applyUpdate(type: string, olds: Record<string, any>, news: Record<string, any>, id: string): Promise<void> {
-    if (type === "azure-native:dbforpostgresql:Server" && news.administratorLogin && news.administratorLoginPassword !== olds.administratorLoginPassword) {
-        const record = servers.get(id)!;
-        await superuser(record, "postgres", async (c) => {
-            const { rows } = await c.query("select format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text) as s", [news.administratorLogin, news.administratorLoginPassword]);
-            await c.query(rows[0].s);
-        });
+export async function applyUpdate(type: string, olds: Record<string, any>, news: Record<string, any>, id: string): Promise<ComputedOutputs | void> {
+    if (type === "azure-native:dbforpostgresql:Configuration") {
+        return writeParameter(pgFor(news), serverId(news.resourceGroupName, news.serverName), news.configurationName, news.value);
+    }
+    if (type === "azure-native:dbforpostgresql:Server") {
+        // A record without PostgreSQL (the simulator's own tests) takes changes that do not reach the engine.
+        const record = servers.get(id);
+        const pg = (): PgServerRecord => {
+            if (!record) throw azureError(404, "ResourceNotFound", `The server ${id} has no PostgreSQL in this simulation.`, "the simulation's state");
+            return record;
+        };
+        await applyServerUpdate(pg, olds, news);
+        if (news.administratorLogin && news.administratorLoginPassword !== olds.administratorLoginPassword) {
+            const record = pg();
+            await superuser(record, "postgres", async (c) => {
+                const { rows } = await c.query("select format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text) as s", [news.administratorLogin, news.administratorLoginPassword]);
+                await c.query(rows[0].s);
+            });
+        }
     }
 }
 

@@ -1,9 +1,16 @@
 /**
  * The resource types the simulated Azure implements: the ARM type and the input naming each, its parent or
- * scope, what Azure computes for it, and which inputs cannot change in place.
+ * scope, what Azure computes for it, and which inputs cannot change in place. Create-only properties come from
+ * the contracts' `x-ms-mutability` facts (mutability.ts); `replaceOn` lists only what those facts do not record
+ * yet: `location`, which ARM's guidelines make create-only on every tracked resource ("A tracked resource's
+ * `location` property must have the `x-ms-mutability` properties set as `read`, `create`", RPC-Put-V1-14,
+ * Azure/azure-openapi-validator docs/location-must-have-xms-mutability.md), and the database's charset and
+ * collation, which PostgreSQL fixes when a database is created (CREATE DATABASE; ALTER DATABASE cannot change
+ * them) and azure-native replaces on (unconfirmed from the spec; kept until the contracts record it).
  */
 import * as crypto from "crypto";
 import { signedIn, typeOf } from "../common";
+import { replacedOnChange } from "./mutability";
 
 export interface Spec {
     /** ARM resource type under its parent, e.g. `Microsoft.Network/virtualNetworks`. */
@@ -14,7 +21,7 @@ export interface Spec {
     parent?: { prop: string; segment: string };
     /** Scope other than the resource group: `subscription` (resource groups) or an input holding a resource id. */
     scope?: "subscription" | { resourceUri: string };
-    /** Inputs that cannot change in place. */
+    /** Inputs that cannot change in place that the contracts' mutability facts do not record yet (see above). */
     replaceOn?: string[];
     /** Output-only properties Azure computes; refused as inputs. */
     readOnly?: string[];
@@ -60,7 +67,7 @@ export const specs: Record<string, Spec> = {
         armType: "Microsoft.Insights/diagnosticSettings", nameProp: "name", scope: { resourceUri: "resourceUri" }, replaceOn: ["resourceUri"],
     },
     "azure-native:dbforpostgresql:Server": {
-        armType: "Microsoft.DBforPostgreSQL/flexibleServers", nameProp: "serverName", replaceOn: ["location", "administratorLogin"],
+        armType: "Microsoft.DBforPostgreSQL/flexibleServers", nameProp: "serverName", replaceOn: ["location"],
         readOnly: ["fullyQualifiedDomainName", "state"],
         computed: (inputs) => ({
             fullyQualifiedDomainName: `${inputs.serverName}.postgres.database.azure.com`,
@@ -70,6 +77,8 @@ export const specs: Record<string, Spec> = {
     "azure-native:dbforpostgresql:Configuration": {
         armType: "configurations", nameProp: "configurationName", parent: { prop: "serverName", segment: "Microsoft.DBforPostgreSQL/flexibleServers" },
         serverScoped: "serverName",
+        // Replaced by what the write reports (azure/parameters.ts).
+        computed: () => ({ isDynamicConfig: true, isConfigPendingRestart: false, isReadOnly: false }),
     },
     "azure-native:dbforpostgresql:FirewallRule": {
         armType: "firewallRules", nameProp: "firewallRuleName", parent: { prop: "serverName", segment: "Microsoft.DBforPostgreSQL/flexibleServers" },
@@ -130,9 +139,13 @@ export function specFor(urn: string): [string, Spec] {
     return [type, spec];
 }
 
-/** Properties that decide where a resource lives: a change means a new resource. */
-export function pathProps(spec: Spec): string[] {
-    const props = [spec.nameProp, ...(spec.replaceOn ?? [])];
+/**
+ * Inputs whose change replaces the resource, as azure-native's diff decides: the parameters of the resource's path
+ * (its name, resource group, parent) and its create-only properties (pulumi/pulumi-azure-native
+ * provider/pkg/provider/diff.go, `calculateDetailedDiff`).
+ */
+export function pathProps(type: string, spec: Spec): string[] {
+    const props = [spec.nameProp, ...new Set([...(spec.replaceOn ?? []), ...replacedOnChange(type)])];
     if (spec.scope !== "subscription" && !(spec.scope && typeof spec.scope === "object")) props.push("resourceGroupName");
     if (spec.parent) props.push(spec.parent.prop);
     return props;

@@ -20,7 +20,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { issueServerCertificate, type KeyPair } from "../../support/pki";
 import { azureError, simDir } from "../common";
-import { localAddressOf, serverUser, startPgServer, superuser, type PgServerRecord } from "../pgserver";
+import { localAddressOf, startPgServer, superuser, type PgServerRecord } from "../pgserver";
+import { postgresServerUser } from "../../../testing/pgBinaries";
 import { servers } from "./postgres";
 
 const learnBackup = "Microsoft Learn, Backup and restore (backup-restore/concepts-backup-restore.md)";
@@ -122,7 +123,7 @@ async function baseBackup(source: PgServerRecord, target: string): Promise<void>
 }
 
 function chownTree(dir: string): void {
-    const user = serverUser();
+    const user = postgresServerUser();
     if (!user) return;
     const walk = (p: string) => {
         fs.chownSync(p, user.uid, user.gid);

@@ -1,0 +1,2 @@
+export { ServerGuard, ServerRestart, type ServerGuardArgs, type ServerRestartArgs } from "./resources";
+export { guardFailures, restartApiVersion } from "./provider";
