@@ -73,7 +73,7 @@ function mustBeOn(fix: string): (value: string) => string | undefined {
 export const requireSecureTransport = parameterPolicy({
     name: "postgres-require-secure-transport",
     summary: "PostgreSQL flexible servers refuse unencrypted connections: require_secure_transport is on.",
-    sources: { azurePolicy: [AZURE_POLICY.secureTransport], cis: ["5.2.1"] },
+    sources: { azurePolicy: [AZURE_POLICY.secureTransport], cis: ["5.2.1"], trivy: ["AVD-AZU-0020"] },
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Declare a Configuration require_secure_transport = \"on\" (or remove the override that turns it off).",
@@ -101,7 +101,7 @@ interface TlsConfig {
 export const tlsMinimumVersion = parameterPolicy<TlsConfig>({
     name: "postgres-tls-min-version",
     summary: "PostgreSQL flexible servers accept TLS 1.2 or newer only: ssl_min_protocol_version is one of PostgreSQL's version names (TLSv1 to TLSv1.3, compared case-insensitively) and at least the configured version.",
-    sources: { azurePolicy: [AZURE_POLICY.tls12] },
+    sources: { azurePolicy: [AZURE_POLICY.tls12], trivy: ["AVD-AZU-0026"] },
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Declare a Configuration ssl_min_protocol_version = \"TLSv1.2\" or \"TLSv1.3\".",
