@@ -1,7 +1,9 @@
 /**
  * Which stack setting a policy violation asks to change. The policies speak of Azure properties
  * (`authConfig.passwordAuth`); a reviewer changes `Pulumi.<stack>.yaml`. Policies no setting controls (the
- * program sets the property itself) name the policy config instead.
+ * program sets the property itself) name the policy config instead: vm-not-standalone (the VM's zones,
+ * availability set and disk types), vm-nic-inherits-vnet-dns (the NIC's DNS servers) and
+ * nsg-no-leading-deny-all-inbound (the NSG's rules) among them.
  */
 export const policySettings: Readonly<Record<string, string>> = {
     "postgres-entra-only-auth": "entra-postgres:auth",
@@ -17,6 +19,7 @@ export const policySettings: Readonly<Record<string, string>> = {
     "postgres-diagnostic-settings": "entra-postgres:diagnostics.enabled",
     "vm-encryption-at-host": "entra-postgres:vm.encryptionAtHost",
     "vm-nic-no-public-ip": "entra-postgres:vm.publicIp",
+    "vm-size-supported": "entra-postgres:vm.size",
     "postgres-firewall-no-azure-services-rule": "entra-postgres:network.allowAzureServices",
     "postgres-firewall-no-internet-range": "entra-postgres:network.allowedIps",
     "entra-private-access-aad-route": "entra-postgres:network.routeTable",

@@ -123,6 +123,7 @@ export const nicIpForwardingDisabled: ResourceValidationPolicy = {
 export const vmManagedDisks: ResourceValidationPolicy = {
     name: "vm-managed-disks",
     ...cite("Virtual machines use managed disks: neither storageProfile.osDisk nor any storageProfile.dataDisks[] names a VHD blob (vhd); a disk that names none is a managed disk.", {
+        azurePolicy: [AZURE_POLICY.vmManagedDisks],
         checkov: ["CKV_AZURE_92", "CKV2_AZURE_9"],
         psrule: ["Azure.VM.UseManagedDisks"],
     }),

@@ -58,6 +58,7 @@ export const noInternetWideRange: ResourceValidationPolicy = {
     ...cite("Firewall rules admit a bounded set of client addresses: no rule spans more than a configurable number of addresses (default 256, a /24), none starts at 0.0.0.0 or ends at 255.255.255.255 (checkov's reading of an overly permissive rule, whatever its size), and none spans the whole IPv4 internet. The 0.0.0.0-0.0.0.0 rule is postgres-firewall-no-azure-services-rule's.", {
         cis: ["5.2.5"],
         checkov: ["CKV2_AZURE_26"],
+        trivy: ["AVD-AZU-0029"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",

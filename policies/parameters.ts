@@ -73,7 +73,7 @@ function mustBeOn(fix: string): (value: string) => string | undefined {
 export const requireSecureTransport = parameterPolicy({
     name: "postgres-require-secure-transport",
     summary: "PostgreSQL flexible servers refuse unencrypted connections: require_secure_transport is on.",
-    sources: { azurePolicy: [AZURE_POLICY.secureTransport], cis: ["5.2.1"] },
+    sources: { azurePolicy: [AZURE_POLICY.secureTransport], cis: ["5.2.1"], trivy: ["AVD-AZU-0020"] },
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Declare a Configuration require_secure_transport = \"on\" (or remove the override that turns it off).",
@@ -81,12 +81,17 @@ export const requireSecureTransport = parameterPolicy({
     check: mustBeOn("declare it \"on\" so every connection, and the Entra token sent as its password, is encrypted."),
 });
 
+/** PostgreSQL's names for ssl_min_protocol_version, oldest first (Azure accepts the last two). */
 const TLS_VERSIONS = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
 
-/** `TLSv1.2` → 1.2 (case-insensitive); `undefined` when not a TLS version name. */
-export function tlsVersionNumber(value: string): number | undefined {
-    const m = /^\s*tlsv?(\d+)(?:\.(\d+))?\s*$/i.exec(value);
-    return m ? Number(m[1]) + Number(m[2] ?? 0) / 10 : undefined;
+/**
+ * The rank of a PostgreSQL TLS version name (`TLSv1` 0 … `TLSv1.3` 3, case-insensitive); `undefined` for
+ * anything else: a version PostgreSQL does not name (`TLSv1.4`), a list, or another tool's spelling
+ * (`TLS1_2`, `TLS1.2`), which the server refuses and so must not pass as new enough.
+ */
+export function tlsVersionRank(value: string): number | undefined {
+    const rank = TLS_VERSIONS.findIndex((v) => ciEquals(value, v));
+    return rank < 0 ? undefined : rank;
 }
 
 interface TlsConfig {
@@ -95,8 +100,8 @@ interface TlsConfig {
 
 export const tlsMinimumVersion = parameterPolicy<TlsConfig>({
     name: "postgres-tls-min-version",
-    summary: "PostgreSQL flexible servers accept TLS 1.2 or newer only: ssl_min_protocol_version is at least the configured version (compared case-insensitively).",
-    sources: { azurePolicy: [AZURE_POLICY.tls12] },
+    summary: "PostgreSQL flexible servers accept TLS 1.2 or newer only: ssl_min_protocol_version is one of PostgreSQL's version names (TLSv1 to TLSv1.3, compared case-insensitively) and at least the configured version.",
+    sources: { azurePolicy: [AZURE_POLICY.tls12], trivy: ["AVD-AZU-0026"] },
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Declare a Configuration ssl_min_protocol_version = \"TLSv1.2\" or \"TLSv1.3\".",
@@ -107,10 +112,10 @@ export const tlsMinimumVersion = parameterPolicy<TlsConfig>({
     },
     parameter: "ssl_min_protocol_version",
     check: (value, config) => {
-        const actual = tlsVersionNumber(value);
-        const minimum = tlsVersionNumber(config.minimumVersion) ?? 1.2;
+        const actual = tlsVersionRank(value);
+        const minimum = tlsVersionRank(config.minimumVersion) ?? TLS_VERSIONS.indexOf("TLSv1.2");
         if (actual === undefined) {
-            return `not a TLS version: use one of ${TLS_VERSIONS.slice(2).join(", ")}.`;
+            return `not a TLS version PostgreSQL names: use one of ${TLS_VERSIONS.slice(2).join(", ")}.`;
         }
         return actual < minimum ? `clients could negotiate TLS older than ${config.minimumVersion}; declare "${config.minimumVersion}" or newer.` : undefined;
     },

@@ -51,6 +51,7 @@ export const publicNetworkAccessDisabled: ResourceValidationPolicy = {
     name: "postgres-public-network-access-disabled",
     ...cite("PostgreSQL flexible servers are not reachable from public networks: network.publicNetworkAccess is Disabled, or the server is VNet-integrated (a delegated subnet).", {
         azurePolicy: [AZURE_POLICY.publicNetworkAccess],
+        trivy: ["AVD-AZU-0022"],
     }),
     enforcementLevel: "mandatory",
     severity: "high",

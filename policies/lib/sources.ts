@@ -26,6 +26,7 @@ export const AZURE_POLICY = {
     defenderDeploy: { id: "2a6ae02f-7590-40d7-88ba-b18e205a32fd", displayName: "Configure Advanced Threat Protection to be enabled on Azure database for PostgreSQL flexible servers" },
     vmManagedIdentity: { id: "e4953962-5ae4-43eb-bb92-d66fd5563487", displayName: "[Preview]: A managed identity should be enabled on your machines" },
     nicNoPublicIp: { id: "83a86a26-fd1f-447c-b59d-e51f44264114", displayName: "Network interfaces should not have public IPs" },
+    vmManagedDisks: { id: "06a78e20-9358-41c9-923c-fb736d382a4d", displayName: "Audit VMs that do not use managed disks" },
     encryptionAtHost: { id: "fc4d8e41-e223-45ea-9bf5-eada37891d87", displayName: "Virtual machines and virtual machine scale sets should have encryption at host enabled" },
     nicIpForwarding: { id: "88c0b9da-ce96-4b03-9635-f29a937e2900", displayName: "Network interfaces should disable IP forwarding" },
     logFileRetention: { id: "f5ed3f7a-cf5d-4ee6-9ede-b5d5192ccf81", displayName: "Configure logfiles.retention_days to at least 7 days for PostgreSQL flexible servers" },

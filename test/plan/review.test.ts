@@ -8,7 +8,7 @@ import { makePlan, render } from "../../plan/cli";
 import { sampleValues } from "../../plan/placeholders";
 import { projectRoot } from "../../plan/engine/project";
 import { diffPlans, escapeMarkdown, escapeText, flattenTree, Plan } from "../../plan/render";
-import { policySettings } from "../../plan/settings";
+import { policySettings, settingFor } from "../../plan/settings";
 
 /** A shipped stack file, parsed, with its config edited (keys without the namespace). */
 function document(stack: string, change: (c: Record<string, any>) => void = () => undefined, extra: Record<string, unknown> = {}) {
@@ -100,6 +100,23 @@ describe("the plan as a reviewer needs it", () => {
         assert.match(render(plan, "markdown"), /`entra-postgres:auth`/);
         for (const name of Object.keys(policySettings)) {
             assert.ok(allPolicies.some((p) => p.name === name), `${name} is a policy of the pack`);
+        }
+    });
+
+    test("the VM and NSG policies name vm.size where a setting controls them, and the policy config where none does", async () => {
+        const plan = await makePlan({ stack: "dev", document: document("dev", (c) => { c.vm.size = "Basic_A2"; }) });
+        const size = plan.policies.violations.find((v) => v.policyName === "vm-size-supported");
+        assert.ok(size, "a Basic size fails vm-size-supported");
+        assert.equal(size.setting, "entra-postgres:vm.size");
+        assert.match(render(plan, "text"), /\[change: entra-postgres:vm\.size\]/);
+        // The program's VM has no zone, availability set or premium disk: the advisory names no stack setting.
+        const standalone = plan.policies.violations.find((v) => v.policyName === "vm-not-standalone");
+        assert.ok(standalone, "the program's VM is reported by vm-not-standalone");
+        assert.equal(standalone.setting, 'policies/config/dev.json ("vm-not-standalone"): no stack setting controls it');
+        // The program sets the NIC's DNS and the NSG rules itself: no setting changes them.
+        for (const name of ["vm-not-standalone", "vm-nic-inherits-vnet-dns", "nsg-no-leading-deny-all-inbound"]) {
+            assert.equal(policySettings[name], undefined, name);
+            assert.equal(settingFor(name, "prod"), `policies/config/prod.json ("${name}"): no stack setting controls it`);
         }
     });
 

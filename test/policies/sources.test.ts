@@ -35,6 +35,8 @@ const REPOSITORY: Record<RuleSet, string> = {
     "azure-policy": "Azure/azure-policy", checkov: "bridgecrewio/checkov", psrule: "Azure/PSRule.Rules.Azure", trivy: "aquasecurity/trivy-checks", cis: "prowler-cloud/prowler",
 };
 const COMMIT = /^[0-9a-f]{40}$/;
+/** trivy v0.74.0, the first release whose Terraform adapter reads flexible servers' parameters under their own names. */
+const TRIVY_ADAPTER_COMMIT = "e1fd17a0ea4a8cf24bc4b4dd7e2cfbf4bb31b994";
 const key = (source: string, id: string) => `${source}:${id}`;
 const byKey = new Map(data.rules.map((r) => [key(r.source, r.id), r]));
 
@@ -119,8 +121,25 @@ describe("anchor rules (policies/sources.json)", () => {
             "psrule:Azure.VM.BasicSku", "psrule:Azure.VM.PromoSku", "psrule:Azure.NIC.UniqueDns", "checkov:CKV2_AZURE_39", "checkov:CKV2_AZURE_9",
             "trivy:AVD-AZU-0021", "trivy:AVD-AZU-0024", "trivy:AVD-AZU-0019",
             "azure-policy:5fbd326d-328c-414e-a922-2d6963998962", "azure-policy:2a6ae02f-7590-40d7-88ba-b18e205a32fd",
+            "trivy:AVD-AZU-0020", "trivy:AVD-AZU-0022", "trivy:AVD-AZU-0026", "trivy:AVD-AZU-0029", "azure-policy:06a78e20-9358-41c9-923c-fb736d382a4d",
         ];
         assert.deepEqual(expected.filter((k) => !byKey.has(k)), []);
+    });
+
+    test("trivy's database checks are read with the Terraform adapter that maps flexible servers into them, at one release", () => {
+        // v0.74.0 reads flexible servers' parameters under their own names; earlier releases did not (AVD-AZU-0021, 0026).
+        const adapter = (r: AnchorRule) => (r.related ?? []).filter((f) => f.repository === "aquasecurity/trivy" && f.path === "pkg/iac/adapters/terraform/azure/database/postgresql.go");
+        const database = data.rules.filter((r) => r.source === "trivy" && r.path.startsWith("checks/cloud/azure/database/"));
+        assert.deepEqual(database.map((r) => r.id).sort(), ["AVD-AZU-0019", "AVD-AZU-0020", "AVD-AZU-0021", "AVD-AZU-0022", "AVD-AZU-0024", "AVD-AZU-0026", "AVD-AZU-0029"]);
+        for (const r of database) {
+            assert.ok(adapter(r).some((f) => f.commit === TRIVY_ADAPTER_COMMIT), `${r.id}: read with the adapter at ${TRIVY_ADAPTER_COMMIT}`);
+        }
+        // What the earlier adapter did is recorded where it decided the verdict.
+        for (const id of ["AVD-AZU-0021", "AVD-AZU-0026"]) {
+            const entry = byKey.get(key("trivy", id))!;
+            assert.ok(entry.related!.some((f) => f.repository === "aquasecurity/trivy" && f.commit !== TRIVY_ADAPTER_COMMIT), `${id}: the release before`);
+            assert.match(entry.checks, /up to v0\.73/i, id);
+        }
     });
 
     test("the two verdicts a first comparison overstated are what the rules' files say", () => {

@@ -25,7 +25,9 @@ export const firewallCases: CaseTable = {
     ],
     "postgres-firewall-no-internet-range": [
         { title: "one address", resources: rule("203.0.113.10", "203.0.113.10"), expect: "pass" },
-        { title: "a /24", resources: rule("203.0.113.0", "203.0.113.255"), expect: "pass" },
+        { title: "a /24 (trivy AVD-AZU-0029 fails any public range; the pack bounds the size)", resources: rule("203.0.113.0", "203.0.113.255"), expect: "pass" },
+        { title: "two public addresses with maxAddresses 1: trivy AVD-AZU-0029's reading", resources: rule("203.0.113.10", "203.0.113.11"), config: { maxAddresses: 1 }, expect: "fail", message: /2 addresses, more than 1/ },
+        { title: "a private /16 is over the limit too (trivy exempts private ranges)", resources: rule("10.0.0.0", "10.0.255.255"), expect: "fail", message: /65536 addresses, more than 256/ },
         { title: "the whole IPv4 internet", resources: rule("0.0.0.0", "255.255.255.255"), expect: "fail", message: /whole IPv4 internet/ },
         { title: "a /16 is more than 256 addresses", resources: rule("198.51.0.0", "198.51.255.255"), expect: "fail", message: /65536 addresses, more than 256/ },
         { title: "a /16 within a configured 65536", resources: rule("198.51.0.0", "198.51.255.255"), config: { maxAddresses: 65536 }, expect: "pass" },

@@ -24,6 +24,7 @@ export const parameterCases: CaseTable = {
         { title: "declared on", resources: secure, expect: "pass" },
         { title: "declared OFF (any case)", resources: secureBut({ require_secure_transport: "OFF" }), expect: "fail", urn: paramUrn("require_secure_transport"), message: /require_secure_transport is "OFF" \(declared by a Configuration\)/ },
         { title: "undeclared: Azure's default is on", resources: secureBut({ require_secure_transport: undefined }), expect: "pass" },
+        { title: "y: trivy AVD-AZU-0020 reads it as on, Azure takes on or off only", resources: secureBut({ require_secure_transport: "y" }), expect: "fail", message: /require_secure_transport is "y"/ },
         {
             title: "declared value unknown at preview: no decision",
             resources: patch(secureBut({ require_secure_transport: "off" }), "db-param-require-secure-transport", (r) => (r.props.value = U)),
@@ -72,6 +73,14 @@ export const parameterCases: CaseTable = {
         { title: "TLSv1.1", resources: secureBut({ ssl_min_protocol_version: "TLSv1.1" }), expect: "fail", message: /ssl_min_protocol_version is "TLSv1\.1".*older than TLSv1\.2/ },
         { title: "TLSv1.2 against a TLSv1.3 minimum", resources: secure, config: { minimumVersion: "TLSv1.3" }, expect: "fail", message: /older than TLSv1\.3/ },
         { title: "undeclared: Azure's default TLSv1.2", resources: secureBut({ ssl_min_protocol_version: undefined }), expect: "pass" },
+        { title: "TLSv1.3 against a TLSv1.3 minimum", resources: secureBut({ ssl_min_protocol_version: "TLSv1.3" }), config: { minimumVersion: "TLSv1.3" }, expect: "pass" },
+        { title: "TLSv1, PostgreSQL's name for 1.0", resources: secureBut({ ssl_min_protocol_version: "TLSv1" }), expect: "fail", message: /"TLSv1".*older than TLSv1\.2/ },
+        // trivy AVD-AZU-0026 (v0.74.0) keeps a value it does not recognise as written, which fails; so does the pack.
+        { title: "TLSv1.4, a version PostgreSQL does not name", resources: secureBut({ ssl_min_protocol_version: "TLSv1.4" }), expect: "fail", message: /"TLSv1\.4".*not a TLS version PostgreSQL names: use one of TLSv1\.2, TLSv1\.3/ },
+        { title: "a list of versions (MySQL's tls_version syntax)", resources: secureBut({ ssl_min_protocol_version: "TLSv1.3,TLSv1.2" }), expect: "fail", message: /not a TLS version PostgreSQL names/ },
+        { title: "trivy's spelling TLS1_2", resources: secureBut({ ssl_min_protocol_version: "TLS1_2" }), expect: "fail", message: /not a TLS version PostgreSQL names/ },
+        { title: "TLS1.2 without the v", resources: secureBut({ ssl_min_protocol_version: "TLS1.2" }), expect: "fail", message: /not a TLS version PostgreSQL names/ },
+        { title: "an empty value", resources: secureBut({ ssl_min_protocol_version: "" }), expect: "fail", message: /not a TLS version PostgreSQL names/ },
     ],
     "postgres-log-checkpoints": [
         { title: "declared on", resources: secure, expect: "pass" },

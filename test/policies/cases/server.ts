@@ -26,6 +26,9 @@ export const serverCases: CaseTable = {
         { title: "public access enabled (dev)", resources: dev, expect: "fail", message: /network\.publicNetworkAccess is "Enabled"/ },
         { title: "access not set, no delegated subnet: Azure makes it public", resources: withServer((p) => (p.network = {})), expect: "fail", message: /not set/ },
         { title: "access not set, delegated subnet unknown at preview: VNet-integrated", resources: withServer((p) => (p.network = { delegatedSubnetResourceId: U })), expect: "pass" },
+        // trivy AVD-AZU-0022 reads azurerm's default (true) here and fails it; Azure gives a VNet-integrated server no public endpoint.
+        { title: "access not set, a known delegated subnet", resources: withServer((p) => (p.network = { delegatedSubnetResourceId: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/pg" })), expect: "pass" },
+        { title: "access \"enabled\" in another case", resources: withServer((p) => (p.network = { publicNetworkAccess: "enabled" })), expect: "fail", message: /network\.publicNetworkAccess is "enabled"/ },
         { title: "access unknown at preview: no decision", resources: withServer((p) => (p.network = { publicNetworkAccess: U })), expect: "pass" },
     ],
     "postgres-private-connectivity": [
