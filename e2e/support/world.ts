@@ -76,6 +76,29 @@ function installHostsCleanup(): void {
     }
 }
 
+/** The simulation directory's name a hosts line was written for, if it is one of these runs' lines. */
+export function markerRun(line: string): string | undefined {
+    return /# entra-postgres e2e (\S+)$/.exec(line)?.[1];
+}
+
+/** Whether the run of that simulation directory is still going: its directory exists and its process lives. */
+export function runIsLive(run: string): boolean {
+    const dir = path.join(os.tmpdir(), run);
+    if (!fs.existsSync(dir)) return false;
+    const owner = path.join(dir, "owner.pid");
+    if (!fs.existsSync(owner)) return true;
+    try {
+        process.kill(Number(fs.readFileSync(owner, "utf8")), 0);
+        return true;
+    } catch (e) {
+        return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+function sleepSync(ms: number): void {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 export interface RunResult {
     code: number;
     stdout: string;
@@ -96,6 +119,8 @@ export class World {
         this.simDir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-e2e-"));
         // The PostgreSQL servers run as `postgres` and must reach their data directories below this one.
         fs.chmodSync(this.simDir, 0o755);
+        // Another run that waits for this one's host names asks whether this process still lives.
+        fs.writeFileSync(path.join(this.simDir, "owner.pid"), String(process.pid));
         this.marker = `# entra-postgres e2e ${path.basename(this.simDir)}`;
         const ca = createCa("entra-postgres e2e test CA");
         fs.writeFileSync(path.join(this.simDir, "ca.crt"), ca.certPem);
@@ -136,15 +161,36 @@ export class World {
         fs.writeFileSync(path.join(this.simDir, "passphrase"), this.passphrase, { mode: 0o600 });
     }
 
-    /** Maps each FQDN to a loopback address of its own (a block removed by {@link World.close}). */
+    /**
+     * Maps each FQDN to a loopback address of its own (a block removed by {@link World.close}). The first line for a
+     * name wins, so while another live run (another clone's, or a parallel file's) maps one of these names, this one
+     * waits for it to finish rather than resolve the other run's servers (`ENTRA_E2E_HOSTS_WAIT_MS`, default 60 min).
+     */
     addHosts(fqdns: string[]): Map<string, string> {
-        // Entries an interrupted run left behind (its simulation directory is gone) would shadow the new ones.
+        installHostsCleanup();
+        const waitMs = Number(process.env.ENTRA_E2E_HOSTS_WAIT_MS ?? 60 * 60_000);
+        const deadline = Date.now() + waitMs;
+        let told = false;
+        for (;;) {
+            const holder = fs.readFileSync(hostsFile, "utf8").split("\n").find((l) => {
+                const owner = markerRun(l);
+                return owner !== undefined && owner !== path.basename(this.simDir) && runIsLive(owner) && fqdns.includes(l.split(/\s+/)[1]);
+            });
+            if (holder === undefined) break;
+            if (Date.now() > deadline) {
+                throw new Error(`Another end-to-end run still maps ${holder.split(/\s+/)[1]} in ${hostsFile} (${holder}) after ${waitMs} ms: ` +
+                    "runs that use the same server names take turns. Wait for it, or end it and remove its lines.");
+            }
+            if (!told) process.stderr.write(`Waiting for another end-to-end run, which maps ${holder.split(/\s+/)[1]} (${holder.replace(/^.*# /, "")}).\n`);
+            told = true;
+            sleepSync(2_000);
+        }
+        // Entries an interrupted run left behind (its simulation directory is gone, or its process) would shadow the new ones.
         const lines = fs.readFileSync(hostsFile, "utf8").split("\n");
         const stale = (l: string) => {
-            const m = /# entra-postgres e2e (\S+)$/.exec(l);
-            return m !== null && !fs.existsSync(path.join(os.tmpdir(), m[1]));
+            const owner = markerRun(l);
+            return owner !== undefined && !runIsLive(owner);
         };
-        installHostsCleanup();
         openMarkers.add(this.marker);
         const a = crypto.randomInt(16, 250);
         const b = crypto.randomInt(1, 250);

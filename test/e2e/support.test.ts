@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { cachedBinaries, checkBinaries, ensureCli, hostHash, lockedPulumiVersion, recordBinaries } from "../../e2e/support/cli";
-import { replaceFileText } from "../../e2e/support/world";
+import { markerRun, replaceFileText, runIsLive } from "../../e2e/support/world";
 
 /** The end-to-end harness's own safety: the cached CLI it runs, and the hosts file it edits. */
 
@@ -110,4 +110,24 @@ describe("the hosts file", () => {
             assert.equal(fs.readFileSync(file, "utf8"), "127.0.0.1 localhost\n");
         });
     }
+});
+
+describe("runs that map the same host names take turns", () => {
+    it("reads the run a hosts line belongs to, and nothing from other lines", () => {
+        assert.equal(markerRun("127.1.2.1 entra-postgres-dev.postgres.database.azure.com # entra-postgres e2e entra-e2e-AbC123"), "entra-e2e-AbC123");
+        assert.equal(markerRun("127.0.0.1 localhost"), undefined);
+    });
+
+    it("a run is live while its simulation directory exists and its process runs; a dead or vanished one is stale", () => {
+        const dir = temp("entra-e2e-");
+        const run = path.basename(dir);
+        assert.equal(runIsLive(run), true, "a directory without an owner file (an older harness) counts as live");
+        fs.writeFileSync(path.join(dir, "owner.pid"), String(process.pid));
+        assert.equal(runIsLive(run), true);
+        const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+        fs.writeFileSync(path.join(dir, "owner.pid"), dead.stdout);
+        assert.equal(runIsLive(run), false, "its process is gone");
+        fs.rmSync(dir, { recursive: true });
+        assert.equal(runIsLive(run), false, "its directory is gone");
+    });
 });
