@@ -30,6 +30,8 @@ function computedInPreview(type: string, inputs: Record<string, any>): Record<st
             return { identity: { ...(inputs.identity ?? {}), principalId: unknownValue, tenantId: unknownValue } };
         case "azure-native:network:PublicIPAddress":
             return { ipAddress: unknownValue };
+        case "azure-native:managedidentity:UserAssignedIdentity":
+            return { principalId: unknownValue, clientId: unknownValue, tenantId: unknownValue };
         case "random:index/randomPassword:RandomPassword":
             return { result: unknownValue };
         default:
@@ -61,6 +63,11 @@ export function azureMocks(preview: boolean, onCall: (token: string, inputs: Rec
                     break;
                 case "azure-native:network:PublicIPAddress":
                     state.ipAddress = "198.51.100.24";
+                    break;
+                case "azure-native:managedidentity:UserAssignedIdentity":
+                    state.principalId = fakeGuid(`principal:${args.name}`);
+                    state.clientId = fakeGuid(`client:${args.name}`);
+                    state.tenantId = fakeGuid("tenant");
                     break;
             }
             return { id: `/subscriptions/${fakeGuid("subscription")}/mock/${args.type.split(":").pop()}/${args.name}`, state };

@@ -41,6 +41,9 @@ interface Captured {
 
 interface Mapper {
     serializedName?: string;
+    /** A parameter the client fills in itself (a spec enum of one value, `x-ms-enum.modelAsString: false`). */
+    isConstant?: boolean;
+    defaultValue?: unknown;
     readOnly?: boolean;
     required?: boolean;
     constraints?: Record<string, unknown>;
@@ -146,6 +149,15 @@ export async function derive(resourceType: string, source: OracleSource, args: r
         }
         model = checker.typeToString(type);
         walk(checker, type, "", [model], captured.mappers, properties, required);
+    }
+    // A path parameter of a single fixed value (Microsoft.Security's `settingName`, always `current`) is no argument of
+    // the operation: the client sends the constant. azure-native still takes it as an input.
+    for (const [name, mapper] of Object.entries(captured.urlParameters ?? {})) {
+        if (mapper.isConstant && !(name in pathParameters)) {
+            pathParameters[name] = {
+                type: "string", enum: [String(mapper.defaultValue)], extensible: false, pathParameter: true, definition: `path parameter ${name} (a constant of the client)`,
+            };
+        }
     }
     // A path parameter is the input of that name (a diagnostic setting's `name`), not the body's read-only echo of it.
     Object.assign(properties, pathParameters);

@@ -24,6 +24,8 @@ export interface Target {
 
 const pg = (operation: string): OracleSource => ({ module: "@azure/arm-postgresql-flexible", client: "PostgreSQLManagementFlexibleServerClient", operation });
 const network = (operation: string): OracleSource => ({ module: "@azure/arm-network", client: "NetworkManagementClient", operation });
+/** The resource an extension resource (a lock, a role assignment, a threat protection setting) is placed on. */
+const scope = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/server";
 const dns = (operation: string): OracleSource => ({ module: "@azure/arm-privatedns", client: "PrivateDnsManagementClient", operation });
 
 export const targets: readonly Target[] = [
@@ -43,6 +45,7 @@ export const targets: readonly Target[] = [
     { token: "azure-native:network:PrivateDnsZoneGroup", namespace: "Microsoft.Network", resourceType: "Microsoft.Network/privateEndpoints/privateDnsZoneGroups", sources: [network("privateDnsZoneGroups.beginCreateOrUpdate")], args: ["rg", "pe", "group", {}] },
     { token: "azure-native:privatedns:PrivateZone", namespace: "Microsoft.Network", resourceType: "Microsoft.Network/privateDnsZones", sources: [dns("privateZones.createOrUpdate")], args: ["rg", "zone.example", {}] },
     { token: "azure-native:privatedns:VirtualNetworkLink", namespace: "Microsoft.Network", resourceType: "Microsoft.Network/privateDnsZones/virtualNetworkLinks", sources: [dns("virtualNetworkLinks.createOrUpdate")], args: ["rg", "zone.example", "link", {}] },
+    { token: "azure-native:dbforpostgresql:VirtualEndpoint", namespace: "Microsoft.DBforPostgreSQL", resourceType: "Microsoft.DBforPostgreSQL/flexibleServers/virtualendpoints", sources: [pg("virtualEndpoints.beginCreate")], args: ["rg", "server", "name", {}] },
     {
         token: "azure-native:compute:VirtualMachine", namespace: "Microsoft.Compute", resourceType: "Microsoft.Compute/virtualMachines",
         sources: [{ module: "@azure/arm-compute", client: "ComputeManagementClient", operation: "virtualMachines.beginCreateOrUpdate" }], args: ["rg", "vm", {}],
@@ -67,5 +70,25 @@ export const targets: readonly Target[] = [
             { module: "@azure/arm-resources", client: "ResourceManagementClient", operation: "resourceGroups.createOrUpdate" },
         ],
         args: ["rg", { location: "westeurope" }],
+    },
+    {
+        token: "azure-native:authorization:ManagementLockByScope", namespace: "Microsoft.Authorization", resourceType: "Microsoft.Authorization/locks",
+        sources: [{ module: "@azure/arm-locks", client: "ManagementLockClient", operation: "managementLocks.createOrUpdateByScope" }],
+        args: [scope, "lock", {}],
+    },
+    {
+        token: "azure-native:authorization:RoleAssignment", namespace: "Microsoft.Authorization", resourceType: "Microsoft.Authorization/roleAssignments",
+        sources: [{ module: "@azure/arm-authorization", client: "AuthorizationManagementClient", operation: "roleAssignments.create" }],
+        args: [scope, "00000000-0000-0000-0000-000000000001", {}],
+    },
+    {
+        token: "azure-native:managedidentity:UserAssignedIdentity", namespace: "Microsoft.ManagedIdentity", resourceType: "Microsoft.ManagedIdentity/userAssignedIdentities",
+        sources: [{ module: "@azure/arm-msi", client: "ManagedServiceIdentityClient", operation: "userAssignedIdentities.createOrUpdate" }],
+        args: ["rg", "identity", {}],
+    },
+    {
+        token: "azure-native:security:AdvancedThreatProtection", namespace: "Microsoft.Security", resourceType: "Microsoft.Security/advancedThreatProtectionSettings",
+        sources: [{ module: "@azure/arm-security", client: "SecurityCenter", operation: "advancedThreatProtection.create" }],
+        args: [scope, {}],
     },
 ];

@@ -17,6 +17,8 @@ describe("create-only facts for the update rules", () => {
 
     /** Per type: replaced on change (path parameters included), then sent as an update Azure cannot apply. */
     const expected: Record<string, { replace: string[]; update?: string[] }> = {
+        "azure-native:authorization:ManagementLockByScope": { replace: ["lockName", "scope"] },
+        "azure-native:authorization:RoleAssignment": { replace: ["principalId", "roleAssignmentName", "scope"] },
         "azure-native:compute:VirtualMachine": {
             replace: ["resourceGroupName", "vmName"],
             update: ["osProfile.adminUsername", "osProfile.computerName", "osProfile.customData"],
@@ -26,9 +28,11 @@ describe("create-only facts for the update rules", () => {
         "azure-native:dbforpostgresql:Database": { replace: ["databaseName", "resourceGroupName", "serverName"] },
         "azure-native:dbforpostgresql:FirewallRule": { replace: ["firewallRuleName", "resourceGroupName", "serverName"] },
         "azure-native:dbforpostgresql:Server": {
-            replace: ["administratorLogin", "availabilityZone", "location", "resourceGroupName", "serverName"],
+            replace: ["administratorLogin", "availabilityZone", "location", "pointInTimeUTC", "resourceGroupName", "serverName", "sourceServerResourceId"],
             update: ["backup.geoRedundantBackup"],
         },
+        "azure-native:dbforpostgresql:VirtualEndpoint": { replace: ["resourceGroupName", "serverName", "virtualEndpointName"] },
+        "azure-native:managedidentity:UserAssignedIdentity": { replace: ["location", "resourceGroupName", "resourceName"] },
         "azure-native:monitor:DiagnosticSetting": { replace: ["name", "resourceUri"] },
         "azure-native:network:NatGateway": { replace: ["natGatewayName", "resourceGroupName"] },
         "azure-native:network:NetworkInterface": { replace: ["networkInterfaceName", "resourceGroupName"] },
@@ -45,6 +49,7 @@ describe("create-only facts for the update rules", () => {
         "azure-native:privatedns:PrivateZone": { replace: ["location", "privateZoneName", "resourceGroupName"] },
         "azure-native:privatedns:VirtualNetworkLink": { replace: ["location", "privateZoneName", "resourceGroupName", "virtualNetworkLinkName"] },
         "azure-native:resources:ResourceGroup": { replace: ["location", "resourceGroupName"] },
+        "azure-native:security:AdvancedThreatProtection": { replace: ["resourceId", "settingName"] },
     };
 
     test("every declared type: what is replaced on change and what is sent as an update Azure cannot apply", () => {

@@ -83,7 +83,7 @@ describe("facts derived from Azure's generated models", () => {
         assert.ok(pg["azure-native:dbforpostgresql:Server"].properties.version.enum?.includes("18"));
         const withLength = types.filter(([, t]) => t.properties.resourceGroupName?.maxLength === 90).map(([token]) => token).sort();
         assert.deepEqual(withLength, [
-            ...["AdministratorsMicrosoftEntra", "Configuration", "Database", "FirewallRule", "Server"].map((r) => `azure-native:dbforpostgresql:${r}`),
+            ...["AdministratorsMicrosoftEntra", "Configuration", "Database", "FirewallRule", "Server", "VirtualEndpoint"].map((r) => `azure-native:dbforpostgresql:${r}`),
             "azure-native:resources:ResourceGroup",
         ]);
         for (const [token, type] of types.filter(([t]) => withLength.includes(t))) {
