@@ -148,8 +148,8 @@ interface RetentionConfig {
 
 export const backupRetention: ResourceValidationPolicy = {
     name: "postgres-backup-retention",
-    ...cite("PostgreSQL flexible servers keep backups at least a configurable number of days (backup.backupRetentionDays, Azure default 7, maximum 35).", {
-        basis: `Azure Database for PostgreSQL flexible server backup concepts (retention 7-35 days, default 7); a read replica (createMode Replica) is exempt: ${REPLICA_DOC}, "No backups are taken from read replicas"`,
+    ...cite("PostgreSQL flexible servers keep backups at least a configurable number of days (backup.backupRetentionDays, Azure default 7, maximum 35); a read replica (createMode Replica) is exempt.", {
+        basis: `Azure Database for PostgreSQL flexible server backup concepts (retention 7-35 days, default 7); ${REPLICA_DOC}: "No backups are taken from read replicas"`,
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
