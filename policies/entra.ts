@@ -10,6 +10,7 @@ import type { RouteEntry } from "./lib/graph";
 import { cite, onMatchingTypes, withStack, type PackPolicy } from "./lib/policy";
 import { adminPrincipalType, mayShareServer, principals, sameIdentity, serverOfRole, type AdminPrincipalType } from "./lib/principals";
 import { arrayOf, effective, hasKey, setting } from "./lib/props";
+import { REPLICA_DOC, primaryOf } from "./lib/replicas";
 import { AZURE_POLICY } from "./lib/sources";
 import { ciEquals, fold, show } from "./lib/text";
 import { coversInternet, parseCidr } from "./lib/cidr";
@@ -27,6 +28,29 @@ const SOURCE_DOC = "Microsoft Learn, \"Microsoft Entra authentication with Azure
  */
 const PRIVATE_MODE_ONLY = "Microsoft Learn \"Use Microsoft Entra ID authentication in Azure Database for PostgreSQL flexible server\", Configure network requirements: only private access (virtual network integration) needs it; a private-endpoint server runs in the public access networking mode (Microsoft Learn \"Networking with Private Link in Azure Database for PostgreSQL flexible server\") and needs none";
 
+/** Why a replica's administrators and roles are its primary's (lib/replicas.ts). */
+const REPLICA_LOGINS = `${REPLICA_DOC}: the replica inherits the admin account from the primary server, all user accounts on the primary are replicated, and a read replica can only be connected to with the user accounts available on the primary`;
+
+/**
+ * The Entra administrators whose logins a server has: its own, or for a read replica its primary's;
+ * `undefined` for a replica whose primary is not in the stack (nothing to read).
+ */
+function loginAdmins(index: StackIndex, server: PolicyResource): PolicyResource[] | undefined {
+    const owner = primaryOf(index, server);
+    return owner === undefined ? undefined : index.childrenOf(owner, TYPES.entraAdmin);
+}
+
+/** ", a read replica of <primary> whose administrators it inherits," in a replica's messages; "" for a primary. */
+function asReplica(index: StackIndex, server: PolicyResource): string {
+    const primary = primaryOf(index, server);
+    return primary === undefined || primary.urn === server.urn ? "" : `, a read replica of ${index.serverLabel(primary)} whose administrators it inherits,`;
+}
+
+/** " on the primary" in a replica's remediation; "" for a primary. */
+function onPrimary(index: StackIndex, server: PolicyResource): string {
+    return asReplica(index, server) === "" ? "" : " on the primary";
+}
+
 /** The server's effective auth modes; `undefined` while unknown. */
 function authModes(index: StackIndex, server: PolicyResource): { entra?: boolean; password?: boolean } {
     const props = index.props<ServerInputs>(server);
@@ -40,9 +64,10 @@ function authModes(index: StackIndex, server: PolicyResource): { entra?: boolean
 
 export const entraAdminProvisioned: StackValidationPolicy = {
     name: "entra-admin-provisioned",
-    ...cite("Every PostgreSQL flexible server has Microsoft Entra authentication enabled and at least one Entra administrator (an AdministratorsMicrosoftEntra resource), each naming its principalName and principalType.", {
+    ...cite("Every PostgreSQL flexible server has Microsoft Entra authentication enabled and at least one Entra administrator (an AdministratorsMicrosoftEntra resource), each naming its principalName and principalType; a read replica (createMode Replica) has Entra authentication enabled and its primary has the administrator (a primary outside the stack is not judged).", {
         azurePolicy: [AZURE_POLICY.entraAdmin],
         psrule: ["Azure.PostgreSQL.AAD"],
+        basis: REPLICA_LOGINS,
     }),
     enforcementLevel: "mandatory",
     severity: "high",
@@ -52,8 +77,8 @@ export const entraAdminProvisioned: StackValidationPolicy = {
             const { entra } = authModes(index, server);
             if (entra === false) {
                 report(`Server ${index.serverLabel(server)}: authConfig.activeDirectoryAuth is not "Enabled", so no Entra administrator can be set: enable it.`, server.urn);
-            } else if (entra === true && index.childrenOf(server, TYPES.entraAdmin).length === 0) {
-                report(`Server ${index.serverLabel(server)} has no Entra administrator: add an AdministratorsMicrosoftEntra resource.`, server.urn);
+            } else if (entra === true && loginAdmins(index, server)?.length === 0) {
+                report(`Server ${index.serverLabel(server)}${asReplica(index, server)} has no Entra administrator: add an AdministratorsMicrosoftEntra resource${onPrimary(index, server)}.`, server.urn);
             }
             // PSRule Azure.PostgreSQL.AAD asserts each administrator's name and type (presence: they may be unknown), and its
             // tenant, which the pack leaves out: the program takes it from the deploying credential, unknown offline.
@@ -69,8 +94,8 @@ export const entraAdminProvisioned: StackValidationPolicy = {
 
 export const entraOnlyLockout: StackValidationPolicy = {
     name: "entra-only-lockout",
-    ...cite("No server is left without a way to log in: a server with password authentication disabled has Entra authentication enabled and at least one Entra administrator in the stack (Entra-only with zero admins is a lockout).", {
-        basis: `${SOURCE_DOC}: only Entra administrators can create Entra roles`,
+    ...cite("No server is left without a way to log in: a server with password authentication disabled has Entra authentication enabled and at least one Entra administrator in the stack (Entra-only with zero admins is a lockout); a read replica's administrators are its primary's (a primary outside the stack is not judged).", {
+        basis: `${SOURCE_DOC}: only Entra administrators can create Entra roles; ${REPLICA_LOGINS}`,
     }),
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -83,8 +108,8 @@ export const entraOnlyLockout: StackValidationPolicy = {
             }
             if (!entra) {
                 report(`Server ${index.serverLabel(server)} disables both password and Entra authentication: nobody can log in. Enable authConfig.activeDirectoryAuth and add an Entra administrator.`, server.urn);
-            } else if (index.childrenOf(server, TYPES.entraAdmin).length === 0) {
-                report(`Server ${index.serverLabel(server)} is Entra-only (passwordAuth Disabled) with no Entra administrator: nobody can log in or create roles. Add an AdministratorsMicrosoftEntra resource.`, server.urn);
+            } else if (loginAdmins(index, server)?.length === 0) {
+                report(`Server ${index.serverLabel(server)}${asReplica(index, server)} is Entra-only (passwordAuth Disabled) with no Entra administrator: nobody can log in or create roles. Add an AdministratorsMicrosoftEntra resource${onPrimary(index, server)}.`, server.urn);
             }
         }
     }),
@@ -292,8 +317,8 @@ function reaches(index: StackIndex, vm: PolicyResource, server: PolicyResource):
 
 export const vmIdentityHasRole: StackValidationPolicy = {
     name: "entra-vm-identity-has-role",
-    ...cite("Every VM with a managed identity that reaches a server has an Entra database role for that identity on it (matched through the role's objectId dependency on the VM or its user-assigned identity, an objectId equal to the identity's principal id, or the identity's name); otherwise its token logins fail with \"role does not exist\".", {
-        basis: `${SOURCE_DOC} and "Connect with managed identity": the identity needs a role created with pgaadauth_create_principal`,
+    ...cite("Every VM with a managed identity that reaches a server has an Entra database role for that identity on it (matched through the role's objectId dependency on the VM or its user-assigned identity, an objectId equal to the identity's principal id, or the identity's name); otherwise its token logins fail with \"role does not exist\". A VM reaching a read replica (createMode Replica) needs the role on the replica's primary (a primary outside the stack is not judged).", {
+        basis: `${SOURCE_DOC} and "Connect with managed identity": the identity needs a role created with pgaadauth_create_principal; ${REPLICA_LOGINS}`,
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
@@ -318,9 +343,14 @@ export const vmIdentityHasRole: StackValidationPolicy = {
             ].map(fold).filter((id): id is string => id !== undefined);
             const vmName = typeof props.vmName === "string" ? props.vmName : undefined;
             for (const server of servers.filter((s) => reaches(index, vm, s))) {
+                // A replica's roles are its primary's, replicated: a role counts where the logins are made.
+                const owner = primaryOf(index, server);
+                if (owner === undefined) {
+                    continue;
+                }
                 const hasRole = roles.some((role) => {
                     const roleServer = serverOfRole(index, role);
-                    if (roleServer !== undefined && roleServer.urn !== server.urn) {
+                    if (roleServer !== undefined && roleServer.urn !== owner.urn) {
                         return false;
                     }
                     const roleProps = index.props<EntraRoleInputs>(role);
@@ -329,7 +359,9 @@ export const vmIdentityHasRole: StackValidationPolicy = {
                         (vmName !== undefined && roleProps.roleName === vmName);
                 });
                 if (!hasRole) {
-                    report(`VM ${vmName ?? vm.name} has a managed identity and reaches server ${index.serverLabel(server)}, but no Entra role is created for its identity: its token logins will fail. Add a role for it.`, vm.urn);
+                    report(owner.urn === server.urn
+                        ? `VM ${vmName ?? vm.name} has a managed identity and reaches server ${index.serverLabel(server)}, but no Entra role is created for its identity: its token logins will fail. Add a role for it.`
+                        : `VM ${vmName ?? vm.name} has a managed identity and reaches server ${index.serverLabel(server)}, a read replica whose roles are its primary ${index.serverLabel(owner)}'s, but no Entra role is created for its identity there: its token logins will fail. Add a role for it on the primary.`, vm.urn);
                 }
             }
         }

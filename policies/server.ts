@@ -5,6 +5,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { cite, onTypes, withStack, type PackPolicy } from "./lib/policy";
 import { effective, hasKey, setting, type Setting } from "./lib/props";
+import { REPLICA_DOC, isReplica } from "./lib/replicas";
 import { AZURE_POLICY } from "./lib/sources";
 import { ciEquals, show } from "./lib/text";
 import { TYPES, type ServerInputs } from "./lib/types";
@@ -18,6 +19,12 @@ const SERVER_DEFAULTS = {
     highAvailability: "Disabled",
     dataEncryption: "SystemAssigned",
 } as const;
+
+/**
+ * What a read replica (createMode Replica) cannot have: Learn lists "Backups, including geo-backups" and "High
+ * availability (HA)" among the "Unsupported features on read replicas" (lib/replicas.ts).
+ */
+const REPLICA_HAS_NO = `${REPLICA_DOC}: backups, including geo-backups, and high availability can't be set up on read replicas`;
 
 /** How a setting reads in a message: its declared value, or "not set" with the default Azure applies. */
 function stated(s: Setting<unknown>, azureDefault: unknown): string {
@@ -109,20 +116,25 @@ export const privateConnectivity: StackValidationPolicy = {
 
 export const geoRedundantBackup: ResourceValidationPolicy = {
     name: "postgres-geo-redundant-backup",
-    ...cite("PostgreSQL flexible servers keep geo-redundant backups (backup.geoRedundantBackup Enabled), so a regional outage does not lose the backups; read replicas (createMode Replica) are exempt.", {
+    ...cite("PostgreSQL flexible servers keep geo-redundant backups (backup.geoRedundantBackup Enabled), so a regional outage does not lose the backups; a read replica (createMode Replica) is exempt, and fails only if it declares geo-redundant backup.", {
         azurePolicy: [AZURE_POLICY.geoBackup],
         checkov: ["CKV_AZURE_136"],
         psrule: ["Azure.PostgreSQL.GeoRedundantBackup"],
+        basis: REPLICA_HAS_NO,
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
-    remediationSteps: "Set backup.geoRedundantBackup to \"Enabled\" (only possible when the server is created).",
+    remediationSteps: "Set backup.geoRedundantBackup to \"Enabled\" (only possible when the server is created); on a read replica, leave it out.",
     validateResource: onTypes<ServerInputs>([TYPES.server], (server, args, report) => {
-        // A read replica has no backups of its own (checkov CKV_AZURE_136 passes create_mode Replica).
-        if (ciEquals(server.createMode, "Replica")) {
-            return args.notApplicable("A read replica (createMode Replica) keeps no backups of its own.");
-        }
         const geo = setting<string>(server, "backup", "geoRedundantBackup");
+        // A read replica has no backups of its own (checkov CKV_AZURE_136 passes create_mode Replica too).
+        if (isReplica(server)) {
+            if (geo.known && geo.declared && ciEquals(geo.value, "Enabled")) {
+                report(`backup.geoRedundantBackup is "Enabled" on a read replica, which takes no backups (${REPLICA_HAS_NO}): remove it from the replica; the primary's geo-redundant backups hold the data.`);
+                return;
+            }
+            return args.notApplicable(`A read replica (createMode Replica) keeps no backups of its own (${REPLICA_HAS_NO}).`);
+        }
         const value = effective(geo, SERVER_DEFAULTS.geoRedundantBackup);
         if (value !== undefined && !ciEquals(value, "Enabled")) {
             report(`backup.geoRedundantBackup is ${stated(geo, SERVER_DEFAULTS.geoRedundantBackup)}: set it to "Enabled" (it can only be chosen when the server is created).`);
@@ -136,8 +148,8 @@ interface RetentionConfig {
 
 export const backupRetention: ResourceValidationPolicy = {
     name: "postgres-backup-retention",
-    ...cite("PostgreSQL flexible servers keep backups at least a configurable number of days (backup.backupRetentionDays, Azure default 7, maximum 35).", {
-        basis: "Azure Database for PostgreSQL flexible server backup concepts (retention 7-35 days, default 7)",
+    ...cite("PostgreSQL flexible servers keep backups at least a configurable number of days (backup.backupRetentionDays, Azure default 7, maximum 35); a read replica (createMode Replica) is exempt.", {
+        basis: `Azure Database for PostgreSQL flexible server backup concepts (retention 7-35 days, default 7); ${REPLICA_DOC}: "No backups are taken from read replicas"`,
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
@@ -148,6 +160,10 @@ export const backupRetention: ResourceValidationPolicy = {
         },
     },
     validateResource: onTypes<ServerInputs>([TYPES.server], (server, args, report) => {
+        if (isReplica(server)) {
+            // Its retention, declared or not, keeps nothing: the primary's backups hold the data, judged on the primary.
+            return args.notApplicable(`A read replica (createMode Replica) keeps no backups of its own (${REPLICA_HAS_NO}).`);
+        }
         const { minimumDays } = args.getConfig<RetentionConfig>();
         const days = setting<number>(server, "backup", "backupRetentionDays");
         const value = effective(days, SERVER_DEFAULTS.backupRetentionDays);
@@ -159,16 +175,24 @@ export const backupRetention: ResourceValidationPolicy = {
 
 export const zoneRedundantHighAvailability: ResourceValidationPolicy = {
     name: "postgres-zone-redundant-ha",
-    ...cite("PostgreSQL flexible servers run with zone-redundant high availability (highAvailability.mode ZoneRedundant), a standby in another availability zone, on a tier that supports it (GeneralPurpose or MemoryOptimized, not Burstable).", {
+    ...cite("PostgreSQL flexible servers run with zone-redundant high availability (highAvailability.mode ZoneRedundant), a standby in another availability zone, on a tier that supports it (GeneralPurpose or MemoryOptimized, not Burstable); a read replica (createMode Replica) is exempt, and fails only if it declares high availability.", {
         azurePolicy: [AZURE_POLICY.zoneResilient],
         psrule: ["Azure.PostgreSQL.ZoneRedundantHA"],
+        basis: REPLICA_HAS_NO,
     }),
     enforcementLevel: "mandatory",
     severity: "medium",
-    remediationSteps: "Set highAvailability.mode to \"ZoneRedundant\" on a GeneralPurpose or MemoryOptimized SKU in a region with availability zones.",
-    validateResource: onTypes<ServerInputs>([TYPES.server], (server, _args, report) => {
+    remediationSteps: "Set highAvailability.mode to \"ZoneRedundant\" on a GeneralPurpose or MemoryOptimized SKU in a region with availability zones; on a read replica, leave highAvailability out.",
+    validateResource: onTypes<ServerInputs>([TYPES.server], (server, args, report) => {
         const mode = setting<string>(server, "highAvailability", "mode");
         const value = effective(mode, SERVER_DEFAULTS.highAvailability);
+        if (isReplica(server)) {
+            if (value !== undefined && !ciEquals(value, "Disabled")) {
+                report(`highAvailability.mode is ${show(value)} on a read replica (${REPLICA_HAS_NO}): remove it from the replica; high availability is set on the primary.`);
+                return;
+            }
+            return args.notApplicable(`A read replica (createMode Replica) has no high availability of its own (${REPLICA_HAS_NO}).`);
+        }
         const tier = setting<string>(server, "sku", "tier");
         const burstable = tier.known && tier.declared && ciEquals(tier.value, "Burstable");
         if (value !== undefined && ciEquals(value, "ZoneRedundant") && burstable) {

@@ -307,3 +307,41 @@ export function propsOf(resources: RecordedResource[], name: string): Record<str
     }
     return structuredClone(r.props);
 }
+
+/** Logical name and URN of the read replica {@link withReplica} adds. */
+export const REPLICA_NAME = "db-replica-r1";
+export const REPLICA_URN = urnOf(TYPES.server, REPLICA_NAME);
+
+/**
+ * `resources` with a read replica of their server as the program registers it (components/replicas.ts):
+ * createMode Replica, the primary's id in `sourceServerResourceId`, the primary's network, authentication and
+ * maintenance window, no backup or HA, no administrators or roles of its own; the primary's parameters and
+ * diagnostic setting repeated on it. `change` edits the replica.
+ */
+export function withReplica(resources: RecordedResource[], change: (r: RecordedResource) => void = () => undefined): RecordedResource[] {
+    const copy = structuredClone(resources);
+    const primary = copy.find((r) => r.name === NAMES.server);
+    if (primary === undefined) {
+        throw new Error("no server in the fixture");
+    }
+    const p = primary.props as Record<string, any>;
+    const replica = res(TYPES.server, REPLICA_NAME, {
+        resourceGroupName: U, location: p.location, serverName: `${p.serverName}-r1`, createMode: "Replica", sourceServerResourceId: U,
+        version: p.version, sku: p.sku, storage: p.storage, network: p.network, authConfig: p.authConfig, maintenanceWindow: p.maintenanceWindow,
+    }, {
+        deps: {
+            resourceGroupName: primary.propertyDependencies.resourceGroupName ?? [],
+            ...(primary.propertyDependencies.network ? { network: primary.propertyDependencies.network } : {}),
+            sourceServerResourceId: [SERVER_URN],
+        },
+        dependsOn: [SERVER_URN],
+    });
+    change(replica);
+    copy.push(replica);
+    for (const r of resources.filter((x) => (x.type === TYPES.configuration && x.propertyDependencies.serverName?.includes(SERVER_URN)) ||
+        (x.type === TYPES.diagnosticSetting && x.propertyDependencies.resourceUri?.includes(SERVER_URN)))) {
+        const onReplica = Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map((urn) => (urn === SERVER_URN ? REPLICA_URN : urn))]));
+        copy.push(res(r.type, `${REPLICA_NAME}-${r.name}`, structuredClone(r.props), { deps: onReplica, dependsOn: [REPLICA_URN] }));
+    }
+    return copy;
+}

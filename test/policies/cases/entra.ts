@@ -1,5 +1,5 @@
 import { TYPES } from "../../../policies/lib/types";
-import { DEV, NAMES, PROD, SERVER_URN, U, VM_URN, buildStack, patch, without } from "../fixtures";
+import { DEV, NAMES, PROD, REPLICA_URN, SERVER_URN, U, VM_URN, buildStack, patch, withReplica, without } from "../fixtures";
 import { res, urnOf, type CaseTable } from "../helpers";
 
 const prod = buildStack(PROD);
@@ -16,6 +16,16 @@ const aadRoute = { name: "aad", addressPrefix: "AzureActiveDirectory", nextHopTy
 const denyAllOutbound: Record<string, unknown> = {
     name: "deny-all-outbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*",
     sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
+};
+/** A replica whose primary is not in the stack: its id names another server, and no dependency links it. */
+const externalPrimary = (r: { props: Record<string, unknown>; propertyDependencies: Record<string, string[]> }) => {
+    r.props.sourceServerResourceId = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-elsewhere";
+    delete r.propertyDependencies.sourceServerResourceId;
+};
+/** A replica linked to the stack's server by the known id's name only. */
+const primaryById = (r: { props: Record<string, unknown>; propertyDependencies: Record<string, string[]> }) => {
+    r.props.sourceServerResourceId = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-entra-prod";
+    delete r.propertyDependencies.sourceServerResourceId;
 };
 const aadRule = {
     name: "allow-aad", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp",
@@ -36,6 +46,18 @@ export const entraCases: CaseTable = {
         { title: "an admin without its type", resources: patch(prod, "db-admin-deployer", (r) => delete r.props.principalType), expect: "fail", count: 1, message: /does not set principalType:/ },
         { title: "a name unknown at preview is set", resources: patch(prod, "db-admin-deployer", (r) => (r.props.principalName = U)), expect: "pass" },
         { title: "an admin without a tenant (the program's, unknown in an offline preview): PSRule asks for it, the pack does not", resources: patch(prod, "db-admin-deployer", (r) => delete r.props.tenantId), expect: "pass" },
+        { title: "a read replica inherits its primary's administrators (Learn, Read replicas)", resources: withReplica(prod), expect: "pass" },
+        { title: "a replica linked to its primary by the known id's name", resources: withReplica(prod, primaryById), expect: "pass" },
+        {
+            title: "a replica whose Entra authentication is off fails: its authentication is its own",
+            resources: withReplica(prod, (r) => (r.props.authConfig = { activeDirectoryAuth: "Disabled", passwordAuth: "Enabled" })),
+            expect: "fail", count: 1, urn: REPLICA_URN, message: /pg-entra-prod-r1: authConfig\.activeDirectoryAuth is not "Enabled"/,
+        },
+        {
+            title: "a primary without administrators fails, and its replica with it (the fix is on the primary)",
+            resources: withReplica(noAdmins), expect: "fail", count: 2, urn: REPLICA_URN, message: /has no Entra administrator: add an AdministratorsMicrosoftEntra resource/,
+        },
+        { title: "a replica of a primary outside the stack: its administrators cannot be read", resources: withReplica(prod, externalPrimary), expect: "pass" },
     ],
     "entra-only-lockout": [
         { title: "Entra-only with admins", resources: prod, expect: "pass" },
@@ -48,6 +70,22 @@ export const entraCases: CaseTable = {
         },
         { title: "auth unknown at preview: no decision", resources: patch(noAdmins, NAMES.server, (r) => (r.props.authConfig = { activeDirectoryAuth: U, passwordAuth: U })), expect: "pass" },
         { title: "an admin of another server does not count", resources: [...noAdmins, res(TYPES.entraAdmin, "elsewhere", { serverName: "other-server", objectId: "x", principalType: "Group" })], expect: "fail" },
+        { title: "an Entra-only replica logs in with its primary's administrators (Learn, Read replicas)", resources: withReplica(prod), expect: "pass" },
+        {
+            title: "an Entra-only replica of a primary without administrators is locked out too",
+            resources: withReplica(noAdmins), expect: "fail", count: 2, urn: REPLICA_URN, message: /Entra-only \(passwordAuth Disabled\) with no Entra administrator/,
+        },
+        {
+            title: "a replica disabling both methods fails on its own",
+            resources: withReplica(prod, (r) => (r.props.authConfig = { activeDirectoryAuth: "Disabled", passwordAuth: "Disabled" })),
+            expect: "fail", count: 1, urn: REPLICA_URN, message: /pg-entra-prod-r1 disables both password and Entra authentication/,
+        },
+        {
+            title: "an administrator declared on the replica does not make up for the primary's (logins come from the primary)",
+            resources: [...withReplica(noAdmins), res(TYPES.entraAdmin, "replica-admin", { serverName: U, objectId: "x", principalName: "ops", principalType: "Group" }, { deps: { serverName: [REPLICA_URN] } })],
+            expect: "fail", count: 2,
+        },
+        { title: "an Entra-only replica of a primary outside the stack is not judged", resources: withReplica(prod, externalPrimary), expect: "pass" },
     ],
     "entra-admin-principal-types": [
         { title: "prod's group and service principal under prod's config", resources: prod, config: { allowedPrincipalTypes: ["Group", "ServicePrincipal"] }, expect: "pass" },
@@ -197,5 +235,17 @@ export const entraCases: CaseTable = {
         },
         { title: "a VM without managed identity needs no role", resources: patch(without(prod, (r) => r.type === TYPES.entraRole), NAMES.vm, (r) => delete r.props.identity), expect: "pass" },
         { title: "no VM", resources: without(prod, (r) => r.type === TYPES.virtualMachine), expect: "not-applicable" },
+        { title: "a VM reaching a read replica: its role on the primary is replicated (Learn, Read replicas)", resources: withReplica(prod), expect: "pass" },
+        {
+            title: "no role on the primary: the VM fails on the primary and on the replica it reaches",
+            resources: withReplica(without(prod, (r) => r.type === TYPES.entraRole)), expect: "fail", count: 2, urn: VM_URN,
+            message: /VM client-vm has a managed identity and reaches server pg-entra-prod/,
+        },
+        {
+            title: "a role declared on the replica does not count: only the primary's accounts log in to a replica",
+            resources: patch(withReplica(prod), NAMES.vmRole, (r) => (r.propertyDependencies = { serverFqdn: [REPLICA_URN], objectId: [VM_URN] })),
+            expect: "fail", count: 2, message: /reaches server pg-entra-prod(-r1, a read replica whose roles are its primary pg-entra-prod's, but no Entra role is created for its identity there: .* on the primary\.|, but no Entra role)/,
+        },
+        { title: "a replica of a primary outside the stack is not judged", resources: withReplica(prod, externalPrimary), expect: "pass" },
     ],
 };
