@@ -215,6 +215,9 @@ function resourceChange(old: PlanNode, node: PlanNode, settings: SettingChange[]
             if (a.get(path) === b.get(path) || ignored.some((m) => m(path))) continue;
             inputs.push({ path, before: shown(a.get(path)), after: shown(b.get(path)), ...classify(node, old, path, restartByStack) });
         }
+        if (Boolean(old.protect) !== Boolean(node.protect)) {
+            inputs.push({ path: "protect (resource option)", before: String(Boolean(old.protect)), after: String(Boolean(node.protect)), effect: "in place" });
+        }
         if (node.type === types.guard) {
             for (const failure of guardFailures(old.inputs as Partial<ServerGuardInputs>, node.inputs as unknown as ServerGuardInputs)) {
                 const change = inputs.find((i) => i.path === failure.property);

@@ -29,6 +29,8 @@ export interface PlanOptions {
     document?: unknown;
     /** The plan of the base branch (`--base`): the result then lists what changed. */
     base?: Plan;
+    /** `false`: leave the pack out (tests of the diff alone); the plan then reports no policy evaluated. */
+    policies?: boolean;
 }
 
 /** Thrown when the program did not run; `notes` say what the plan could not read (secrets, environments). */
@@ -70,8 +72,9 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
             defaults[enforcementLevel] = (defaults[enforcementLevel] ?? 0) + 1;
         }
     }
-    const violations = await evaluatePolicies(recording.resources, { config: policyConfig, stack: options.stack });
-    const plan = buildPlan(options.stack, recording.resources, violations, allPolicies.length, {
+    const evaluate = options.policies ?? true;
+    const violations = evaluate ? await evaluatePolicies(recording.resources, { config: policyConfig, stack: options.stack }) : [];
+    const plan = buildPlan(options.stack, recording.resources, violations, evaluate ? allPolicies.length : 0, {
         notes,
         placeholders: findPlaceholders(stackFile.config),
         settings: planSettings(stackFile.config, redact),
@@ -128,14 +131,20 @@ export function planFailure(err: unknown, stack: string | undefined, kind?: Plan
     return { ok: false, ...(stack ? { stack } : {}), error, notes: err instanceof PlanError ? err.notes : [] };
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Where `main` writes: the process's streams, or a test's. */
+export interface PlanIo {
+    stdout: { write(text: string, done?: () => void): unknown };
+    stderr: { write(text: string): unknown };
+}
+
+export async function main(argv: string[], io: PlanIo = process): Promise<number> {
     let values: { stack?: string; config?: string; base?: string; format?: string; help?: boolean };
     const wantsJson = argv.some((a, i) => a === "--format=json" || a === "-f=json" || ((a === "--format" || a === "-f") && argv[i + 1] === "json"));
     /** Exit code 2 with the message on standard error, and with --format json also as a JSON document on standard output. */
     const fail = async (text: string, failure: PlanFailure): Promise<number> => {
-        process.stderr.write(text);
+        io.stderr.write(text);
         if (wantsJson) {
-            await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(failure, null, 2)}\n`, () => resolve()));
+            await new Promise<void>((resolve) => io.stdout.write(`${JSON.stringify(failure, null, 2)}\n`, () => resolve()));
         }
         return 2;
     };
@@ -154,12 +163,12 @@ export async function main(argv: string[]): Promise<number> {
         return fail(`${(err as Error).message}\n${usage}\n`, planFailure(err, undefined, "usage"));
     }
     if (values.help) {
-        process.stdout.write(`${usage}\n`);
+        io.stdout.write(`${usage}\n`);
         return 0;
     }
     const format = values.format as PlanFormat;
     if (!["text", "markdown", "json"].includes(format)) {
-        process.stderr.write(`--format must be text, markdown or json, not "${values.format}".\n${usage}\n`);
+        io.stderr.write(`--format must be text, markdown or json, not "${values.format}".\n${usage}\n`);
         return 2;
     }
     const stack = values.stack ?? (values.config ? /Pulumi\.(.+)\.yaml$/.exec(path.basename(values.config))?.[1] : undefined);
@@ -187,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
         return fail(`${notes}The program did not run for stack ${stack}:\n${err instanceof Error ? err.message : String(err)}\n`, planFailure(err, stack));
     }
     // Wait until the output is written: the caller exits the process, which would cut a piped output short.
-    await new Promise<void>((resolve) => process.stdout.write(render(plan, format), () => resolve()));
+    await new Promise<void>((resolve) => io.stdout.write(render(plan, format), () => resolve()));
     return plan.ok ? 0 : 1;
 }
 

@@ -18,8 +18,8 @@ function document(stack: string, change: (c: Record<string, any>) => void = () =
 
 /** The plan of `stack` with `head` against the JSON of its plan with `base` (as `--format json` writes it). */
 async function diffOf(stack: string, head: (c: Record<string, any>) => void, base: (c: Record<string, any>) => void = () => undefined): Promise<{ plan: Plan; diff: PlanDiff }> {
-    const basePlan = JSON.parse(render(await makePlan({ stack, document: document(stack, base) }), "json")) as Plan;
-    const plan = await makePlan({ stack, document: document(stack, head), base: basePlan });
+    const basePlan = JSON.parse(render(await makePlan({ stack, document: document(stack, base), policies: false }), "json")) as Plan;
+    const plan = await makePlan({ stack, document: document(stack, head), base: basePlan, policies: false });
     return { plan, diff: plan.diff! };
 }
 
