@@ -87,6 +87,20 @@ describe("--base: every change before → after, with what it does", () => {
         assert.match(render(plan, "markdown"), /storage\\\.storageSizeGB: 32 → 64 \(in place\)/);
     });
 
+    test("the README's Offline plan example is what the command prints", async () => {
+        const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+        const shown = /```text\n(Changes against the base plan:[\s\S]*?)\n```/.exec(readme)?.[1];
+        assert.ok(shown, "the README shows a base diff");
+        const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-readme-")), "Pulumi.dev.yaml");
+        fs.writeFileSync(copy, fs.readFileSync(path.join(projectRoot, "Pulumi.dev.yaml"), "utf8")
+            .replace("    storageGb: 32", "    storageGb: 64")
+            .replace("    size: Standard_B2s\n", "    size: Standard_B2ms\n")
+            .replace("administratorLogin: pgowner", "administratorLogin: pgadmin"));
+        const out = render(await makePlan({ stack: "dev", configFile: copy, base: dev }), "text");
+        const start = out.indexOf("Changes against the base plan:");
+        assert.equal(out.slice(start, out.indexOf("\n\n", start)), shown);
+    });
+
     test("a storage shrink and a version downgrade are refused, as the ServerGuard refuses them", async () => {
         const { diff, plan } = await diffOf("dev", (c) => { c.server.storageGb = 32; c.server.version = "16"; }, (c) => { c.server.storageGb = 64; });
         const guard = changeOf(diff, "pulumi-nodejs:dynamic/entra-postgres:ServerGuard");
