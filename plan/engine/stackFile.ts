@@ -138,8 +138,10 @@ export function copiedServerName(stack: string, file: string, config: Record<str
             const otherStack = /^Pulumi\.(.+)\.yaml$/.exec(other)![1];
             const otherFile = path.join(folder, other);
             if (otherStack === stack || path.resolve(otherFile) === path.resolve(file)) continue;
+            // Parsed only when it can hold the name: written in it, or the other stack's default name.
             let otherConfig: Record<string, unknown>;
             try {
+                if (name !== `${project}-${otherStack}`.toLowerCase() && !fs.readFileSync(otherFile, "utf8").toLowerCase().includes(name)) continue;
                 otherConfig = readStackFile(otherFile).config;
             } catch {
                 continue;
