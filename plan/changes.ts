@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { createOnlyFacts, type CreateOnlyFact } from "../contracts/mutability";
 import { parameterNeedsRestart } from "../components/config/parameters";
-import { guardFailures, type ServerGuardInputs } from "../components/restart/provider";
+import type * as pulumi from "@pulumi/pulumi";
+import { guardFailures, serverGuardProvider, serverRestartProvider, type ServerGuardInputs } from "../components/restart/provider";
+import { entraRoleProvider } from "../components/roles/provider";
+import { entraDatabaseProvider, entraGrantsProvider } from "../components/sql/provider";
 import { leaves } from "./inputs";
 import type { Effect, InputChange, Plan, PlanDiff, PlanNode, ResourceChange, SettingChange } from "./types";
 
@@ -20,17 +23,41 @@ import type { Effect, InputChange, Plan, PlanDiff, PlanNode, ResourceChange, Set
  *   Learn's parameter reference) applies at the next restart: the stack's ServerRestart makes it
  *   (`server.restartForStaticParameters: auto`), or the operator (`operator`); the ServerRestart's own change is
  *   the restart;
- * - `in place`: everything else. A type with no contract (the role, grant and restart resources) is updated or
- *   replaced as its own provider's diff decides, which the plan says.
+ * - `in place`: everything else.
+ *
+ * The stack's own dynamic resources (roles, databases, grants, the guard and the restart) have no Azure contract:
+ * their provider's `diff`, a pure comparison of the inputs, is asked, and a key it `replaces` marks a replacement.
+ * A type with neither (the PostgreSQL provider's grants) says that its provider decides.
  *
  * Paths of the resource's `ignoreChanges` option are no change, as for the engine.
  */
+/** The stack's own dynamic providers, by type token: their `diff` says what they replace. */
+const ownProviders: Readonly<Record<string, pulumi.dynamic.ResourceProvider>> = {
+    "pulumi-nodejs:dynamic/entra-postgres:EntraRole": entraRoleProvider,
+    "pulumi-nodejs:dynamic/entra-postgres:EntraDatabase": entraDatabaseProvider,
+    "pulumi-nodejs:dynamic/entra-postgres:EntraGrants": entraGrantsProvider,
+    "pulumi-nodejs:dynamic/entra-postgres:ServerGuard": serverGuardProvider,
+    "pulumi-nodejs:dynamic/entra-postgres:ServerRestart": serverRestartProvider,
+};
+
+/** The keys the own provider's diff replaces on, or undefined when it has none or cannot answer offline. */
+async function ownReplaces(old: PlanNode, node: PlanNode): Promise<string[] | undefined> {
+    const diff = ownProviders[node.type]?.diff;
+    if (!diff || !old.inputs || !node.inputs) return undefined;
+    try {
+        return [...((await diff.call(ownProviders[node.type], "plan", old.inputs, node.inputs)).replaces ?? [])];
+    } catch {
+        return undefined;
+    }
+}
+
 const types = {
     server: "azure-native:dbforpostgresql:Server",
     database: "azure-native:dbforpostgresql:Database",
     vm: "azure-native:compute:VirtualMachine",
     configuration: "azure-native:dbforpostgresql:Configuration",
     guard: "pulumi-nodejs:dynamic/entra-postgres:ServerGuard",
+    ownedDatabase: "pulumi-nodejs:dynamic/entra-postgres:EntraDatabase",
     restart: "pulumi-nodejs:dynamic/entra-postgres:ServerRestart",
 } as const;
 
@@ -40,6 +67,7 @@ function consequenceOf(type: string, action: "replace" | "delete"): string | und
         case types.server:
             return `data loss: the server${action === "replace" ? " is deleted and created anew, empty," : " is deleted"} with every database on it (backups go with a deleted server)`;
         case types.database:
+        case types.ownedDatabase:
             return `data loss: the database${action === "replace" ? " is dropped and created anew, empty" : " and its data are dropped"}`;
         case types.vm:
             return `downtime: the identity VM is ${action === "replace" ? "deleted and created anew, with a new managed identity" : "deleted"}; logins from it stop meanwhile`;
@@ -57,6 +85,7 @@ function insteadOf(type: string, action: "replace" | "delete", causes: string[])
                 ? `keep ${settings} as in the base; to change it, create a new server (a new stack, or server.restore from this one), move the clients, then retire the old one`
                 : `keep the server in the stack (${settings} as in the base); to retire it on purpose, take a backup, run pulumi state unprotect on it, then pulumi up`;
         case types.database:
+        case types.ownedDatabase:
             return `keep the database in entra-postgres:databases (${settings} as in the base); to drop it on purpose, dump it, run pulumi state unprotect on it, then pulumi up`;
         default:
             return `keep ${settings} as in the base, or run pulumi state unprotect on it first`;
@@ -96,7 +125,7 @@ function optionMatcher(option: string): (path: string) => boolean {
 /** The guard's refusals between two plans' guard inputs, by the server path they stand for (components/server.ts wires the guard's storageGb to storage.storageSizeGB). */
 const guardPaths: Record<string, string> = { storageGb: "storage.storageSizeGB", version: "version" };
 
-function classify(node: PlanNode, before: PlanNode, path: string, restartByStack: boolean): { effect: Effect; why?: string } {
+function classify(node: PlanNode, before: PlanNode, path: string, restartByStack: boolean, own: string[] | undefined): { effect: Effect; why?: string } {
     if ((node.replaceOnChanges ?? []).some((o) => optionMatcher(o)(path))) {
         return { effect: "replace", why: "the program asks for a replacement (replaceOnChanges)" };
     }
@@ -117,6 +146,10 @@ function classify(node: PlanNode, before: PlanNode, path: string, restartByStack
     }
     if (node.type === types.restart) {
         return { effect: "restart", why: "the server restarts to apply static parameters: downtime" };
+    }
+    if (own) {
+        const key = own.find((k) => under(path, k));
+        return key ? { effect: "replace", why: `the stack's own provider replaces it when ${key} changes (its diff)` } : { effect: "in place" };
     }
     if (!createOnly(node.type)) {
         return { effect: "in place", why: "no Azure contract for this type: its provider's diff decides between update and replace" };
@@ -151,7 +184,7 @@ function flatten(nodes: PlanNode[]): PlanNode[] {
 const identity = (node: { type: string; name: string }) => `${node.type}::${node.name}`;
 
 /** What `plan` changes against `base` (the plan JSON of the base branch). */
-export function diffPlans(base: Plan, plan: Plan): PlanDiff {
+export async function diffPlans(base: Plan, plan: Plan): Promise<PlanDiff> {
     const before = new Map(flatten(base.tree).map((n) => [identity(n), n]));
     const after = new Map(flatten(plan.tree).map((n) => [identity(n), n]));
     const settingKeys = [...new Set([...Object.keys(base.settings ?? {}), ...Object.keys(plan.settings ?? {})])].sort();
@@ -181,7 +214,7 @@ export function diffPlans(base: Plan, plan: Plan): PlanDiff {
             diff.added.push({ name: node.name, type: node.type });
             continue;
         }
-        const change = resourceChange(old, node, settings, restartByStack);
+        const change = await resourceChange(old, node, settings, restartByStack);
         if (change) diff.changed.push(change);
     }
     for (const [key, node] of before) {
@@ -203,7 +236,7 @@ function stoppedText(node: PlanNode, action: "replace" | "delete", causes: strin
     return `${node.name} is protected (entra-postgres:protect: true): pulumi up stops before it would ${action} it${causes.length ? ` (changed: ${causes.join(", ")})` : ""}. Instead: ${insteadOf(node.type, action, causes)}.`;
 }
 
-function resourceChange(old: PlanNode, node: PlanNode, settings: SettingChange[], restartByStack: boolean): ResourceChange | undefined {
+async function resourceChange(old: PlanNode, node: PlanNode, settings: SettingChange[], restartByStack: boolean): Promise<ResourceChange | undefined> {
     const detailKeys = [...new Set([...Object.keys(old.details), ...Object.keys(node.details)])];
     const details = detailKeys.filter((k) => old.details[k] !== node.details[k]).map((k) => ({ key: k, before: old.details[k], after: node.details[k] }));
     const inputs: InputChange[] = [];
@@ -211,9 +244,10 @@ function resourceChange(old: PlanNode, node: PlanNode, settings: SettingChange[]
         const a = leaves(old.inputs);
         const b = leaves(node.inputs);
         const ignored = (node.ignoreChanges ?? []).map(optionMatcher);
+        const own = await ownReplaces(old, node);
         for (const path of [...new Set([...a.keys(), ...b.keys()])].sort()) {
             if (a.get(path) === b.get(path) || ignored.some((m) => m(path))) continue;
-            inputs.push({ path, before: shown(a.get(path)), after: shown(b.get(path)), ...classify(node, old, path, restartByStack) });
+            inputs.push({ path, before: shown(a.get(path)), after: shown(b.get(path)), ...classify(node, old, path, restartByStack, own) });
         }
         if (Boolean(old.protect) !== Boolean(node.protect)) {
             inputs.push({ path: "protect (resource option)", before: String(Boolean(old.protect)), after: String(Boolean(node.protect)), effect: "in place" });

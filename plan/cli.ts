@@ -84,7 +84,7 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
         settingFor: (policyName) => settingFor(policyName, options.stack),
     });
     if (options.base) {
-        plan.diff = diffPlans(options.base, plan);
+        plan.diff = await diffPlans(options.base, plan);
     }
     return plan;
 }

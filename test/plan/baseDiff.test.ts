@@ -167,6 +167,14 @@ describe("--base: every change before → after, with what it does", () => {
         assert.match(inputOf(waiting, "value").why!, /applies after you restart the server \(server\.restartForStaticParameters operator\)/);
     });
 
+    test("the stack's own providers are asked: a principal's new type replaces its role, the guard changes in place", async () => {
+        const { diff } = await diffOf("dev", (c) => { c.principals[0].type = "user"; c.server.storageGb = 64; });
+        const role = changeOf(diff, "pulumi-nodejs:dynamic/entra-postgres:EntraRole");
+        assert.equal(role.effect, "replace");
+        assert.match(inputOf(role, "principalType").why!, /the stack's own provider replaces it when principalType changes/);
+        assert.deepEqual(inputOf(changeOf(diff, "pulumi-nodejs:dynamic/entra-postgres:ServerGuard"), "storageGb"), { path: "storageGb", before: "32", after: "64", effect: "in place" });
+    });
+
     test("secrets stay masked in the settings and inputs of the diff", async () => {
         const { plan } = await diffOf("dev", (c) => { c.vm.sshPublicKey = { secure: "v1:CCCCciphertext" }; });
         const json = render(plan, "json");
@@ -174,10 +182,10 @@ describe("--base: every change before → after, with what it does", () => {
         assert.equal(plan.diff!.settings.find((s) => s.key === "entra-postgres:vm.sshPublicKey")!.after, "[secret]");
     });
 
-    test("a base plan without inputs (an earlier version) is compared by its details and says so", () => {
+    test("a base plan without inputs (an earlier version) is compared by its details and says so", async () => {
         const old = JSON.parse(JSON.stringify(dev)) as Plan;
         for (const node of flattenTree(old.tree)) delete node.inputs;
-        const diff = diffPlans(old, dev);
+        const diff = await diffPlans(old, dev);
         assert.match(diff.note!, /carries no resource inputs/);
         assert.deepEqual(diff.changed, []);
     });

@@ -146,7 +146,7 @@ describe("the plan as a reviewer needs it", () => {
         for (const node of flattenTree(old.tree)) {
             if (node.aliases?.length) node.name = node.aliases[0].split("::").pop()!;
         }
-        const renamed = diffPlans(old, dev);
+        const renamed = await diffPlans(old, dev);
         assert.ok(renamed.renamed.length > 0);
         assert.deepEqual([renamed.added, renamed.removed], [[], []]);
     });
