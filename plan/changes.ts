@@ -228,8 +228,56 @@ export async function diffPlans(base: Plan, plan: Plan): Promise<PlanDiff> {
             ...(consequence && node.protect ? { stopped: stoppedText(node, "delete", causes) } : {}),
         });
     }
+    propagateReplacements(diff, before, after, settings);
     markGuardRefusals(diff);
     return diff;
+}
+
+/**
+ * A replaced resource's outputs are unknown until it is created anew, so in `pulumi preview` every input that
+ * takes a value from it is unknown; azure-native replaces a resource whose replace key is unknown (diff.go,
+ * `calculateDetailedDiff`). So the databases, parameters and administrators of a replaced server are replaced
+ * with it, as the preview will show; the plan's mocks know the name already and would miss them.
+ */
+function propagateReplacements(diff: PlanDiff, before: Map<string, PlanNode>, after: Map<string, PlanNode>, settings: SettingChange[]): void {
+    const byUrn = new Map([...after.values()].map((n) => [n.urn, n]));
+    const replaced = new Set(diff.changed.filter((c) => c.effect === "replace").map((c) => identity(c)));
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const [key, node] of after) {
+            const old = before.get(key);
+            if (!old || replaced.has(key)) continue;
+            const keys = (createOnly(node.type) ?? []).filter((f) => f.onChange === "replace").map((f) => f.path);
+            const cause = Object.entries(node.propertyDependencies ?? {})
+                .filter(([input]) => keys.includes(input))
+                .map(([input, urns]) => ({ input, from: urns.map((u) => byUrn.get(u)).find((d) => d && replaced.has(identity(d))) }))
+                .find((c) => c.from);
+            if (!cause) continue;
+            let change = diff.changed.find((c) => identity(c) === key);
+            if (!change) {
+                change = { name: node.name, type: node.type, effect: "replace", inputs: [], details: [] };
+                diff.changed.push(change);
+            }
+            change.inputs.push({
+                path: cause.input,
+                before: leaves(old.inputs ?? {}).get(cause.input),
+                after: `(the new ${cause.from!.name}'s)`,
+                effect: "replace",
+                why: `${cause.from!.name} is replaced, so ${cause.input} is known only after deploy: azure-native replaces the resource`,
+            });
+            change.effect = "replace";
+            const consequence = consequenceOf(node.type, "replace");
+            if (consequence && !change.consequence) {
+                const from = diff.changed.find((c) => identity(c) === identity(cause.from!));
+                change.consequence = consequence;
+                change.causes = from?.causes ?? causesOf(settings, []);
+                if (old.protect ?? node.protect) change.stopped = stoppedText(old, "replace", change.causes);
+            }
+            replaced.add(key);
+            grew = true;
+        }
+    }
 }
 
 function stoppedText(node: PlanNode, action: "replace" | "delete", causes: string[]): string {

@@ -10,6 +10,12 @@ export { details, unknownText } from "./details";
 export { diffPlans } from "./changes";
 export type { Effect, InputChange, Plan, PlanDiff, PlanNode, PlanViolation, ResourceChange, SettingChange } from "./types";
 
+/** The inputs that take a value from another resource, with those resources' URNs. */
+function dependencies(r: RecordedRegistration): Record<string, string[]> | undefined {
+    const entries = Object.entries(r.propertyDependencies ?? {}).filter(([, urns]) => urns.length > 0);
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
 /** The component tree (components, then their children) with each node's details. */
 export function buildTree(resources: RecordedRegistration[], redact: (text: string) => string = (t) => t): PlanNode[] {
     const nodes = new Map<string, PlanNode>();
@@ -21,6 +27,7 @@ export function buildTree(resources: RecordedRegistration[], redact: (text: stri
             ...(r.protect ? { protect: true } : {}),
             ...(r.ignoreChanges?.length ? { ignoreChanges: r.ignoreChanges } : {}),
             ...(r.replaceOnChanges?.length ? { replaceOnChanges: r.replaceOnChanges } : {}),
+            ...(dependencies(r) ? { propertyDependencies: dependencies(r) } : {}),
             children: [],
         });
     }

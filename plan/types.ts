@@ -66,6 +66,8 @@ export interface PlanNode {
     /** The resource's `ignoreChanges` and `replaceOnChanges` options, when set. */
     ignoreChanges?: string[];
     replaceOnChanges?: string[];
+    /** Input name → URNs of the resources its value comes from, when any (what a replacement propagates along). */
+    propertyDependencies?: Record<string, string[]>;
     children: PlanNode[];
 }
 

@@ -95,7 +95,7 @@ describe("--base: every change before → after, with what it does", () => {
         fs.writeFileSync(copy, fs.readFileSync(path.join(projectRoot, "Pulumi.dev.yaml"), "utf8")
             .replace("    storageGb: 32", "    storageGb: 64")
             .replace("    size: Standard_B2s\n", "    size: Standard_B2ms\n")
-            .replace("administratorLogin: pgowner", "administratorLogin: pgadmin"));
+            .replace("geoRedundantBackup: false", "geoRedundantBackup: true"));
         const out = render(await makePlan({ stack: "dev", configFile: copy, base: dev }), "text");
         const start = out.indexOf("Changes against the base plan:");
         assert.equal(out.slice(start, out.indexOf("\n\n", start)), shown);
@@ -129,6 +129,12 @@ describe("--base: every change before → after, with what it does", () => {
         assert.match(pg.consequence!, /^data loss: the server is deleted and created anew, empty/);
         assert.deepEqual(pg.causes, ["entra-postgres:administratorLogin"]);
         assert.equal(pg.stopped, undefined);
+        // Its databases, parameters and administrators take its name, unknown until it is created anew: replaced with it.
+        const database = changeOf(diff, "azure-native:dbforpostgresql:Database");
+        assert.equal(database.effect, "replace");
+        assert.match(inputOf(database, "serverName").why!, /^dev-pg-server is replaced, so serverName is known only after deploy/);
+        assert.match(database.consequence!, /^data loss: the database is dropped/);
+        assert.ok(diff.changed.filter((c) => c.type === "azure-native:dbforpostgresql:Configuration").every((c) => c.effect === "replace"));
         assert.match(render(plan, "text"), /\+- dev-pg-server \[dbforpostgresql:Server\]: REPLACE\n.*administratorLogin: pgowner → pgadmin \(replace:[^\n]*\n {6}DATA LOSS: the server/);
     });
 
