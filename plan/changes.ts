@@ -31,6 +31,7 @@ import type { Effect, InputChange, Plan, PlanDiff, PlanNode, ResourceChange, Set
  *
  * Paths of the resource's `ignoreChanges` option are no change, as for the engine.
  */
+
 /** The stack's own dynamic providers, by type token: their `diff` says what they replace. */
 const ownProviders: Readonly<Record<string, pulumi.dynamic.ResourceProvider>> = {
     "pulumi-nodejs:dynamic/entra-postgres:EntraRole": entraRoleProvider,
@@ -65,7 +66,7 @@ const types = {
 function consequenceOf(type: string, action: "replace" | "delete"): string | undefined {
     switch (type) {
         case types.server:
-            return `data loss: the server${action === "replace" ? " is deleted and created anew, empty," : " is deleted"} with every database on it (backups go with a deleted server)`;
+            return `data loss: the server${action === "replace" ? " is deleted and created anew, empty," : " is deleted"} with every database on it`;
         case types.database:
         case types.ownedDatabase:
             return `data loss: the database${action === "replace" ? " is dropped and created anew, empty" : " and its data are dropped"}`;
