@@ -12,11 +12,12 @@ import { parseArgs } from "node:util";
 import { allPolicies, evaluatePolicies, loadPolicyConfig, resolvePolicyConfig } from "./analyzer";
 import { findPlaceholders } from "./placeholders";
 import { listStacks, loadStack } from "./engine/configEncoding";
-import { projectRoot } from "./engine/project";
+import { projectName, projectRoot } from "./engine/project";
 import { recordIndex } from "./engine/recorder";
+import { planSettings } from "./inputs";
 import { buildPlan, diffPlans, Plan, renderJson, renderMarkdown, renderText } from "./render";
 import { settingFor } from "./settings";
-import { environmentNote, readStackFile, redactStandIns } from "./engine/stackFile";
+import { copiedServerName, environmentNote, readStackFile, redactStandIns, StackFileError } from "./engine/stackFile";
 
 export type PlanFormat = "text" | "markdown" | "json";
 
@@ -28,12 +29,14 @@ export interface PlanOptions {
     document?: unknown;
     /** The plan of the base branch (`--base`): the result then lists what changed. */
     base?: Plan;
+    /** `false`: leave the pack out (tests of the diff alone); the plan then reports no policy evaluated. */
+    policies?: boolean;
 }
 
 /** Thrown when the program did not run; `notes` say what the plan could not read (secrets, environments). */
 export class PlanError extends Error {
-    constructor(readonly cause: unknown, readonly notes: string[], redact: (text: string) => string) {
-        super(redact(cause instanceof Error ? cause.message : String(cause)));
+    constructor(readonly cause: unknown, readonly notes: string[], readonly redactText: (text: string) => string) {
+        super(redactText(cause instanceof Error ? cause.message : String(cause)));
         this.name = cause instanceof Error ? cause.name : "PlanError";
     }
 }
@@ -43,6 +46,11 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
     const stack = loadStack(options.stack, options.configFile, options.document);
     const redact = (text: string) => redactStandIns(text, stack.standIns);
     const notes: string[] = [];
+    const stackFile = readStackFile(stack.file, options.document);
+    const copied = copiedServerName(options.stack, stack.file, stackFile.config, projectName, [projectRoot, path.dirname(stack.file)]);
+    if (copied) {
+        notes.push(copied);
+    }
     if (stack.environments.length > 0) {
         notes.push(environmentNote(stack.file, stack.environments));
     }
@@ -64,17 +72,19 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
             defaults[enforcementLevel] = (defaults[enforcementLevel] ?? 0) + 1;
         }
     }
-    const violations = await evaluatePolicies(recording.resources, { config: policyConfig, stack: options.stack });
-    const plan = buildPlan(options.stack, recording.resources, violations, allPolicies.length, {
+    const evaluate = options.policies ?? true;
+    const violations = evaluate ? await evaluatePolicies(recording.resources, { config: policyConfig, stack: options.stack }) : [];
+    const plan = buildPlan(options.stack, recording.resources, violations, evaluate ? allPolicies.length : 0, {
         notes,
-        placeholders: findPlaceholders(readStackFile(stack.file, options.document).config),
+        placeholders: findPlaceholders(stackFile.config),
+        settings: planSettings(stackFile.config, redact),
         policyConfigFile: hasPolicyFile ? path.relative(projectRoot, policyFile) : null,
         policyDefaults: hasPolicyFile ? undefined : defaults,
         redact,
         settingFor: (policyName) => settingFor(policyName, options.stack),
     });
     if (options.base) {
-        plan.diff = diffPlans(options.base, plan);
+        plan.diff = await diffPlans(options.base, plan);
     }
     return plan;
 }
@@ -85,8 +95,59 @@ export function render(plan: Plan, format: PlanFormat): string {
 
 const usage = "Usage: npm run plan -- --stack <name> [--config <Pulumi.<stack>.yaml file>] [--base <plan JSON of the base branch>] [--format text|markdown|json]";
 
-export async function main(argv: string[]): Promise<number> {
+/** What `--format json` writes on standard output when the plan cannot be made (exit code 2). */
+export interface PlanFailure {
+    ok: false;
+    stack?: string;
+    error: {
+        /** `usage`: the command line; `base`: the --base file; `yaml`: a stack file's syntax; `config`: the settings; `program`: anything else the program threw. */
+        kind: "usage" | "base" | "yaml" | "config" | "program";
+        message: string;
+        file?: string;
+        line?: number;
+        column?: number;
+        /** Each invalid setting, by key (a `ConfigError`). */
+        problems?: { key: string; message: string }[];
+    };
+    notes: string[];
+}
+
+/** A failure as JSON: the kind, the message, and where the error names it, the file, line and column or the keys. */
+export function planFailure(err: unknown, stack: string | undefined, kind?: PlanFailure["error"]["kind"]): PlanFailure {
+    const cause = err instanceof PlanError ? err.cause : err;
+    const message = err instanceof Error ? err.message : String(err);
+    const problems = (cause as { problems?: unknown })?.problems;
+    const error: PlanFailure["error"] = {
+        kind: kind ?? (cause instanceof StackFileError ? "yaml" : Array.isArray(problems) ? "config" : "program"),
+        message,
+    };
+    if (cause instanceof StackFileError) {
+        Object.assign(error, { file: cause.file, ...(cause.line !== undefined ? { line: cause.line, column: cause.column } : {}) });
+    }
+    if (Array.isArray(problems) && err instanceof PlanError) {
+        // The message is redacted already; the problems are shown through the same filter.
+        error.problems = problems.map((p: { key: string; message: string }) => ({ key: p.key, message: err.redactText(p.message) }));
+    }
+    return { ok: false, ...(stack ? { stack } : {}), error, notes: err instanceof PlanError ? err.notes : [] };
+}
+
+/** Where `main` writes: the process's streams, or a test's. */
+export interface PlanIo {
+    stdout: { write(text: string, done?: () => void): unknown };
+    stderr: { write(text: string): unknown };
+}
+
+export async function main(argv: string[], io: PlanIo = process): Promise<number> {
     let values: { stack?: string; config?: string; base?: string; format?: string; help?: boolean };
+    const wantsJson = argv.some((a, i) => a === "--format=json" || a === "-f=json" || ((a === "--format" || a === "-f") && argv[i + 1] === "json"));
+    /** Exit code 2 with the message on standard error, and with --format json also as a JSON document on standard output. */
+    const fail = async (text: string, failure: PlanFailure): Promise<number> => {
+        io.stderr.write(text);
+        if (wantsJson) {
+            await new Promise<void>((resolve) => io.stdout.write(`${JSON.stringify(failure, null, 2)}\n`, () => resolve()));
+        }
+        return 2;
+    };
     try {
         values = parseArgs({
             args: argv,
@@ -99,33 +160,32 @@ export async function main(argv: string[]): Promise<number> {
             },
         }).values;
     } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n${usage}\n`);
-        return 2;
+        return fail(`${(err as Error).message}\n${usage}\n`, planFailure(err, undefined, "usage"));
     }
     if (values.help) {
-        process.stdout.write(`${usage}\n`);
+        io.stdout.write(`${usage}\n`);
         return 0;
     }
     const format = values.format as PlanFormat;
     if (!["text", "markdown", "json"].includes(format)) {
-        process.stderr.write(`--format must be text, markdown or json, not "${values.format}".\n${usage}\n`);
+        io.stderr.write(`--format must be text, markdown or json, not "${values.format}".\n${usage}\n`);
         return 2;
     }
     const stack = values.stack ?? (values.config ? /Pulumi\.(.+)\.yaml$/.exec(path.basename(values.config))?.[1] : undefined);
     if (!stack) {
-        process.stderr.write(`Name a stack (${listStacks().join(", ")}) with --stack, or a Pulumi.<stack>.yaml file with --config.\n${usage}\n`);
-        return 2;
+        const message = `Name a stack (${listStacks().join(", ")}) with --stack, or a Pulumi.<stack>.yaml file with --config.`;
+        return fail(`${message}\n${usage}\n`, planFailure(new Error(message), undefined, "usage"));
     }
     let base: Plan | undefined;
     if (values.base) {
         try {
             base = JSON.parse(fs.readFileSync(path.resolve(values.base), "utf8")) as Plan;
             if (!base || typeof base !== "object" || !Array.isArray(base.tree)) {
-                throw new Error("it is not a plan (no tree)");
+                throw new Error((base as { ok?: unknown })?.ok === false ? "it is the JSON of a failed plan (its error field says why)" : "it is not a plan (no tree)");
             }
         } catch (err) {
-            process.stderr.write(`--base ${values.base} is not the JSON of a plan (npm run plan -- --format json): ${err instanceof Error ? err.message : String(err)}\n`);
-            return 2;
+            const message = `--base ${values.base} is not the JSON of a plan (npm run plan -- --format json): ${err instanceof Error ? err.message : String(err)}`;
+            return fail(`${message}\n`, { ok: false, stack, error: { kind: "base", message, file: values.base }, notes: [] });
         }
     }
     let plan: Plan;
@@ -133,11 +193,10 @@ export async function main(argv: string[]): Promise<number> {
         plan = await makePlan({ stack, configFile: values.config ? path.resolve(values.config) : undefined, base });
     } catch (err) {
         const notes = err instanceof PlanError ? err.notes.map((n) => `NOTE: ${n}\n`).join("") : "";
-        process.stderr.write(`${notes}The program did not run for stack ${stack}:\n${err instanceof Error ? err.message : String(err)}\n`);
-        return 2;
+        return fail(`${notes}The program did not run for stack ${stack}:\n${err instanceof Error ? err.message : String(err)}\n`, planFailure(err, stack));
     }
     // Wait until the output is written: the caller exits the process, which would cut a piped output short.
-    await new Promise<void>((resolve) => process.stdout.write(render(plan, format), () => resolve()));
+    await new Promise<void>((resolve) => io.stdout.write(render(plan, format), () => resolve()));
     return plan.ok ? 0 : 1;
 }
 

@@ -2,60 +2,34 @@ import type { PolicyResult } from "./analyzer";
 import type { Placeholder } from "./placeholders";
 import type { RecordedRegistration } from "./engine/recorder";
 import { details, unknownText } from "./details";
+import { effects } from "./changes";
+import { planInputs } from "./inputs";
+import type { Effect, Plan, PlanDiff, PlanNode } from "./types";
 
 export { details, unknownText } from "./details";
+export { diffPlans } from "./changes";
+export type { Effect, InputChange, Plan, PlanDiff, PlanNode, PlanViolation, ResourceChange, SettingChange } from "./types";
 
-export interface PlanNode {
-    urn: string;
-    type: string;
-    name: string;
-    /** The few properties a reviewer cares about, as display text. */
-    details: Record<string, string>;
-    /** URNs the resource was known by before (its aliases). */
-    aliases?: string[];
-    children: PlanNode[];
-}
-
-/** A violation, with the stack setting that controls it. */
-export type PlanViolation = PolicyResult & { setting: string };
-
-/** What changed against a base plan (`--base`). */
-export interface PlanDiff {
-    baseStack: string;
-    added: { name: string; type: string }[];
-    removed: { name: string; type: string }[];
-    /** Resources kept in place under a new name (an alias). */
-    renamed: { from: string; to: string; type: string }[];
-    changed: { name: string; type: string; settings: { key: string; before?: string; after?: string }[] }[];
-}
-
-export interface Plan {
-    stack: string;
-    resourceCount: number;
-    tree: PlanNode[];
-    policies: {
-        evaluated: number;
-        violations: PlanViolation[];
-        mandatoryFailures: number;
-        /** The policy config file used, or `null` when the stack has none (every policy at its default). */
-        configFile?: string | null;
-        /** Default enforcement levels, counted, when no config file exists. */
-        defaults?: Record<string, number>;
-    };
-    /** Warnings for the reviewer: placeholders, unreadable secrets or environments, missing policy config. */
-    notes?: string[];
-    /** Settings still holding the shipped sample values. */
-    placeholders?: Placeholder[];
-    diff?: PlanDiff;
-    /** True when no mandatory policy failed. */
-    ok: boolean;
+/** The inputs that take a value from another resource, with those resources' URNs. */
+function dependencies(r: RecordedRegistration): Record<string, string[]> | undefined {
+    const entries = Object.entries(r.propertyDependencies ?? {}).filter(([, urns]) => urns.length > 0);
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 /** The component tree (components, then their children) with each node's details. */
-export function buildTree(resources: RecordedRegistration[]): PlanNode[] {
+export function buildTree(resources: RecordedRegistration[], redact: (text: string) => string = (t) => t): PlanNode[] {
     const nodes = new Map<string, PlanNode>();
     for (const r of resources) {
-        nodes.set(r.urn, { urn: r.urn, type: r.type, name: r.name, details: details(r), ...(r.aliases?.length ? { aliases: r.aliases } : {}), children: [] });
+        nodes.set(r.urn, {
+            urn: r.urn, type: r.type, name: r.name, details: details(r),
+            ...(r.aliases?.length ? { aliases: r.aliases } : {}),
+            inputs: planInputs(r, redact),
+            ...(r.protect ? { protect: true } : {}),
+            ...(r.ignoreChanges?.length ? { ignoreChanges: r.ignoreChanges } : {}),
+            ...(r.replaceOnChanges?.length ? { replaceOnChanges: r.replaceOnChanges } : {}),
+            ...(dependencies(r) ? { propertyDependencies: dependencies(r) } : {}),
+            children: [],
+        });
     }
     const roots: PlanNode[] = [];
     for (const r of resources) {
@@ -72,13 +46,15 @@ export interface PlanExtras {
     policyDefaults?: Record<string, number>;
     /** Applied to every display string (stands secrets back in as `[secret]`). */
     redact?: (text: string) => string;
+    /** The stack's settings, one per leaf (plan/inputs.ts, `planSettings`). */
+    settings?: Record<string, string>;
     settingFor?: (policyName: string) => string;
 }
 
 export function buildPlan(stack: string, resources: RecordedRegistration[], violations: PolicyResult[], evaluated: number, extras: PlanExtras = {}): Plan {
     const redact = extras.redact ?? ((t: string) => t);
     const mandatoryFailures = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    const tree = buildTree(resources);
+    const tree = buildTree(resources, redact);
     const clean = (nodes: PlanNode[]) => {
         for (const node of nodes) {
             node.details = Object.fromEntries(Object.entries(node.details).map(([k, v]) => [k, redact(v)]));
@@ -99,6 +75,7 @@ export function buildPlan(stack: string, resources: RecordedRegistration[], viol
             ...(extras.policyDefaults ? { defaults: extras.policyDefaults } : {}),
         },
         notes: extras.notes ?? [],
+        ...(extras.settings ? { settings: extras.settings } : {}),
         placeholders: extras.placeholders ?? [],
         ok: mandatoryFailures === 0,
     };
@@ -106,47 +83,6 @@ export function buildPlan(stack: string, resources: RecordedRegistration[], viol
 
 export function flattenTree(nodes: PlanNode[]): PlanNode[] {
     return nodes.flatMap((n) => [n, ...flattenTree(n.children)]);
-}
-
-/** A resource's identity across URN formats: its own type and name (names are unique per type here). */
-function identity(node: { type: string; name: string }): string {
-    return `${node.type}::${node.name}`;
-}
-
-/** What `plan` changes against `base` (the plan JSON of the base branch). */
-export function diffPlans(base: Plan, plan: Plan): PlanDiff {
-    const before = new Map(flattenTree(base.tree).map((n) => [identity(n), n]));
-    const after = new Map(flattenTree(plan.tree).map((n) => [identity(n), n]));
-    const diff: PlanDiff = { baseStack: base.stack, added: [], removed: [], renamed: [], changed: [] };
-    const claimed = new Set<string>();
-    for (const [key, node] of after) {
-        let old = before.get(key);
-        if (!old) {
-            const alias = node.aliases?.map((urn) => `${node.type}::${urn.split("::").pop()}`).find((k) => before.has(k));
-            if (alias) {
-                old = before.get(alias)!;
-                claimed.add(alias);
-                diff.renamed.push({ from: old.name, to: node.name, type: node.type });
-            }
-        } else {
-            claimed.add(key);
-        }
-        if (!old) {
-            diff.added.push({ name: node.name, type: node.type });
-            continue;
-        }
-        const keys = [...new Set([...Object.keys(old.details), ...Object.keys(node.details)])];
-        const settings = keys.filter((k) => old!.details[k] !== node.details[k]).map((k) => ({ key: k, before: old!.details[k], after: node.details[k] }));
-        if (settings.length > 0) {
-            diff.changed.push({ name: node.name, type: node.type, settings });
-        }
-    }
-    for (const [key, node] of before) {
-        if (!claimed.has(key)) {
-            diff.removed.push({ name: node.name, type: node.type });
-        }
-    }
-    return diff;
 }
 
 function shortType(type: string): string {
@@ -186,16 +122,39 @@ function escapeMermaid(text: string): string {
     return escapeText(text).replace(/[^\p{L}\p{N} _.,:@/()-]/gu, (c) => `#${c.codePointAt(0)};`);
 }
 
+const effectMark: Record<Effect, string> = { "in place": "~", restart: "~", replace: "+-", refused: "!" };
+
+/** The diff's headline: counts of each kind of change. */
+function diffSummary(diff: PlanDiff): string {
+    const count = (effect: Effect) => diff.changed.filter((c) => c.effect === effect).length;
+    return `${diff.added.length} added, ${diff.removed.length} removed, ${diff.renamed.length} renamed, ${diff.changed.length} changed` +
+        ` (${count("replace")} replaced, ${count("refused")} refused, ${count("restart")} restart, ${count("in place")} in place)`;
+}
+
+const arrow = (before: string | undefined, after: string | undefined) => `${before ?? "(none)"} → ${after ?? "(none)"}`;
+
 function changeLines(diff: PlanDiff, format: (s: string) => string): string[] {
     const lines: string[] = [];
+    if (diff.note) lines.push(`NOTE: ${format(diff.note)}`);
+    if (diff.settings.length > 0) {
+        lines.push("settings changed:", ...diff.settings.map((s) => `  ${format(s.key)}: ${format(arrow(s.before, s.after))}`));
+    }
+    const fate = (r: { consequence?: string; stopped?: string }) => [
+        ...(r.consequence ? [`    ${format(r.consequence.replace(/^[^:]+/, (what) => what.toUpperCase()))}`] : []),
+        ...(r.stopped ? [`    STOPPED: ${format(r.stopped)}`] : []),
+    ];
     for (const r of diff.added) lines.push(`+ ${format(r.name)} [${shortType(r.type)}]`);
-    for (const r of diff.removed) lines.push(`- ${format(r.name)} [${shortType(r.type)}]`);
+    for (const r of diff.removed) lines.push(`- ${format(r.name)} [${shortType(r.type)}]`, ...fate(r));
     for (const r of diff.renamed) lines.push(`~ ${format(r.from)} → ${format(r.to)} [${shortType(r.type)}] (kept in place by an alias)`);
-    for (const r of diff.changed) {
-        lines.push(`~ ${format(r.name)} [${shortType(r.type)}]`);
-        for (const s of r.settings) {
-            lines.push(`    ${format(s.key)}: ${format(s.before ?? "(none)")} → ${format(s.after ?? "(none)")}`);
+    for (const r of [...diff.changed].sort((x, y) => effects.indexOf(y.effect) - effects.indexOf(x.effect))) {
+        lines.push(`${effectMark[r.effect]} ${format(r.name)} [${shortType(r.type)}]: ${r.effect === "in place" ? "in place" : r.effect.toUpperCase()}`);
+        for (const i of r.inputs) {
+            lines.push(`    ${format(i.path)}: ${format(arrow(i.before, i.after))} (${i.effect}${i.why ? `: ${format(i.why)}` : ""})`);
         }
+        if (r.inputs.length === 0) {
+            lines.push(...r.details.map((d) => `    ${format(d.key)}: ${format(arrow(d.before, d.after))}`));
+        }
+        lines.push(...fate(r));
     }
     return lines;
 }
@@ -220,7 +179,7 @@ export function renderText(plan: Plan): string {
     if (notesOf(plan).length > 0) lines.push("");
     if (plan.diff) {
         const changes = changeLines(plan.diff, escapeText);
-        lines.push(`Changes against the base plan: ${plan.diff.added.length} added, ${plan.diff.removed.length} removed, ${plan.diff.renamed.length} renamed, ${plan.diff.changed.length} changed`);
+        lines.push(`Changes against the base plan: ${diffSummary(plan.diff)}`);
         lines.push(...changes.map((l) => `  ${l}`), "");
     }
     const walk = (nodes: PlanNode[], indent: string) => {
@@ -283,15 +242,27 @@ export function renderMarkdown(plan: Plan): string {
     }
     if (plan.diff) {
         const d = plan.diff;
-        lines.push(`#### Changes against the base plan (${d.added.length} added, ${d.removed.length} removed, ${d.renamed.length} renamed, ${d.changed.length} changed)`, "");
+        lines.push(`#### Changes against the base plan (${diffSummary(d)})`, "");
+        if (d.note) lines.push(`> [!NOTE]`, `> ${escapeMarkdown(d.note)}`, "");
+        if (d.settings.length > 0) {
+            lines.push(...table(["setting", "before → after"], d.settings.map((s) => [`\`${s.key.replace(/`/g, "")}\``, escapeMarkdown(arrow(s.before, s.after))]), "Changed settings"), "");
+        }
+        const fate = (r: { consequence?: string; stopped?: string }) =>
+            [...(r.consequence ? [escapeMarkdown(r.consequence)] : []), ...(r.stopped ? [`**stopped:** ${escapeMarkdown(r.stopped)}`] : [])].join("<br>");
         const rows: string[][] = [
             ...d.added.map((r) => ["added", escapeMarkdown(r.name), `\`${shortType(r.type)}\``, ""]),
-            ...d.removed.map((r) => ["**removed**", escapeMarkdown(r.name), `\`${shortType(r.type)}\``, ""]),
+            ...d.removed.map((r) => [r.consequence ? "**removed**" : "removed", escapeMarkdown(r.name), `\`${shortType(r.type)}\``, fate(r)]),
             ...d.renamed.map((r) => ["renamed (alias)", `${escapeMarkdown(r.from)} → ${escapeMarkdown(r.to)}`, `\`${shortType(r.type)}\``, ""]),
-            ...d.changed.map((r) => ["changed", escapeMarkdown(r.name), `\`${shortType(r.type)}\``,
-                r.settings.map((s) => `${escapeMarkdown(s.key)}: ${escapeMarkdown(s.before ?? "(none)")} → ${escapeMarkdown(s.after ?? "(none)")}`).join("<br>")]),
+            ...[...d.changed].sort((x, y) => effects.indexOf(y.effect) - effects.indexOf(x.effect)).map((r) => [
+                r.effect === "in place" ? "changed in place" : `**${r.effect}**`, escapeMarkdown(r.name), `\`${shortType(r.type)}\``,
+                [
+                    ...(r.inputs.length > 0
+                        ? r.inputs.map((i) => `${escapeMarkdown(i.path)}: ${escapeMarkdown(arrow(i.before, i.after))} (${i.effect}${i.why ? `: ${escapeMarkdown(i.why)}` : ""})`)
+                        : r.details.map((s) => `${escapeMarkdown(s.key)}: ${escapeMarkdown(arrow(s.before, s.after))}`)),
+                    ...(fate(r) ? [fate(r)] : []),
+                ].join("<br>")]),
         ];
-        lines.push(...(rows.length > 0 ? table(["change", "resource", "type", "settings"], rows, "Changed resources") : ["No resource changes."]), "");
+        lines.push(...(rows.length > 0 ? table(["change", "resource", "type", "inputs before → after"], rows, "Changed resources") : ["No resource changes."]), "");
     }
     lines.push("<details>", "<summary>Resource graph</summary>", "", ...mermaidGraph(plan), "", "</details>", "");
     const rows: string[][] = [];

@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { projectName, projectRoot } from "./project";
-import { readStackFile, type StackFile } from "./stackFile";
+import { parseYamlFile, readStackFile, type StackFile } from "./stackFile";
 
 /**
  * Stack settings as the engine hands them to the program: `ns:key` → string, where strings are passed as they
@@ -21,7 +20,7 @@ export function loadStackConfig(stack: string, file?: string): Record<string, st
  * on disk.
  */
 export function loadStack(stack: string, file?: string, document?: unknown): { config: Record<string, string>; secretKeys: string[] } & Omit<StackFile, "config" | "secretKeys"> & { file: string } {
-    const project = parseYaml(fs.readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { config?: Record<string, { default?: unknown }> };
+    const project = parseYamlFile(path.join(projectRoot, "Pulumi.yaml")) as { config?: Record<string, { default?: unknown }> };
     const stackFile = file ?? path.join(projectRoot, `Pulumi.${stack}.yaml`);
     if (document === undefined && !fs.existsSync(stackFile)) {
         throw new Error(`No stack settings at ${stackFile}. Stacks here: ${listStacks().join(", ")}.`);

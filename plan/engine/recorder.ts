@@ -3,7 +3,7 @@ import type { RecordedResource } from "../analyzer/run";
 import { azureMocks } from "./mocks";
 import { programEntry, projectName } from "./project";
 import { deserializeProperties, interceptRegistrations, waitForRegistrations, type AliasMessage } from "./sdkInternals";
-import { containsSecret, withoutUnknowns } from "./wire";
+import { containsSecret, secretPaths, withoutUnknowns } from "./wire";
 
 /**
  * Runs a Pulumi program under `pulumi.runtime.setMocks` and records every registration exactly as the engine
@@ -25,6 +25,10 @@ export interface RecordedRegistration extends RecordedResource {
     aliases: string[];
     /** Property paths of the resource's `ignoreChanges` option (always set by the recorder). */
     ignoreChanges?: string[];
+    /** Property paths of the resource's `replaceOnChanges` option. */
+    replaceOnChanges?: string[];
+    /** Dotted paths of the inputs sent as secrets, at the depth the secret was made (`osProfile.linuxConfiguration…`). */
+    secretPaths?: string[];
 }
 
 export interface Recording {
@@ -153,6 +157,8 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
                 ...(req.getAliasurnsList?.() ?? []),
             ],
             ignoreChanges: req.getIgnorechangesList?.() ?? [],
+            replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
+            secretPaths: secretPaths(raw, ""),
             parent: req.getParent() || undefined,
             dependencies: req.getDependenciesList(),
             propertyDependencies,

@@ -32,6 +32,7 @@ export interface RegisterRequest {
     getAliasesList?(): AliasMessage[];
     getAliasurnsList?(): string[];
     getIgnorechangesList?(): string[];
+    getReplaceonchangesList?(): string[];
 }
 
 /** An alias in a registration request: a URN, or a spec whose blanks are the resource's own values. */

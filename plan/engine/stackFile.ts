@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, YAMLParseError } from "yaml";
 
 /**
  * What a `Pulumi.<stack>.yaml` holds that the plan cannot read offline, and how the plan stands in for it.
@@ -35,9 +35,30 @@ function standInFor(key: string, n: number): string {
     return `secret-stand-in-${tail}`;
 }
 
+/** A stack file that is not valid YAML: the file, line and column, and the parser's message. */
+export class StackFileError extends Error {
+    constructor(readonly file: string, readonly line: number | undefined, readonly column: number | undefined, detail: string) {
+        super(`${file}${line !== undefined ? `:${line}:${column}` : ""}: ${detail}`);
+        this.name = "StackFileError";
+    }
+}
+
+/** Parses a YAML file; a syntax error names the file as well as the line and column. */
+export function parseYamlFile(file: string): unknown {
+    try {
+        return parseYaml(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        if (err instanceof YAMLParseError) {
+            const at = err.linePos?.[0];
+            throw new StackFileError(file, at?.line, at?.col, `not valid YAML: ${err.message}`);
+        }
+        throw err;
+    }
+}
+
 /** Reads a stack file. `document` instead of a file: the parsed YAML (tests). */
 export function readStackFile(file: string, document?: unknown): StackFile {
-    const doc = (document ?? parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
+    const doc = (document ?? parseYamlFile(file) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
     const secretKeys: string[] = [];
     const standIns = new Map<string, string>();
     const replace = (value: unknown, key: string): unknown => {
@@ -90,4 +111,45 @@ export function redactStandIns(text: string, standIns: ReadonlyMap<string, strin
         out = out.split(standIn).join("[secret]");
     }
     return out;
+}
+
+/**
+ * The server name a stack's settings give (`server.name`, or the parser's default `<project>-<stack>`,
+ * components/config/server.ts).
+ */
+export function serverNameOf(config: Record<string, unknown>, project: string, stack: string): string {
+    const server = config[`${project}:server`] ?? config.server;
+    const name = server && typeof server === "object" ? (server as Record<string, unknown>).name : undefined;
+    return (typeof name === "string" ? name : `${project}-${stack}`).toLowerCase();
+}
+
+/**
+ * A stack copied from another keeps that stack's `server.name`. A Flexible Server's name is its DNS name,
+ * `<name>.postgres.database.azure.com`, unique across Azure (Learn, "Naming rules and restrictions for Azure
+ * resources", Microsoft.DBforPostgreSQL flexibleServers: scope global,
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules): two stacks with one name
+ * cannot both create their server. Compares against every other `Pulumi.<stack>.yaml` in `folders`.
+ */
+export function copiedServerName(stack: string, file: string, config: Record<string, unknown>, project: string, folders: readonly string[]): string | undefined {
+    const name = serverNameOf(config, project, stack);
+    for (const folder of [...new Set(folders.map((f) => path.resolve(f)))]) {
+        const files = fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => /^Pulumi\.(.+)\.yaml$/.test(f)).sort() : [];
+        for (const other of files) {
+            const otherStack = /^Pulumi\.(.+)\.yaml$/.exec(other)![1];
+            const otherFile = path.join(folder, other);
+            if (otherStack === stack || path.resolve(otherFile) === path.resolve(file)) continue;
+            // Parsed only when it can hold the name: written in it, or the other stack's default name.
+            let otherConfig: Record<string, unknown>;
+            try {
+                if (name !== `${project}-${otherStack}`.toLowerCase() && !fs.readFileSync(otherFile, "utf8").toLowerCase().includes(name)) continue;
+                otherConfig = readStackFile(otherFile).config;
+            } catch {
+                continue;
+            }
+            if (serverNameOf(otherConfig, project, otherStack) === name) {
+                return `entra-postgres:server.name is ${name}, the server name of stack ${otherStack} (${otherFile}): a server name is unique across Azure (it is the DNS name ${name}.postgres.database.azure.com), so both stacks cannot have their server. Set entra-postgres:server.name to a name of this stack's own.`;
+            }
+        }
+    }
+    return undefined;
 }

@@ -18,6 +18,18 @@ export function containsSecret(value: unknown): boolean {
     return Object.values(value as Record<string, unknown>).some(containsSecret);
 }
 
+/** Dotted paths of the secrets in a wire value (a secret's own path, not what lies inside it). */
+export function secretPaths(value: unknown, path: string): string[] {
+    if (value === null || typeof value !== "object") {
+        return [];
+    }
+    if (isSecretWireValue(value)) {
+        return [path];
+    }
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+        secretPaths(v, Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k));
+}
+
 /** Replaces the SDK's unknown markers by `undefined`, collecting their dotted paths in `paths`. */
 export function withoutUnknowns<T>(value: T, path: string, paths: string[]): T {
     if (value === unknownMarker) {

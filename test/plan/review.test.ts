@@ -134,10 +134,11 @@ describe("the plan as a reviewer needs it", () => {
         assert.deepEqual(diff.added.map((r) => r.name).sort(), ["dev-db-reports", "dev-db-reports-owned"]);
         assert.deepEqual(diff.removed, []);
         const server = diff.changed.find((r) => r.type === "azure-native:dbforpostgresql:Server")!;
-        assert.deepEqual(server.settings, [{ key: "backup", before: "7 days, geo-redundant Disabled", after: "14 days, geo-redundant Disabled" }]);
+        assert.deepEqual(server.details, [{ key: "backup", before: "7 days, geo-redundant Disabled", after: "14 days, geo-redundant Disabled" }]);
+        assert.deepEqual(server.inputs, [{ path: "backup.backupRetentionDays", before: "7", after: "14", effect: "in place" }]);
         const text = render(plan, "text");
         assert.match(text, /Changes against the base plan: 2 added, 0 removed, 0 renamed, 1 changed/);
-        assert.match(text, /backup: 7 days, geo-redundant Disabled → 14 days, geo-redundant Disabled/);
+        assert.match(text, /backup\.backupRetentionDays: 7 → 14 \(in place\)/);
         assert.match(render(plan, "markdown"), /#### Changes against the base plan/);
 
         // A base plan from before identity names were hashed: the admins show as renamed, not replaced.
@@ -145,7 +146,7 @@ describe("the plan as a reviewer needs it", () => {
         for (const node of flattenTree(old.tree)) {
             if (node.aliases?.length) node.name = node.aliases[0].split("::").pop()!;
         }
-        const renamed = diffPlans(old, dev);
+        const renamed = await diffPlans(old, dev);
         assert.ok(renamed.renamed.length > 0);
         assert.deepEqual([renamed.added, renamed.removed], [[], []]);
     });
