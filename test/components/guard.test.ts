@@ -73,12 +73,12 @@ describe("state written before the guard recorded protect, region, network and d
 describe("the shipped stacks' guard", () => {
     test("prod records protect, its region, network mode and databases; dev records protect false", async () => {
         const prod = await runStack("prod", undefined, true);
-        const inputs = one(prod.resources, guardType).props as ServerGuardInputs;
+        const inputs = one(prod.resources, guardType).props as unknown as ServerGuardInputs;
         assert.equal(inputs.protect, true);
         assert.equal(inputs.networkAccess, "private");
         assert.deepEqual(inputs.databases, ["app"]);
         assert.equal(typeof inputs.location, "string");
         const dev = await runStack("dev", undefined, true);
-        assert.equal((one(dev.resources, guardType).props as ServerGuardInputs).protect, false);
+        assert.equal((one(dev.resources, guardType).props as unknown as ServerGuardInputs).protect, false);
     });
 });
