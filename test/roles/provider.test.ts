@@ -287,17 +287,33 @@ test("explains a refused sign-in without retrying and without showing the token"
     await closeAllConnections();
 });
 
-test("explains connecting to a database other than postgres", async () => {
-    await server.query("create database appdb");
+test("explains Azure's functions missing (Entra authentication off, or a database other than postgres)", async () => {
+    // What a server without Entra authentication, or a connection to another database, looks like to the provider.
+    await server.query("ALTER FUNCTION pgaadauth_list_principals(boolean) RENAME TO pgaadauth_list_principals_hidden");
+    try {
+        const failed = await rejection(provider.create(roleInputs(server, { roleName: "no-functions", objectId: newObjectId(), principalType: "user" })));
+        assert.match(failed.message, /pgaadauth_\* functions do not exist in database "postgres"/);
+        assert.match(failed.message, /only in the "postgres" database/);
+        assert.match(failed.message, /Entra authentication is\s+enabled/);
+    } finally {
+        await server.query("ALTER FUNCTION pgaadauth_list_principals_hidden(boolean) RENAME TO pgaadauth_list_principals");
+    }
+    assert.equal(await pgRole(server, "no-functions"), undefined);
+});
 
-    const failed = await rejection(
-        provider.create(roleInputs(server, { roleName: "wrong-db", objectId: newObjectId(), principalType: "user", database: "appdb" })),
-    );
-
-    assert.match(failed.message, /pgaadauth_\* functions do not exist in database "appdb"/);
-    assert.match(failed.message, /only in the "postgres" database/);
-    assert.match(failed.message, /Entra authentication is\s+enabled/);
-    assert.equal(await pgRole(server, "wrong-db"), undefined);
+test("state that still holds the removed test-only input `database` reads, diffs without replacement and deletes", async () => {
+    const inputs = roleInputs(server, { roleName: "old-state", objectId: newObjectId(), principalType: "user" });
+    const created = await provider.create(inputs);
+    assert.equal("database" in created.outs, false, "no longer kept in state");
+    const previous = { ...created.outs, database: "postgres" };
+    const read = await provider.read(created.id, previous);
+    assert.equal(read.props?.roleName, "old-state");
+    assert.equal("database" in (read.props ?? {}), false);
+    assert.deepEqual((await provider.diff(created.id, previous, inputs)).replaces, []);
+    const check = await provider.check(previous, { ...inputs, database: "appdb" });
+    assert.equal(check.failures?.length ?? 0, 0, "an old program's extra input is ignored, not refused");
+    await provider.delete(created.id, previous);
+    assert.equal(await pgRole(server, "old-state"), undefined);
 });
 
 test("explains a name that is not found in the tenant", async () => {
