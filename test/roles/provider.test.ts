@@ -301,21 +301,6 @@ test("explains Azure's functions missing (Entra authentication off, or a databas
     assert.equal(await pgRole(server, "no-functions"), undefined);
 });
 
-test("state that still holds the removed test-only input `database` reads, diffs without replacement and deletes", async () => {
-    const inputs = roleInputs(server, { roleName: "old-state", objectId: newObjectId(), principalType: "user" });
-    const created = await provider.create(inputs);
-    assert.equal("database" in created.outs, false, "no longer kept in state");
-    const previous = { ...created.outs, database: "postgres" };
-    const read = await provider.read(created.id, previous);
-    assert.equal(read.props?.roleName, "old-state");
-    assert.equal("database" in (read.props ?? {}), false);
-    assert.deepEqual((await provider.diff(created.id, previous, inputs)).replaces, []);
-    const check = await provider.check(previous, { ...inputs, database: "appdb" });
-    assert.equal(check.failures?.length ?? 0, 0, "an old program's extra input is ignored, not refused");
-    await provider.delete(created.id, previous);
-    assert.equal(await pgRole(server, "old-state"), undefined);
-});
-
 test("explains a name that is not found in the tenant", async () => {
     const failed = await rejection(provider.create(roleInputs(server, { roleName: "prod db readonly", principalType: "group" })));
 
