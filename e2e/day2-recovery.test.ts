@@ -43,19 +43,24 @@ function principals(prefix: string, count: number): { name: string; objectId: st
     }));
 }
 
-/** The CLI processes of this simulation (their environment names its directory), by pid. */
-function cliProcesses(): number[] {
-    const binary = path.join(world.cli.binDir, "pulumi");
-    return fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e)).flatMap((entry) => {
+/** Processes this simulation started (their environment names its directory), by pid, with their command line. */
+function simulationProcesses(): [number, string][] {
+    return fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid).flatMap((entry): [number, string][] => {
         try {
             const environ = fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
-            const command = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[0];
-            return environ.includes(`ENTRA_E2E_SIM_DIR=${world.simDir}`) && command === binary ? [Number(entry)] : [];
+            const command = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
+            return environ.includes(`ENTRA_E2E_SIM_DIR=${world.simDir}`) ? [[Number(entry), command]] : [];
         } catch {
             return [];
         }
     });
 }
+
+/** The CLI processes of this simulation. */
+const cliProcesses = (): number[] => simulationProcesses().filter(([, cmd]) => cmd.startsWith(`${path.join(world.cli.binDir, "pulumi")} `)).map(([pid]) => pid);
+
+/** Plugins and program processes of this simulation still running (PostgreSQL servers excepted). */
+const leftovers = () => simulationProcesses().filter(([, cmd]) => !/^postgres:?$/.test(path.basename(cmd.split(" ")[0])));
 
 /** Starts `pulumi up`, waits until `reached` holds in PostgreSQL, then kills the CLI as a lost runner would. */
 async function killUpWhen(reached: () => Promise<boolean>): Promise<void> {
@@ -68,6 +73,12 @@ async function killUpWhen(reached: () => Promise<boolean>): Promise<void> {
     for (const pid of cliProcesses()) process.kill(pid, "SIGKILL");
     const result = await run;
     assert.notEqual(result.code, 0, "the killed run did not finish");
+    // The plugins notice their engine is gone and exit; whatever still runs after that is reported and ended.
+    const gone = Date.now() + 10_000;
+    while (leftovers().length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 200));
+    const left = leftovers();
+    for (const [pid] of left) process.kill(pid, "SIGKILL");
+    if (left.length > 0) process.stderr.write(`day2-recovery: still running 10 s after the CLI was killed, ended: ${left.map(([, cmd]) => cmd).join("; ")}\n`);
 }
 
 /** The documented recovery; `pulumi cancel` only when the stack says it is locked. */
@@ -85,9 +96,9 @@ async function recover(): Promise<void> {
 /** Exactly the declared Entra roles, each of its object id, each with its grants once; nothing to change. */
 async function converged(): Promise<void> {
     const declared = [...current.config["entra-postgres:admins"], ...current.config["entra-postgres:principals"]];
-    const rows = await sql("select p.rolname, p.objectid from pgaadauth_list_principals(false) as p(rolname) order by 1");
+    const rows = await sql("select p.rolname, p.objectid from pgaadauth_list_principals(false) as p(rolname)");
     assert.deepEqual(
-        rows.map((r: any) => `${r.rolname} ${r.objectid}`),
+        rows.map((r: any) => `${r.rolname} ${r.objectid}`).sort(),
         declared.map((p) => `${p.name} ${p.objectId.toLowerCase()}`).sort(),
         "one role per declared identity, and no other",
     );
