@@ -83,8 +83,12 @@ async function killUpWhen(reached: () => Promise<boolean>): Promise<void> {
 
 /** The documented recovery; `pulumi cancel` only when the stack says it is locked. */
 async function recover(): Promise<void> {
+    const exported = await pulumi(["stack", "export"]);
+    const pending = exported.code === 0 ? (JSON.parse(exported.stdout).deployment?.pending_operations ?? []) : [];
     const refresh = await pulumi(["refresh", "--clear-pending-creates", "--yes"]);
-    if (refresh.code !== 0 && /locked/i.test(refresh.output)) {
+    const locked = refresh.code !== 0 && /locked/i.test(refresh.output);
+    process.stderr.write(`day2-recovery: the killed run left ${pending.length} pending operation(s): ${pending.map((p: any) => `${p.type} ${String(p.resource?.urn).split("::").pop()}`).join(", ")}; stack locked: ${locked}\n`);
+    if (locked) {
         await ok(["cancel", "--yes"]);
         await ok(["refresh", "--clear-pending-creates", "--yes"]);
     } else {
