@@ -140,6 +140,7 @@ export class EntraPostgres extends pulumi.ComponentResource {
                     } : undefined,
                 },
             protect: config.protect,
+            databases: config.databases,
             restartForStaticParameters: restartModeFor(config.server.restartForStaticParameters, config.protect),
             cloud: config.cloud,
             tags,

@@ -55,7 +55,10 @@ export class FlexibleServer extends pulumi.ComponentResource {
     readonly firewallRules: dbforpostgresql.FirewallRule[];
     /** `auto` restart mode with static parameters: the restart after the parameter writes. */
     readonly restart?: ServerRestart;
-    /** Refuses a storage shrink or a major version downgrade before anything changes. */
+    /**
+     * Refuses, before anything changes, a storage shrink or a major version downgrade, and on a protected stack a
+     * change that would replace or delete the server or one of `databases` (restart/provider.ts, `guardFailures`).
+     */
     readonly guard: ServerGuard;
     /** The last server-scoped write of this component (the server itself if there is none). */
     readonly lastWrite: pulumi.Resource;
@@ -101,6 +104,10 @@ export class FlexibleServer extends pulumi.ComponentResource {
             serverName: args.serverName,
             storageGb: args.storageGb ?? d.storageGb,
             version,
+            protect: args.protect ?? defaults.protect,
+            location: args.location,
+            networkAccess: args.privateNetwork ? "private" : publicNetworkAccess === "Disabled" ? "private-endpoint" : "public",
+            databases: args.databases ? [...args.databases] : undefined,
         }, { parent: this });
 
         this.server = new dbforpostgresql.Server(`${name}-server`, {

@@ -139,6 +139,11 @@ export interface FlexibleServerArgs {
     /** Protect the server from deletion and replacement. Default: `false`. */
     protect?: boolean;
     /**
+     * The databases the program declares on this server (`Databases.names`). With `protect`, leaving one out later
+     * (which drops it) is refused before anything changes, by the server's guard. Default: not checked.
+     */
+    databases?: readonly string[];
+    /**
      * Who restarts the server after a static parameter's value changed, so that it applies: `auto`, a
      * `ServerRestart` after the parameter writes (Servers_Restart through Azure Resource Manager, only when a
      * static parameter changed); `operator`, nobody: `pulumi up` warns which parameters wait for a restart.

@@ -50,11 +50,20 @@ export interface ServerGuardArgs {
     serverName: pulumi.Input<string>;
     storageGb: pulumi.Input<number>;
     version: pulumi.Input<string>;
+    /** The stack's `protect`: with it, replacing or deleting the server or a database is refused. */
+    protect?: pulumi.Input<boolean>;
+    location?: pulumi.Input<string>;
+    /** `private` (VNet integration), `public` or `private-endpoint`. */
+    networkAccess?: pulumi.Input<string>;
+    /** The databases declared on the server. */
+    databases?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
  * Refuses, at `check` and so before anything changes, the server changes Azure cannot make: a smaller storage
- * size and a lower major version (provider.ts, `guardFailures`). The server depends on it.
+ * size and a lower major version; and on a protected stack the changes that would replace or delete the server
+ * or a database: a new server name, region or VNet mode, a database left out (provider.ts, `guardFailures`).
+ * The one guard of the stack; the server depends on it.
  *
  * Type token: `pulumi-nodejs:dynamic/entra-postgres:ServerGuard`.
  */

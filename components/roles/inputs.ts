@@ -16,11 +16,6 @@ export interface EntraRoleInputs {
     port?: number;
     caCertificate?: string;
     dangerouslyDisableTlsVerification?: boolean;
-    /**
-     * For tests only: the database to connect to instead of `postgres`. Azure's functions exist only in
-     * `postgres`, so any other value only reproduces the error a misconfigured connection gets.
-     */
-    database?: string;
 }
 
 /** Inputs with defaults applied and values normalized (object id in lower case). */
@@ -36,7 +31,6 @@ export interface ResolvedInputs {
     port: number;
     caCertificate?: string;
     dangerouslyDisableTlsVerification: boolean;
-    database?: string;
 }
 
 /** What the provider keeps in state: the resolved inputs, the live object id and the provider's version. */
@@ -113,7 +107,6 @@ export function resolveInputs(raw: Record<string, unknown>, allowUnknown = false
     check("port", raw.port, connectionRules.port);
     check("caCertificate", raw.caCertificate, connectionRules.caCertificate);
     check("dangerouslyDisableTlsVerification", raw.dangerouslyDisableTlsVerification, flag("dangerouslyDisableTlsVerification"));
-    check("database", raw.database, (v) => (v === undefined || (typeof v === "string" && v.length > 0) ? undefined : "database must be a non-empty string"));
 
     const objectId = typeof raw.objectId === "string" && !isUnknown(raw.objectId) ? raw.objectId.toLowerCase() : (raw.objectId as string | undefined);
     const inputs: ResolvedInputs = {
@@ -129,7 +122,8 @@ export function resolveInputs(raw: Record<string, unknown>, allowUnknown = false
     };
     if (objectId !== undefined) inputs.objectId = objectId;
     if (raw.caCertificate !== undefined) inputs.caCertificate = raw.caCertificate as string;
-    if (raw.database !== undefined) inputs.database = raw.database as string;
+    // State written by 0.1.0 may hold `database` (an input for tests then; programs never set it): it is no input
+    // any more and is dropped here, so such state reads, diffs and deletes as before (test/roles/upgrade.test.ts).
     return { inputs, failures };
 }
 

@@ -19,7 +19,7 @@ import {
 export const entraRoleProviderVersion = "1.0.0";
 
 /** Inputs whose change means another role (or another server): replaced, the old one deleted first. */
-export const replaceOnChange = ["serverFqdn", "roleName", "objectId", "principalType", "cloud", "isAdmin", "isMfa", "database"] as const;
+export const replaceOnChange = ["serverFqdn", "roleName", "objectId", "principalType", "cloud", "isAdmin", "isMfa"] as const;
 
 /** Inputs that only change how the provider connects: updated in place. */
 export const updateOnChange = ["adminLogin", "port", "caCertificate", "dangerouslyDisableTlsVerification"] as const;
@@ -164,7 +164,8 @@ function targetOf(inputs: ResolvedInputs): ServerTarget {
         host: inputs.serverFqdn,
         port: inputs.port,
         user: inputs.adminLogin,
-        database: inputs.database ?? "postgres",
+        // Azure installs the pgaadauth_* functions in `postgres` only.
+        database: "postgres",
         cloud: inputs.cloud,
         caCertificate: inputs.caCertificate,
         verifyTls: !inputs.dangerouslyDisableTlsVerification,

@@ -125,9 +125,69 @@ async function owners(client: PoolClient, database: string): Promise<{ database:
     return rows[0] ?? { database: "(unknown)", schema: "(unknown)" };
 }
 
+/**
+ * The tables (with views, materialized views, foreign and partitioned tables: what `ON ALL TABLES` covers) and
+ * sequences in schema `public` on which the session user (the deployer) cannot give a privilege of the level:
+ * it neither owns them nor is a member of their owner, nor holds the privilege WITH GRANT OPTION. PostgreSQL's
+ * GRANT (and REVOKE) "will fail outright if the user has no privileges whatsoever on the object", and with some
+ * privilege but no grant option "it will grant only those privileges for which the user has grant options",
+ * with a warning only (https://www.postgresql.org/docs/17/sql-grant.html, Notes). So one such table stops
+ * `ON ALL TABLES` with "permission denied for table …", or is silently left out. $1 table privileges,
+ * $2 sequence privileges.
+ */
+const ungrantableSql =
+    "select c.relname as name, case c.relkind when 'S' then 'sequence' else 'table' end as kind, " +
+    "pg_catalog.pg_get_userbyid(c.relowner) as owner, string_agg(p.privilege, ', ' order by p.privilege) as privileges " +
+    "from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace " +
+    "cross join lateral unnest(case when c.relkind = 'S' then $2::text[] else $1::text[] end) as p(privilege) " +
+    "where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S') and not (case when c.relkind = 'S' " +
+    "then pg_catalog.has_sequence_privilege(c.oid, p.privilege || ' WITH GRANT OPTION') " +
+    "else pg_catalog.has_table_privilege(c.oid, p.privilege || ' WITH GRANT OPTION') end) " +
+    "group by c.relname, c.relkind, c.relowner order by c.relname";
+
+interface Ungrantable {
+    name: string;
+    kind: "table" | "sequence";
+    owner: string;
+    privileges: string;
+}
+
+/** The objects of {@link ungrantableSql} for `spec`'s level (none for `admin`, which grants on no table). */
+async function ungrantable(client: PoolClient, spec: GrantSpec): Promise<Ungrantable[]> {
+    const p = grantLevels[spec.level];
+    if (p.table.length === 0 && p.sequence.length === 0) return [];
+    return (await client.query<Ungrantable>(ungrantableSql, [p.table, p.sequence])).rows;
+}
+
+/**
+ * Refuses, before any statement, to give or take back a level when the deployer cannot grant on every table and
+ * sequence of schema `public`: an error naming each object, its owner and the fixes. Chosen over skipping such
+ * objects with a warning: a role that silently lacks access to a table it was declared to read passes every
+ * `pulumi up` and fails only in the application (docs/roles-and-access.md, "A table the deployer cannot grant on").
+ */
+async function requireGrantable(client: PoolClient, spec: GrantSpec, adminLogin: string, server: string, verb: "give" | "take back"): Promise<void> {
+    const objects = await ungrantable(client, spec);
+    if (objects.length === 0) return;
+    const shown = objects.slice(0, 10).map((o) => `${o.kind} public.${quoteIdent(o.name)} (owner "${o.owner}"; lacks ${o.privileges} WITH GRANT OPTION)`);
+    const more = objects.length > shown.length ? ` and ${objects.length - shown.length} more` : "";
+    const owners = [...new Set(objects.map((o) => o.owner))];
+    const first = objects[0];
+    throw permanentError(
+        `Cannot ${verb} ${spec.level} access of "${spec.roleName}" on database "${spec.database}" (${server}): the deployer ` +
+            `"${adminLogin}" cannot grant on ${shown.join(", ")}${more} in schema public. PostgreSQL's GRANT on ALL TABLES ` +
+            `fails on an object whose owner the deployer is not a member of. Nothing was changed. Fix one of: have the ` +
+            `owner hand the object over (ALTER TABLE public.${quoteIdent(first.name)} OWNER TO ${quoteIdent(adminLogin)}); make ` +
+            `the deployer a member of the owner (${owners.map((o) => `GRANT ${quoteIdent(o)} TO ${quoteIdent(adminLogin)}`).join("; ")}, ` +
+            `run by a role with ADMIN OPTION on it); or move the object out of schema public if it is not meant to be shared. ` +
+            `Then run pulumi up again. See docs/roles-and-access.md, "A table the deployer cannot grant on".`,
+    );
+}
+
 /** Gives `spec` (after `revoke`) and checks it took effect; rolls back and explains when it did not. */
-async function giveGrants(client: PoolClient, spec: GrantSpec, revoke: string[], adminLogin: string, server: string): Promise<void> {
+async function giveGrants(client: PoolClient, spec: GrantSpec, revoke: string[], adminLogin: string, server: string, before?: GrantSpec): Promise<void> {
     await inTransaction(client, async () => {
+        if (before && revoke.length > 0) await requireGrantable(client, before, adminLogin, server, "take back");
+        await requireGrantable(client, spec, adminLogin, server, "give");
         await runStatements(client, [...revoke, ...grantStatements(spec)]);
         const state = await grantsInPlace(client, spec);
         if (!state.intact) {
@@ -203,7 +263,7 @@ export const entraGrantsProvider: pulumi.dynamic.ResourceProvider = {
         const revoke = grantProblems(olds).length === 0 ? revokeStatements(before) : [];
         const c = connectionOf(news);
         await withServer(target(c, after.database), `change grants of "${after.roleName}" on "${after.database}"`, (client) =>
-            giveGrants(client, after, revoke, c.adminLogin, c.serverFqdn));
+            giveGrants(client, after, revoke, c.adminLogin, c.serverFqdn, before));
         return { outs: { ...news, intact: true } };
     },
 
@@ -212,7 +272,12 @@ export const entraGrantsProvider: pulumi.dynamic.ResourceProvider = {
         try {
             await withServer(target(connectionOf(props), spec.database), `revoke grants of "${spec.roleName}" on "${spec.database}"`, async (client) => {
                 try {
-                    await inTransaction(client, () => runStatements(client, revokeStatements(spec)));
+                    await inTransaction(client, async () => {
+                        const role = await client.query("select 1 from pg_catalog.pg_roles where rolname = $1", [spec.roleName]);
+                        if (role.rowCount === 0) return; // the role is gone, and its privileges with it
+                        await requireGrantable(client, spec, String(props.adminLogin), String(props.serverFqdn), "take back");
+                        await runStatements(client, revokeStatements(spec));
+                    });
                 } catch (err) {
                     // The role is gone: nothing is left to revoke.
                     if (sqlState(err) === "42704") return;

@@ -287,17 +287,18 @@ test("explains a refused sign-in without retrying and without showing the token"
     await closeAllConnections();
 });
 
-test("explains connecting to a database other than postgres", async () => {
-    await server.query("create database appdb");
-
-    const failed = await rejection(
-        provider.create(roleInputs(server, { roleName: "wrong-db", objectId: newObjectId(), principalType: "user", database: "appdb" })),
-    );
-
-    assert.match(failed.message, /pgaadauth_\* functions do not exist in database "appdb"/);
-    assert.match(failed.message, /only in the "postgres" database/);
-    assert.match(failed.message, /Entra authentication is\s+enabled/);
-    assert.equal(await pgRole(server, "wrong-db"), undefined);
+test("explains Azure's functions missing (Entra authentication off, or a database other than postgres)", async () => {
+    // What a server without Entra authentication, or a connection to another database, looks like to the provider.
+    await server.query("ALTER FUNCTION pgaadauth_list_principals(boolean) RENAME TO pgaadauth_list_principals_hidden");
+    try {
+        const failed = await rejection(provider.create(roleInputs(server, { roleName: "no-functions", objectId: newObjectId(), principalType: "user" })));
+        assert.match(failed.message, /pgaadauth_\* functions do not exist in database "postgres"/);
+        assert.match(failed.message, /only in the "postgres" database/);
+        assert.match(failed.message, /Entra authentication is\s+enabled/);
+    } finally {
+        await server.query("ALTER FUNCTION pgaadauth_list_principals_hidden(boolean) RENAME TO pgaadauth_list_principals");
+    }
+    assert.equal(await pgRole(server, "no-functions"), undefined);
 });
 
 test("explains a name that is not found in the tenant", async () => {
