@@ -21,8 +21,8 @@ export interface EntraAdministratorsArgs {
      * Administrators in the order they are written; at least one (an Entra-only server without one is a lockout).
      * Each `name` is the PostgreSQL role name (a user's UPN, a group's or service principal's display name, case
      * sensitive), `objectId` its Entra object id (a GUID), `type` `User`, `Group` or `ServicePrincipal` (managed
-     * identities are service principals). Plain: one child per admin, named from its name and the first 8
-     * characters of its object id (part of the URN). Refused: an empty list, a name that cannot be a role
+     * identities are service principals). Plain: one child per admin, named from its name (part of the URN; a new
+     * object id under the same name replaces the admin, the old one removed first). Refused: an empty list, a name that cannot be a role
      * name, an object id that is not a GUID, a name or object id listed twice.
      * Learn: https://learn.microsoft.com/azure/postgresql/security/security-manage-entra-users
      */
@@ -73,7 +73,14 @@ export class EntraAdministrators extends pulumi.ComponentResource {
         // One after another (decisions/writeChain.ts): the first after every earlier server write.
         this.admins = chain(args.admins, args.after ?? [], (admin, after) => {
             // Named by identity, not position: reordering the chain re-links admins without replacing them.
-            const child = names.name(name, { identity: admin.name }, admin.objectId.slice(0, 8));
+            // Not by object id: an admin rotated under the same name (a new objectId) is then one resource that
+            // azure-native replaces (objectId is a path parameter, contracts' replacedOnChange), and
+            // deleteBeforeReplace removes the old admin before the new one is added. Were the two separate
+            // resources, the new admin would be added first and the old one's delete, which drops the role of
+            // that name, would leave the rotated admin without a role. Stacks deployed when the name carried the
+            // object id's first 8 characters keep their admins through the alias.
+            const child = names.name(name, { identity: admin.name });
+            const former = names.name(name, { identity: admin.name }, admin.objectId.slice(0, 8));
             return new dbforpostgresql.AdministratorsMicrosoftEntra(child.name, {
                 resourceGroupName: args.resourceGroupName,
                 serverName: args.serverName,
@@ -81,7 +88,7 @@ export class EntraAdministrators extends pulumi.ComponentResource {
                 principalName: admin.name,
                 principalType: adminPrincipalTypes[admin.type],
                 tenantId,
-            }, { parent: this, dependsOn: after, aliases: child.aliases });
+            }, { parent: this, dependsOn: after, deleteBeforeReplace: true, aliases: [...child.aliases, { name: former.name }, ...former.aliases] });
         });
         this.last = this.admins[this.admins.length - 1];
         this.registerOutputs({ names: args.admins.map((a) => a.name) });

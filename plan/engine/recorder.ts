@@ -29,6 +29,8 @@ export interface RecordedRegistration extends RecordedResource {
     replaceOnChanges?: string[];
     /** Dotted paths of the inputs sent as secrets, at the depth the secret was made (`osProfile.linuxConfiguration…`). */
     secretPaths?: string[];
+    /** The resource's `deleteBeforeReplace` option: a replacement removes the old resource before creating the new. */
+    deleteBeforeReplace?: boolean;
 }
 
 export interface Recording {
@@ -158,6 +160,7 @@ export async function recordProgram(program: () => unknown, options: RecordOptio
             ],
             ignoreChanges: req.getIgnorechangesList?.() ?? [],
             replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
+            deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
             secretPaths: secretPaths(raw, ""),
             parent: req.getParent() || undefined,
             dependencies: req.getDependenciesList(),

@@ -33,6 +33,7 @@ export interface RegisterRequest {
     getAliasurnsList?(): string[];
     getIgnorechangesList?(): string[];
     getReplaceonchangesList?(): string[];
+    getDeletebeforereplace?(): boolean;
 }
 
 /** An alias in a registration request: a URN, or a spec whose blanks are the resource's own values. */

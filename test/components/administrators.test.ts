@@ -24,19 +24,23 @@ function declare(list: readonly EntraAdmin[] = admins): () => EntraAdministrator
 }
 
 describe("EntraAdministrators on its own", () => {
-    test("children: one admin per identity, named by identity and object id, parented to the component", async () => {
+    test("children: one admin per identity, named by identity, parented to the component; the former names with the object id are aliases", async () => {
         const built = await build(declare());
         const children = built.childrenOf(built.component(componentType));
         assert.equal(children.length, 3);
         assert.ok(children.every(([type]) => type === adminType));
-        assert.equal(children[0][1], "unit-platform-deployer-0a1b2c3d");
-        // Not a plain name (`@`, `.`): its readable slug, then a hash of the exact name; the old name is an alias.
-        assert.match(children[1][1], /^unit-dba-contoso-com-3b1f6a52--[0-9a-f]{12}$/);
+        assert.equal(children[0][1], "unit-platform-deployer");
+        // Not a plain name (`@`, `.`): its readable slug, then a hash of the exact name; the old names are aliases.
+        assert.match(children[1][1], /^unit-dba-contoso-com--[0-9a-f]{12}$/);
         // (The provider's own aliases, to its older API versions' type tokens, keep the name.)
         const aliasNames = (name: string) => new Set(built.named(name).aliases.map((urn) => urn.split("::").pop()));
-        assert.deepEqual(aliasNames(children[1][1]), new Set([children[1][1], "unit-dba-contoso-com-3b1f6a52"]));
-        assert.deepEqual(aliasNames(children[0][1]), new Set([children[0][1]]));
-        assert.equal(children[2][1], "unit-db-admins-6d2e8c41");
+        const formerHashed = [...aliasNames(children[1][1])].find((n) => /^unit-dba-contoso-com-3b1f6a52--[0-9a-f]{12}$/.test(n!));
+        assert.ok(formerHashed, "the name with the object id and the hash is an alias");
+        assert.deepEqual(aliasNames(children[1][1]), new Set([children[1][1], "unit-dba-contoso-com", formerHashed, "unit-dba-contoso-com-3b1f6a52"]));
+        assert.deepEqual(aliasNames(children[0][1]), new Set([children[0][1], "unit-platform-deployer-0a1b2c3d"]));
+        assert.equal(children[2][1], "unit-db-admins");
+        // A new object id under one name is one admin replaced, the old one removed first.
+        assert.ok(built.named(children[0][1]).deleteBeforeReplace, "deleteBeforeReplace");
     });
 
     test("admins are written one after another, the first after every earlier server write", async () => {
@@ -86,7 +90,7 @@ describe("EntraAdministrators on its own", () => {
         });
         const server = built.named("server").urn;
         const written = built.ofType(adminType);
-        assert.equal(written[0].name, "unit-platform-deployer-0a1b2c3d");
+        assert.equal(written[0].name, "unit-platform-deployer");
         assert.deepEqual(written.map((a) => [a.props.resourceGroupName, a.props.serverName, a.props.tenantId]), admins.map(() => ["rg-other", "pg-other", "tenant-other"]));
         for (const input of ["resourceGroupName", "serverName", "tenantId"]) {
             assert.deepEqual(written[0].propertyDependencies[input], [server], input);

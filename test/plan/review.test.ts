@@ -137,7 +137,10 @@ describe("the plan as a reviewer needs it", () => {
         assert.deepEqual(server.details, [{ key: "backup", before: "7 days, geo-redundant Disabled", after: "14 days, geo-redundant Disabled" }]);
         assert.deepEqual(server.inputs, [{ path: "backup.backupRetentionDays", before: "7", after: "14", effect: "in place" }]);
         const text = render(plan, "text");
-        assert.match(text, /Changes against the base plan: 2 added, 0 removed, 0 renamed, 1 changed/);
+        // The server's guard records the databases a protected stack may not drop (components/restart).
+        const guard = diff.changed.find((r) => r.type.endsWith("ServerGuard"))!;
+        assert.deepEqual(guard.inputs, [{ path: "databases", before: '["app"]', after: '["app","reports"]', effect: "in place" }]);
+        assert.match(text, /Changes against the base plan: 2 added, 0 removed, 0 renamed, 2 changed/);
         assert.match(text, /backup\.backupRetentionDays: 7 → 14 \(in place\)/);
         assert.match(render(plan, "markdown"), /#### Changes against the base plan/);
 

@@ -56,7 +56,7 @@ export const rows: Row[] = [
     { key: "diagnostics", skip: section },
     { key: "tags", change: (c) => { c.tags = { owner: "platform-team" }; }, expect: { changed: "dbforpostgresql:Server", path: "tags.owner" } },
     { key: "admins[].name", change: (c) => { c.admins[1].name = "Dev DB Owners"; }, expect: { added: "AdministratorsMicrosoftEntra" } },
-    { key: "admins[].objectId", change: (c) => { c.admins[1].objectId = guid(4); }, expect: { added: "AdministratorsMicrosoftEntra" } },
+    { key: "admins[].objectId", change: (c) => { c.admins[1].objectId = guid(4); }, expect: { changed: "AdministratorsMicrosoftEntra", path: "objectId" } },
     { key: "admins[].type", change: (c) => { c.admins[1].type = "ServicePrincipal"; }, expect: { changed: "AdministratorsMicrosoftEntra", path: "principalType" } },
     { key: "principals[].name", change: (c) => { c.principals[0].name = "app-devs"; }, expect: { added: "EntraRole" } },
     { key: "principals[].objectId", change: (c) => { c.principals[0].objectId = guid(5); }, expect: { changed: "EntraRole", path: "objectId" } },
