@@ -58,16 +58,29 @@ interface Step {
     diffs: string[];
 }
 
-/** `pulumi preview --json`: its steps that change something, and the whole run for messages. */
-async function previewSteps(): Promise<{ steps: Step[]; output: string }> {
+interface JsonStep {
+    op: string;
+    urn: string;
+    oldState?: { inputs?: Record<string, unknown> };
+    newState?: { inputs?: Record<string, unknown> };
+}
+
+/** The top-level inputs a step changes (the CLI's JSON has the old and new state, not the provider's diff). */
+function changedInputs(step: JsonStep): string[] {
+    const olds = step.oldState?.inputs ?? {};
+    const news = step.newState?.inputs ?? {};
+    return [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort();
+}
+
+/** `pulumi preview --json`: its steps that change something. */
+async function previewSteps(): Promise<Step[]> {
     const r = await pulumi(["preview", "--json"]);
     assert.equal(r.code, 0, r.output);
-    const plan = JSON.parse(r.stdout) as { steps?: { op: string; urn: string; diffReasons?: string[]; replaceReasons?: string[] }[] };
-    const steps = (plan.steps ?? []).filter((s) => s.op !== "same").map((s) => {
+    const plan = JSON.parse(r.stdout) as { steps?: JsonStep[] };
+    return (plan.steps ?? []).filter((s) => s.op !== "same").map((s) => {
         const parts = s.urn.split("::");
-        return { op: s.op, type: parts[2].split("$").pop()!, name: parts[3], diffs: [...new Set([...(s.diffReasons ?? []), ...(s.replaceReasons ?? [])])] };
+        return { op: s.op, type: parts[2].split("$").pop()!, name: parts[3], diffs: changedInputs(s) };
     });
-    return { steps, output: r.output };
 }
 
 const sql = async (query: string, database = "postgres") => world.sql(serverName, query, [], database);
@@ -106,7 +119,7 @@ describe("an unprotected stack", () => {
         await noChanges();
 
         configure((c) => (c["entra-postgres:databases"] = ["app"]));
-        const { steps } = await previewSteps();
+        const steps = await previewSteps();
         const deletes = steps.filter((s) => s.op === "delete").map((s) => `${s.type} ${s.name}`).sort();
         assert.deepEqual(deletes, [
             "azure-native:dbforpostgresql:Database day2stack-db-reports",
@@ -124,7 +137,7 @@ describe("an unprotected stack", () => {
     test("network.access public → private: the preview shows what the change does to the server, and nothing is deployed", async () => {
         const before = JSON.stringify(world.resources());
         configure((c) => (c["entra-postgres:network"] = { access: "private" }));
-        const { steps } = await previewSteps();
+        const steps = await previewSteps();
         const server = steps.find((s) => s.type === "azure-native:dbforpostgresql:Server");
         assert.ok(server, `the preview names the server (${JSON.stringify(steps)})`);
         assert.ok(server.diffs.includes("network"), `the server's change is its network (${server.diffs.join(", ")})`);
@@ -138,7 +151,7 @@ describe("an unprotected stack", () => {
     }, async () => {
         configure((c) => (c["entra-postgres:network"] = { access: "private" }));
         try {
-            const { steps } = await previewSteps();
+            const steps = await previewSteps();
             const server = steps.filter((s) => s.type === "azure-native:dbforpostgresql:Server");
             assert.ok(server.some((s) => /replace/.test(s.op)), `the server is replaced (${server.map((s) => s.op).join(", ")})`);
         } finally {
@@ -165,7 +178,8 @@ describe("a protected stack", () => {
         const requestsBefore = requestLog().length;
         const refused = await pulumi(["up", "--yes"]);
         assert.notEqual(refused.code, 0, refused.output);
-        assert.match(refused.output, /day2stack-db-ledger[\s\S]*currently marked for protection/, refused.output);
+        // Pulumi's own refusal of a protected resource's delete, at the preview `up` runs first.
+        assert.match(refused.output, /Database::day2stack-db-ledger" cannot be deleted\s+because it is protected/, refused.output);
         assert.deepEqual(requestLog().slice(requestsBefore), [], "no request reached Azure");
         assert.ok(azure(`/flexibleServers/${serverName}/databases/ledger`), "the Azure database is still there");
         assert.deepEqual(await sql("select id, amount::text from entries order by id", "ledger"), [{ id: 1, amount: "100.50" }, { id: 2, amount: "-20" }],

@@ -116,10 +116,11 @@ export class World {
 
     /**
      * @param opts.program The directory of the program to run (its Pulumi.yaml, index.ts, package.json,
-     *   tsconfig.json and components/): this checkout by default, or an unpacked earlier release
+     *   tsconfig.json, components/ and certs/): this checkout by default, or an unpacked earlier release
      *   (support/releases.ts). {@link World.useProgram} switches it later; node_modules is always this checkout's.
+     * @param opts.copy Copy components/ and certs/ into the project instead of linking components/ (see useProgram).
      */
-    constructor(readonly cli: Cli, opts: { program?: string } = {}) {
+    constructor(readonly cli: Cli, opts: { program?: string; copy?: boolean } = {}) {
         preflight();
         this.simDir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-e2e-"));
         // The PostgreSQL servers run as `postgres` and must reach their data directories below this one.
@@ -134,7 +135,7 @@ export class World {
 
         this.projectDir = path.join(this.simDir, "project");
         fs.mkdirSync(this.projectDir);
-        this.useProgram(opts.program ?? repoRoot);
+        this.useProgram(opts.program ?? repoRoot, { copy: opts.copy });
         fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(this.projectDir, "node_modules"));
 
         const nodeDir = path.dirname(process.execPath);
@@ -165,13 +166,22 @@ export class World {
     /**
      * Runs the program of `dir` from now on, in the same project directory (the stack files, state and
      * node_modules stay): what a user does when they move a stack to another release of the program.
+     *
+     * By default components/ is a link to `dir`'s, and paths the program derives from its own files (the CA file
+     * the postgresql provider is configured with, `certs/` beside components/) point into `dir`. With `copy`,
+     * components/ and certs/ are copied into the project, so those paths are the same whichever program runs, as
+     * they are for a user who upgrades a checkout in place.
      */
-    useProgram(dir: string): void {
+    useProgram(dir: string, opts: { copy?: boolean } = {}): void {
         for (const entry of ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]) {
             fs.copyFileSync(path.join(dir, entry), path.join(this.projectDir, entry));
         }
-        fs.rmSync(path.join(this.projectDir, "components"), { force: true });
-        fs.symlinkSync(path.join(dir, "components"), path.join(this.projectDir, "components"));
+        for (const entry of ["components", "certs"]) fs.rmSync(path.join(this.projectDir, entry), { recursive: true, force: true });
+        if (opts.copy) {
+            for (const entry of ["components", "certs"]) fs.cpSync(path.join(dir, entry), path.join(this.projectDir, entry), { recursive: true });
+        } else {
+            fs.symlinkSync(path.join(dir, "components"), path.join(this.projectDir, "components"));
+        }
     }
 
     /**
