@@ -134,7 +134,7 @@ async function changes(): Promise<Step[]> {
 }
 
 before(async () => {
-    releaseParent = fs.mkdtempSync(path.join(os.tmpdir(), "entra-e2e-release-"));
+    releaseParent = fs.mkdtempSync(path.join(os.tmpdir(), "entra-postgres-release-"));
     const release = unpackRelease(previous, releaseParent);
     world = new World(ensureCli(), { program: release, copy: true });
     process.env.ENTRA_E2E_SIM_DIR = world.simDir; // tokenFor reads the simulation's signing key
