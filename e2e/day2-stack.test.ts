@@ -157,6 +157,8 @@ describe("an unprotected stack", () => {
 });
 
 describe("a protected stack", () => {
+    let ledgerRefusal = "";
+
     before(async () => {
         configure((c) => (c["entra-postgres:protect"] = true));
         await up();
@@ -173,6 +175,7 @@ describe("a protected stack", () => {
         configure((c) => (c["entra-postgres:databases"] = ["app"]));
         const requestsBefore = requestLog().length;
         const refused = await pulumi(["up", "--yes"]);
+        ledgerRefusal = refused.output;
         assert.notEqual(refused.code, 0, refused.output);
         // Pulumi's own refusal of a protected resource's delete, at the preview `up` runs first.
         assert.match(refused.output, /Database::day2stack-db-ledger" cannot be deleted\s+because it is protected/, refused.output);
@@ -183,6 +186,14 @@ describe("a protected stack", () => {
 
         configure((c) => (c["entra-postgres:databases"] = ["app", "ledger"]));
         await noChanges();
+    });
+
+    test("the refusal names the stack setting and what to do instead", {
+        todo: "the refusal is Pulumi's protect error: it names the resource's URN and suggests `pulumi state unprotect`, not the settings entra-postgres:databases and entra-postgres:protect",
+    }, () => {
+        // The refusal of the test before.
+        assert.match(ledgerRefusal, /entra-postgres:databases/);
+        assert.match(ledgerRefusal, /entra-postgres:protect/);
     });
 
     // Last: what it deploys today (see the todo) is not undone.
