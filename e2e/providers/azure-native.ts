@@ -59,7 +59,15 @@ adaptProviderServer({
     update: (urn, olds, news) => {
         const [type, spec] = specFor(urn);
         const kept = Object.fromEntries([...computedKeys(type, spec)].map((k) => [k, olds[k]]));
-        return { ...news, ...kept };
+        const outputs: Record<string, unknown> = { ...news, ...kept };
+        // A VM's identity is an input whose principalId and tenantId Azure fills in: in an update's preview they
+        // are unknown, as in a create's (azure-native's Update with preview returns the inputs with the output-only
+        // properties unknown, `converter.PreviewOutputs`, keeping only `name` and `location` from the old state:
+        // pulumi/pulumi-azure-native provider/pkg/provider/provider.go, `Update`).
+        if (type === "azure-native:compute:VirtualMachine" && news.identity) {
+            outputs.identity = { ...news.identity, principalId: unknownValue, tenantId: unknownValue };
+        }
+        return outputs;
     },
 });
 
@@ -134,6 +142,12 @@ export const provider: pulumi.provider.Provider = {
             Object.assign(outputs, Object.fromEntries([...computedKeys(type, spec)].filter((k) => record.outputs[k] !== undefined).map((k) => [k, record.outputs[k]])));
             Object.assign(outputs, await applyUpdate(type, reveal(olds), plain, id));
             if (type === "azure-native:dbforpostgresql:Server") outputs.state = "Ready";
+            // A system-assigned identity is "tied to the lifecycle of that Azure resource" (Learn, "What are managed
+            // identities for Azure resources?"): an update of a VM that keeps it enabled keeps its principal.
+            const identity = record.outputs.identity as Record<string, unknown> | undefined;
+            if (type === "azure-native:compute:VirtualMachine" && plain.identity?.type?.includes("SystemAssigned") && identity?.principalId) {
+                outputs.identity = { ...(news.identity as Record<string, unknown>), principalId: identity.principalId, tenantId: identity.tenantId };
+            }
             resources.put(id, { type, outputs });
         }, type === "azure-native:dbforpostgresql:Server" ? () => refusedServerUpdate(reveal(olds), plain) : undefined);
         return { outs: outputs };

@@ -114,7 +114,13 @@ export class World {
     private readonly marker: string;
     private readonly env: NodeJS.ProcessEnv;
 
-    constructor(readonly cli: Cli) {
+    /**
+     * @param opts.program The directory of the program to run (its Pulumi.yaml, index.ts, package.json,
+     *   tsconfig.json, components/ and certs/): this checkout by default, or an unpacked earlier release
+     *   (support/releases.ts). {@link World.useProgram} switches it later; node_modules is always this checkout's.
+     * @param opts.copy Copy components/ and certs/ into the project instead of linking components/ (see useProgram).
+     */
+    constructor(readonly cli: Cli, opts: { program?: string; copy?: boolean } = {}) {
         preflight();
         this.simDir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-e2e-"));
         // The PostgreSQL servers run as `postgres` and must reach their data directories below this one.
@@ -129,12 +135,8 @@ export class World {
 
         this.projectDir = path.join(this.simDir, "project");
         fs.mkdirSync(this.projectDir);
-        for (const entry of ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]) {
-            fs.copyFileSync(path.join(repoRoot, entry), path.join(this.projectDir, entry));
-        }
-        for (const entry of ["components", "node_modules"]) {
-            fs.symlinkSync(path.join(repoRoot, entry), path.join(this.projectDir, entry));
-        }
+        this.useProgram(opts.program ?? repoRoot, { copy: opts.copy });
+        fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(this.projectDir, "node_modules"));
 
         const nodeDir = path.dirname(process.execPath);
         this.env = {
@@ -159,6 +161,27 @@ export class World {
         fs.mkdirSync(path.join(this.simDir, "backend"));
         // Kept with the simulation directory (ENTRA_E2E_KEEP=1) to inspect a failed run's state by hand.
         fs.writeFileSync(path.join(this.simDir, "passphrase"), this.passphrase, { mode: 0o600 });
+    }
+
+    /**
+     * Runs the program of `dir` from now on, in the same project directory (the stack files, state and
+     * node_modules stay): what a user does when they move a stack to another release of the program.
+     *
+     * By default components/ is a link to `dir`'s, and paths the program derives from its own files (the CA file
+     * the postgresql provider is configured with, `certs/` beside components/) point into `dir`. With `copy`,
+     * components/ and certs/ are copied into the project, so those paths are the same whichever program runs, as
+     * they are for a user who upgrades a checkout in place.
+     */
+    useProgram(dir: string, opts: { copy?: boolean } = {}): void {
+        for (const entry of ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]) {
+            fs.copyFileSync(path.join(dir, entry), path.join(this.projectDir, entry));
+        }
+        for (const entry of ["components", "certs"]) fs.rmSync(path.join(this.projectDir, entry), { recursive: true, force: true });
+        if (opts.copy) {
+            for (const entry of ["components", "certs"]) fs.cpSync(path.join(dir, entry), path.join(this.projectDir, entry), { recursive: true });
+        } else {
+            fs.symlinkSync(path.join(dir, "components"), path.join(this.projectDir, "components"));
+        }
     }
 
     /**
