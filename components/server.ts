@@ -30,6 +30,17 @@ export function zoneIgnoreChanges(args: Pick<FlexibleServerArgs, "availabilityZo
 }
 
 /**
+ * What Azure fixes at creation in the server's network: a VNet-integrated server "cannot move into another virtual
+ * network, subnet or to Public access" (Learn "Create and manage virtual networks ... using the Azure portal",
+ * MicrosoftDocs/azure-docs articles/postgresql/flexible-server/how-to-manage-virtual-network-portal.md, as the
+ * server's guard cites it, components/restart/provider.ts), and a public server cannot be moved into one. The REST spec marks none of `Network`'s properties create-only
+ * (Servers.json 2025-08-01), so azure-native would send the change as an update Azure refuses; as a replaceOnChanges
+ * the preview and the offline plan show it for what it is, a new server (and `protect` stops it). Public access
+ * and a private endpoint differ only in `publicNetworkAccess`, which changes in place.
+ */
+export const networkFixedAtCreation = ["network.delegatedSubnetResourceId"];
+
+/**
  * An Azure Database for PostgreSQL flexible server with Microsoft Entra authentication, its server parameters
  * and its firewall rules.
  *
@@ -147,7 +158,7 @@ export class FlexibleServer extends pulumi.ComponentResource {
             parent: this,
             protect: args.protect ?? defaults.protect,
             dependsOn: [...(args.privateNetwork?.dependsOn ?? []), ...(args.dataSafety?.dependsOn ?? []), this.guard],
-            replaceOnChanges: args.dataSafety?.replaceOnChanges.length ? args.dataSafety.replaceOnChanges : undefined,
+            replaceOnChanges: [...networkFixedAtCreation, ...(args.dataSafety?.replaceOnChanges ?? [])],
             ignoreChanges: zoneIgnoreChanges(args),
             additionalSecretOutputs: ["administratorLoginPassword"],
         });

@@ -147,9 +147,9 @@ describe("an unprotected stack", () => {
         await noChanges();
     });
 
-    test("network.access public → private: the preview names the server's replacement, as Azure cannot change the networking mode of a server in place", {
-        todo: "the program declares no replacement for the server's networking mode (no replaceOnChanges on network.*), and azure-native replaces only on x-ms-mutability, which Servers.json 2025-08-01 does not set on Network: the preview shows an in-place update",
-    }, () => {
+    // The spec sets no x-ms-mutability on Network, so the replacement is the program's (components/server.ts,
+    // networkFixedAtCreation: a replaceOnChanges on the delegated subnet).
+    test("network.access public → private: the preview names the server's replacement, as Azure cannot change the networking mode of a server in place", () => {
         // The preview of the test before.
         const server = networkPreview.filter((s) => s.type === "azure-native:dbforpostgresql:Server");
         assert.ok(server.some((s) => /replace/.test(s.op)), `the server is replaced (${server.map((s) => s.op).join(", ")})`);
@@ -177,8 +177,8 @@ describe("a protected stack", () => {
         const refused = await pulumi(["up", "--yes"]);
         ledgerRefusal = refused.output;
         assert.notEqual(refused.code, 0, refused.output);
-        // Pulumi's own refusal of a protected resource's delete, at the preview `up` runs first.
-        assert.match(refused.output, /Database::day2stack-db-ledger" cannot be deleted\s+because it is protected/, refused.output);
+        // The server's guard refuses it at check, in the preview `up` runs first (before Pulumi's own protect refusal).
+        assert.match(refused.output, /database ledger on \S+: leaving it out of the databases setting would drop it with its data/, refused.output);
         assert.deepEqual(requestLog().slice(requestsBefore), [], "no request reached Azure");
         assert.ok(azure(`/flexibleServers/${serverName}/databases/ledger`), "the Azure database is still there");
         assert.deepEqual(await sql("select id, amount::text from entries order by id", "ledger"), [{ id: 1, amount: "100.50" }, { id: 2, amount: "-20" }],
@@ -188,24 +188,21 @@ describe("a protected stack", () => {
         await noChanges();
     });
 
-    test("the refusal names the stack setting and what to do instead", {
-        todo: "the refusal is Pulumi's protect error: it names the resource's URN and suggests `pulumi state unprotect`, not the settings entra-postgres:databases and entra-postgres:protect",
-    }, () => {
+    test("the refusal names the stack setting and what to do instead", () => {
         // The refusal of the test before.
-        assert.match(ledgerRefusal, /entra-postgres:databases/);
-        assert.match(ledgerRefusal, /entra-postgres:protect/);
+        assert.match(ledgerRefusal, /databases setting/);
+        assert.match(ledgerRefusal, /entra-postgres:protect is true/);
+        assert.match(ledgerRefusal, /Put ledger back into databases/);
     });
 
-    // Last: what it deploys today (see the todo) is not undone.
-    test("network.access public → private: pulumi up is stopped before any change, and the server stays", {
-        todo: "the server's networking mode is an in-place update to the program (see the unprotected stack's todo), so protect does not stop it: up creates the network and sends the server a PUT",
-    }, async () => {
+    test("network.access public → private: pulumi up is stopped before any change, and the server stays", async () => {
         configure((c) => (c["entra-postgres:network"] = { access: "private" }));
         const requestsBefore = requestLog().length;
         const refused = await pulumi(["up", "--yes"]);
         const sent = requestLog().slice(requestsBefore);
         assert.deepEqual(sent.filter((r) => r.type === "Server"), [], "no PUT, PATCH or DELETE reached the server");
         assert.notEqual(refused.code, 0, refused.output);
+        assert.match(refused.output, /network\.access cannot change from public to private/, refused.output);
         assert.equal((azure(`/flexibleServers/${serverName}`)?.outputs.network as any)?.publicNetworkAccess, "Enabled");
         assert.equal((await sql("select x from stack_marker", "app"))[0].x, 7);
     });

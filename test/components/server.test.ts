@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { secureParameterDefaults } from "../../components/config";
 import { FlexibleServer, type FlexibleServerArgs } from "../../components/server";
+import { createOnlyProperties } from "../../contracts/check";
 import { fakeGuid } from "../../plan/engine/mocks";
 import { unwrap } from "../../plan/engine/recorder";
 import { build, earlier } from "./build";
@@ -105,6 +106,15 @@ describe("FlexibleServer on its own", () => {
         assert.deepEqual(server.props.network, { publicNetworkAccess: "Disabled", delegatedSubnetResourceId: "/subnets/pg", privateDnsZoneArmResourceId: "/zones/pg" });
         assert.deepEqual(built.waitsFor(server), ["dns-link", "unit-guard"]);
         assert.equal(built.ofType("azure-native:dbforpostgresql:FirewallRule").length, 0);
+    });
+
+    test("VNet integration is fixed at creation: a change of the delegated subnet (into, out of or between subnets) replaces the server, which the spec does not say", async () => {
+        // The spec marks no property of Network create-only, so azure-native alone would send an update Azure refuses.
+        assert.ok(!createOnlyProperties("azure-native:dbforpostgresql:Server").some((p) => p.startsWith("network")));
+        for (const built of [await build(() => new FlexibleServer("unit", args())),
+            await build(() => new FlexibleServer("unit", args({ privateNetwork: { delegatedSubnetId: "/subnets/pg", privateDnsZoneId: "/zones/pg", dependsOn: [] } })))]) {
+            assert.deepEqual(built.named("unit-server").replaceOnChanges, ["network.delegatedSubnetResourceId"]);
+        }
     });
 
     test("protect reaches the server only", async () => {
