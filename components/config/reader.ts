@@ -1,5 +1,5 @@
 import { guidPattern, identifierProblem, reservedRoleNameProblem } from "./names";
-import { ConfigProblem, nearestKey } from "./errors";
+import { ConfigProblem, editDistance, nearestKey } from "./errors";
 import { forbiddenKeyMessage, isForbiddenKey, withoutPrototypes } from "./safe";
 import { namespace as stackNamespace } from "./settings";
 
@@ -9,6 +9,17 @@ import { namespace as stackNamespace } from "./settings";
  */
 
 export { guidPattern };
+
+/**
+ * Namespaces a stack file legitimately holds beside the project's: Pulumi's own (`pulumi:tags`, ESC's
+ * `pulumi:template`) and the providers' configuration (`azure-native:location`, `postgresql:host`, …). None is
+ * within `maxNamespaceDistance` of `entra-postgres` today; the list keeps it so if a provider with a closer name
+ * is added.
+ */
+export const otherNamespaces: readonly string[] = ["pulumi", "azure-native", "azure", "azuread", "postgresql", "random", "command", "tls", "std"];
+
+/** How many single-character edits away a namespace counts as a typo of the project's (`entra-postgre`, `entra_postgres`). */
+export const maxNamespaceDistance = 3;
 
 export type Json = unknown;
 export type Obj = Record<string, Json>;
@@ -37,6 +48,7 @@ export class Reader {
         for (const [key, value] of Object.entries(raw)) {
             const short = key.startsWith(prefix) ? key.slice(prefix.length) : key.includes(":") ? undefined : key;
             if (short === undefined) {
+                this.lookalikeNamespace(key, known);
                 continue;
             }
             if (isForbiddenKey(short)) {
@@ -47,6 +59,28 @@ export class Reader {
         }
         this.object(top, "", known);
         return top;
+    }
+
+    /**
+     * Refuses `key` when its namespace is a near miss of this project's (`entra-postgre:protect`): Pulumi
+     * accepts any namespace, so the setting would otherwise be ignored without a word and its default used.
+     * The namespaces of providers and of Pulumi itself are never refused, however close.
+     */
+    private lookalikeNamespace(key: string, known: readonly string[]): void {
+        const colon = key.indexOf(":");
+        const ns = key.slice(0, colon);
+        if (ns === this.namespace || otherNamespaces.includes(ns.toLowerCase()) || editDistance(ns, this.namespace) > maxNamespaceDistance) {
+            return;
+        }
+        const name = key.slice(colon + 1);
+        const top = name.split(/[.[]/)[0];
+        const nearTop = known.includes(top) ? top : nearestKey(top, known);
+        const fix = nearTop ? `${this.namespace}:${nearTop}${name.slice(top.length)}` : undefined;
+        this.problems.push({
+            key,
+            message: `"${ns}" is not this project's namespace, so Pulumi would pass the setting on and the program would ignore it.` +
+                (fix ? ` Did you mean "${fix}"? Rename the key in the stack file (or \`pulumi config rm '${key}'\` and set ${fix}).` : ` Use the ${this.namespace}: namespace; known keys: ${known.join(", ")}.`),
+        });
     }
 
     /** Checks `value` is an object and refuses keys it does not know, naming the nearest known one. */
