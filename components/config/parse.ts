@@ -38,14 +38,18 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { p
     let administratorLogin: string | undefined;
     if (auth === "mixed") {
         administratorLogin = r.roleName(top.administratorLogin, "administratorLogin", "password administrator's login (mixed auth needs one)");
-    } else if (top.administratorLogin !== undefined) {
+    } else if (auth !== undefined && top.administratorLogin !== undefined) {
+        // With an invalid auth (reported above) it is unknown whether the login belongs: no second problem.
         r.fail("administratorLogin", "is only used with auth: mixed. Remove it, or set entra-postgres:auth to mixed.");
     }
 
     const admins = parseAdmins(r, top.admins, auth);
     const deployerName = r.string(top.deployer, "deployer", { required: "Set it to the name of the admin (from entra-postgres:admins) whose identity runs `pulumi up`." });
     const deployer = admins.find((a) => a.name === deployerName);
-    if (deployerName !== undefined && admins.length > 0 && !deployer) {
+    // An admin entry that failed validation is reported under its own key; naming the deployer "not among
+    // admins" because of it would send the user after a second, false problem.
+    const namedInInvalidAdmin = Array.isArray(top.admins) && top.admins.some((a) => a !== null && typeof a === "object" && (a as { name?: unknown }).name === deployerName);
+    if (deployerName !== undefined && admins.length > 0 && !deployer && !namedInInvalidAdmin) {
         const near = admins.find((a) => a.name.toLowerCase() === deployerName.toLowerCase());
         r.fail(
             "deployer",

@@ -26,6 +26,11 @@ export type Obj = Record<string, Json>;
 
 export class Reader {
     readonly problems: ConfigProblem[] = [];
+    /**
+     * Paths of known keys that an object spelled differently (`admins[0].objectId` for `objectID`). The typo is
+     * the one problem to report: "is required" for the intended key would only repeat it.
+     */
+    private readonly misspelled = new Set<string>();
 
     /** `namespace`: the Pulumi project whose settings are read, the prefix of every key (`entra-postgres:`). */
     constructor(readonly namespace: string = stackNamespace) {}
@@ -95,6 +100,9 @@ export class Reader {
         for (const key of Object.keys(obj)) {
             if (!known.includes(key)) {
                 const near = nearestKey(key, known);
+                if (near !== undefined && !Object.hasOwn(obj, near)) {
+                    this.misspelled.add(join(path, near));
+                }
                 this.fail(
                     join(path, key),
                     `unknown key "${key}".` + (near ? ` Did you mean "${near}" (${this.namespace}:${join(path, near)})?` : ` Known keys: ${known.join(", ")}.`),
@@ -117,7 +125,7 @@ export class Reader {
 
     string(value: Json, path: string, opts: { required?: string; fallback?: string } = {}): string | undefined {
         if (value === undefined || value === null || value === "") {
-            if (opts.required) {
+            if (opts.required && !this.misspelled.has(path)) {
                 this.fail(path, `is required. ${opts.required}`);
             }
             return opts.fallback;
@@ -134,7 +142,9 @@ export class Reader {
             return undefined;
         }
         if (!allowed.includes(text as T)) {
-            const near = allowed.find((a) => a.toLowerCase() === text.toLowerCase()) ?? nearestKey(text, allowed);
+            // Case, then a typo, then a shortened value (`entra` for `entra-only`, when only one value starts so).
+            const prefixed = text.length >= 3 ? allowed.filter((a) => a.toLowerCase().startsWith(text.toLowerCase())) : [];
+            const near = allowed.find((a) => a.toLowerCase() === text.toLowerCase()) ?? nearestKey(text, allowed) ?? (prefixed.length === 1 ? prefixed[0] : undefined);
             return this.fail(path, `"${text}" is not one of ${allowed.join(", ")}.` + (near ? ` Did you mean "${near}"?` : ""));
         }
         return text as T;
@@ -168,8 +178,14 @@ export class Reader {
         return n;
     }
 
-    guid(value: Json, path: string, required: boolean): string | undefined {
-        const text = this.string(value, path, { required: required ? "Set it to the Entra object id (a GUID, e.g. from `az ad group show --query id`)." : undefined });
+    /** Whether a key was misspelled and reported as such (its own absence is then no further problem). */
+    wasMisspelled(path: string): boolean {
+        return this.misspelled.has(path);
+    }
+
+    /** `hint`: where to find the id, for the required message (the admin's type decides the `az` command). */
+    guid(value: Json, path: string, required: boolean, hint = "e.g. from `az ad group show --group <name> --query id`"): string | undefined {
+        const text = this.string(value, path, { required: required ? `Set it to the Entra object id (a GUID, ${hint}).` : undefined });
         if (text !== undefined && !guidPattern.test(text)) {
             return this.fail(path, `"${text}" is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).`);
         }

@@ -179,7 +179,7 @@ export const settings = [
     {
         key: "network.allowedIps", type: "string list", defaultText: "none",
         description: "Public access only: addresses, CIDRs or `start-end` ranges allowed through the firewall.",
-        notes: "Refused: allow-all and internet-wide ranges (over 65,536 addresses), and `0.0.0.0` (see next key). The policy pack flags rules over 256 addresses (its `maxAddresses`).",
+        notes: "At most 100 entries (the project's bound, one firewall rule each, written one after another; merge neighbours into CIDR ranges). Refused: allow-all and internet-wide ranges (over 65,536 addresses), and `0.0.0.0` (see next key). The policy pack flags rules over 256 addresses (its `maxAddresses`).",
         learn: learn.publicAccess,
     },
     {
