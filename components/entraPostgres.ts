@@ -206,6 +206,7 @@ export class EntraPostgres extends pulumi.ComponentResource {
                 sshPublicKey: config.vm.sshPublicKey,
                 publicIp: config.vm.publicIp,
                 encryptionAtHost: config.vm.encryptionAtHost,
+                allowExtensions: config.vm.allowExtensions,
                 subnetId: this.network.vmSubnetId,
                 // Known before the server exists: the VM is created beside the server, not after it.
                 serverFqdn: this.fqdn,

@@ -191,6 +191,8 @@ export interface VmConfig {
     readonly publicIp: boolean;
     /** Encrypt temp disks and caches at the host (needs the EncryptionAtHost feature on the subscription). */
     readonly encryptionAtHost: boolean;
+    /** Let Azure run VM extensions on the VM (`osProfile.allowExtensionOperations`). Off by default. */
+    readonly allowExtensions: boolean;
     /** Database access of the VM's identity. */
     readonly access: readonly DatabaseAccess[];
 }

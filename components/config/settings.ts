@@ -277,6 +277,12 @@ export const settings = [
         key: "vm.encryptionAtHost", type: "boolean", default: true,
         description: "Encryption at host (needs the subscription feature, see [Prerequisites](../README.md#prerequisites)).", learn: learn.encryptionAtHost,
     },
+    {
+        key: "vm.allowExtensions", type: "boolean", default: false,
+        description: "Let Azure run VM extensions on the VM (`osProfile.allowExtensionOperations`).",
+        notes: "Off: the VM installs its software through cloud-init, and an extension (code Azure runs as root on the VM) is refused, as the pack's mandatory `vm-no-extensions` requires. Turn it on only for an extension you need (Azure Monitor Agent, Microsoft Entra SSH login, …), and set `vm-no-extensions` to advisory in the stack's policy config. Azure accepts `false` only while the VM has no extensions (`OSProfile.allowExtensionOperations` in `@azure/arm-compute`'s models).",
+        learn: "https://learn.microsoft.com/azure/virtual-machines/extensions/overview",
+    },
     { key: "vm.access", type: "object list", defaultText: "none", description: "Database access of the VM's identity: a list of `{ database, level }`." },
 
     // diagnostics
