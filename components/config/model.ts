@@ -37,6 +37,11 @@ export interface StackConfig {
     readonly tags: Readonly<Record<string, string>>;
     /** Locks, threat protection, customer-managed key, restore and replicas; absent: none of them. */
     readonly dataSafety?: DataSafetyConfig;
+    /**
+     * Top-level settings held as secrets (`vm` when `vm.sshPublicKey` was set with `--secret`): every resource input
+     * and stack output derived from them is sent as a secret. Absent: none.
+     */
+    readonly secretSettings?: readonly string[];
 }
 
 export type AuthMode = "entra-only" | "mixed";

@@ -18,7 +18,7 @@ export { defaults, knownKeys, namespace } from "./settings";
  * over, JSON strings for structured values, or plain objects) into the typed model. Throws one
  * `ConfigError` listing every problem; nothing is declared before this returns.
  */
-export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { project: string; stack: string }): StackConfig {
+export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { project: string; stack: string; secretKeys?: readonly string[] }): StackConfig {
     const r = new Reader(namespace);
     // No prototype, and no key that could reach one: see safe.ts.
     const top = r.settings(raw, knownKeys.top);
@@ -99,5 +99,19 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { p
         diagnostics,
         tags,
         dataSafety,
+        secretSettings: secretSettingsOf(context.secretKeys ?? []),
     };
+}
+
+/**
+ * The top-level settings (`vm`, `network`) the engine marks secret (`secretKeys.ts`), by their name in the model.
+ * `azure-native:location` counts as `location` when it stands in for it.
+ */
+function secretSettingsOf(secretKeys: readonly string[]): string[] {
+    const prefix = `${namespace}:`;
+    const own = secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    if (secretKeys.includes("azure-native:location") && !own.includes("location")) {
+        own.push("location");
+    }
+    return own;
 }
