@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config";
+import { settings, type Setting } from "./config/settings";
 
 /**
  * Secret settings kept secret in every resource input and stack output derived from them.
@@ -21,6 +22,13 @@ const modelFields: Record<string, readonly (keyof StackConfig)[]> = {
     lock: ["dataSafety"],
 };
 
+/**
+ * The values of enumerated settings (`public`, `mixed`, `User`, `read`, `ZoneRedundant`): a choice from a fixed,
+ * published list, which the plan's shape shows anyway, and words too common to mark inputs by (`public` is also
+ * PostgreSQL's default schema). They mark nothing.
+ */
+const vocabulary = new Set((settings as readonly Setting[]).flatMap((row) => (row.values ?? []).map(String)));
+
 /** Values too short or too common to mark anything by (`1`, `on`); only exactly equal inputs are marked by them. */
 const minContainedLength = 3;
 
@@ -29,7 +37,7 @@ export function secretLeaves(config: StackConfig): { strings: Set<string>; numbe
     const strings = new Set<string>();
     const numbers = new Set<number>();
     const walk = (value: unknown) => {
-        if (typeof value === "string" && value !== "") {
+        if (typeof value === "string" && value !== "" && !vocabulary.has(value)) {
             strings.add(value);
         } else if (typeof value === "number") {
             numbers.add(value);

@@ -93,7 +93,7 @@ export function privateEndpointStack(options: PrivateEndpointOptions = {}): Reco
         stack = nicInSubnet(stack.filter((r) => !STACK_NETWORK.includes(r.name as (typeof STACK_NETWORK)[number])), EXISTING.vmSubnetId);
     } else {
         stack.push(
-            res(TYPES.nsg, PE_NAMES.endpointNsg, { resourceGroupName: U, location, securityRules: [DENY_LATERAL] }, { deps: { resourceGroupName: rg } }),
+            res(TYPES.nsg, PE_NAMES.endpointNsg, { resourceGroupName: U, location, securityRules: [...DENY_LATERAL] }, { deps: { resourceGroupName: rg } }),
             res(TYPES.subnet, PE_NAMES.endpointSubnet, {
                 resourceGroupName: U, virtualNetworkName: U, addressPrefix: "10.20.3.0/24", networkSecurityGroup: { id: U }, defaultOutboundAccess: false,
             }, { deps: { resourceGroupName: rg, virtualNetworkName: [u(TYPES.virtualNetwork, NAMES.vnet)], networkSecurityGroup: [u(TYPES.nsg, PE_NAMES.endpointNsg)] } }),
