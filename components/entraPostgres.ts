@@ -12,6 +12,7 @@ import { accessIdentities, defaultDatabaseOf } from "./decisions";
 import { ServerDiagnostics } from "./diagnostics";
 import { EntraNetwork } from "./network";
 import { PostgresPrivateEndpoint } from "./privateEndpoint";
+import { secretIfHolding, secretInputs, secretMatcher } from "./secretSettings";
 import { FlexibleServer } from "./server";
 import { IdentityVm } from "./vm";
 
@@ -54,9 +55,12 @@ export class EntraPostgres extends pulumi.ComponentResource {
     readonly entraAdmins: string[];
     /** Data safety: threat protection, read replicas, locks (`dataSafety` settings). */
     readonly safeguards: Safeguards;
+    private readonly holdsSecret?: (value: unknown) => boolean;
 
     constructor(name: string, readonly config: StackConfig, opts?: pulumi.ComponentResourceOptions) {
-        super("entra-postgres:index:EntraPostgres", name, {}, opts);
+        // Inputs holding a secret setting's value are sent as secrets (secretSettings.ts).
+        const secrets = secretInputs(config);
+        super("entra-postgres:index:EntraPostgres", name, {}, secrets ? { ...opts, transformations: [...(opts?.transformations ?? []), secrets] } : opts);
         const child = { parent: this };
         const tags = { "managed-by": "pulumi", project: config.project, stack: config.stack, ...config.tags };
         const location = config.location;
@@ -129,7 +133,10 @@ export class EntraPostgres extends pulumi.ComponentResource {
             firewall: net.access !== "public"
                 ? undefined
                 : {
-                    allowedIps: net.allowedIps,
+                    // A secret range must not name its rule: names and URNs are never secret.
+                    allowedIps: config.secretSettings?.includes("network")
+                        ? net.allowedIps.map((ip, i) => ({ ...ip, ruleName: `allow-secret-${i + 1}` }))
+                        : net.allowedIps,
                     allowAzureServices: net.allowAzureServices,
                     // The VM reaches a public server from its NAT gateway's address.
                     extraAddresses: vmEgress ? {
@@ -207,6 +214,7 @@ export class EntraPostgres extends pulumi.ComponentResource {
                 sshPublicKey: config.vm.sshPublicKey,
                 publicIp: config.vm.publicIp,
                 encryptionAtHost: config.vm.encryptionAtHost,
+                allowExtensions: config.vm.allowExtensions,
                 subnetId: this.network.vmSubnetId,
                 // Known before the server exists: the VM is created beside the server, not after it.
                 serverFqdn: this.fqdn,
@@ -261,11 +269,23 @@ export class EntraPostgres extends pulumi.ComponentResource {
                 : ""),
         }, this);
 
+        this.holdsSecret = secretMatcher(config);
         this.registerOutputs({
             resourceGroupName: this.resourceGroupName,
             serverName: this.server.serverName,
             fqdn: this.fqdn,
         });
+    }
+
+    /**
+     * `value` for a stack output: a secret when it holds the value of a secret setting (the server's FQDN holds
+     * `server.name`, the connect commands the admins' names), else unchanged.
+     */
+    exported<T>(value: T): T | pulumi.Output<T> {
+        if (!this.holdsSecret || value === undefined) {
+            return value;
+        }
+        return secretIfHolding(value as pulumi.Input<T>, this.holdsSecret) as T | pulumi.Output<T>;
     }
 }
 

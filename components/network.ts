@@ -1,10 +1,36 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
+import type * as azureInputs from "@pulumi/azure-native/types/input";
 import { Cloud, cloudEndpoints } from "./cloud";
 import { NetworkAccess } from "./config";
 import { defaults } from "./config/settings";
 import { linkZone, zoneFromId } from "./dnsZoneLinks";
+
+/**
+ * Every NSG the stack creates denies outbound SSH (22) and RDP (3389) to the virtual network, so a compromised VM
+ * cannot log in to its neighbours (the pack's `nsg-lateral-traversal`, from PSRule's Azure.NSG.LateralTraversal).
+ * Without it Azure's default rule AllowVnetOutBound (priority 65000) allows that traffic; 4000 and 4001 sit below it and
+ * leave 100–3999 for rules of the stack's owner (NSG priorities run 100–4096: Learn, "Network security groups",
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules and
+ * #default-security-rules). What the stack's own traffic needs is untouched: the VM reaches the server on 5432,
+ * Entra ID on 443 (AzureActiveDirectory, outside the VNet) and IMDS at 169.254.169.254, which NSGs do not filter.
+ */
+export const denyLateralManagement: azureInputs.network.SecurityRuleArgs[] = [
+    { port: "22", what: "SSH", priority: 4000 },
+    { port: "3389", what: "RDP", priority: 4001 },
+].map(({ port, what, priority }) => ({
+    name: `deny-outbound-${what.toLowerCase()}-to-vnet`,
+    priority,
+    direction: "Outbound",
+    access: "Deny",
+    protocol: "Tcp",
+    sourceAddressPrefix: "VirtualNetwork",
+    sourcePortRange: "*",
+    destinationAddressPrefix: "VirtualNetwork",
+    destinationPortRange: port,
+    description: `No ${what} from this subnet to the rest of the virtual network (lateral movement)`,
+}));
 
 /** Network resources that already exist; ids may come from another resource or stack. */
 export interface ExistingNetworkArgs {
@@ -135,7 +161,7 @@ export class EntraNetwork extends pulumi.ComponentResource {
             resourceGroupName,
             location,
             // No inbound rule: SSH is reached through Bastion, a VPN or an explicitly opened rule, never the internet.
-            securityRules: [],
+            securityRules: [...denyLateralManagement],
             tags,
         }, child);
 
@@ -173,7 +199,7 @@ export class EntraNetwork extends pulumi.ComponentResource {
                     destinationAddressPrefix: "AzureActiveDirectory",
                     destinationPortRange: "443",
                     description: "Microsoft Entra authentication for PostgreSQL Flexible Server",
-                }],
+                }, ...denyLateralManagement],
                 tags,
             }, child);
 
@@ -241,7 +267,7 @@ export class EntraNetwork extends pulumi.ComponentResource {
             const endpointNsg = new network.NetworkSecurityGroup(`${name}-endpoint-nsg`, {
                 resourceGroupName,
                 location,
-                securityRules: [],
+                securityRules: [...denyLateralManagement],
                 tags,
             }, child);
             this.endpointSubnet = new network.Subnet(`${name}-endpoint-subnet`, {

@@ -127,11 +127,12 @@ export interface FlexibleServerArgs {
     publicNetworkAccess?: "Enabled" | "Disabled";
     /**
      * Public access: firewall ranges. Default: none (no client is admitted). Never allow-all; the `0.0.0.0` rule
-     * only through `allowAzureServices`. Plain: one rule (child) per range, named from it.
+     * only through `allowAzureServices`. Plain: one rule (child) per range, named from it, or `ruleName` when given
+     * (a range that is a secret must not name a resource: names and URNs are never secret).
      * Learn: https://learn.microsoft.com/azure/postgresql/network/concepts-networking-public
      */
     firewall?: {
-        allowedIps: readonly IpRange[];
+        allowedIps: readonly (IpRange & { ruleName?: string })[];
         allowAzureServices: boolean;
         /** Extra named addresses known only after deployment, e.g. the VM subnet's NAT gateway IP. */
         extraAddresses?: Record<string, pulumi.Input<string>>;

@@ -49,6 +49,13 @@ export interface IdentityVmArgs {
      * https://learn.microsoft.com/azure/virtual-machines/disk-encryption.
      */
     encryptionAtHost?: pulumi.Input<boolean>;
+    /**
+     * Let Azure run VM extensions (`osProfile.allowExtensionOperations`). Default false (`defaults.vm.allowExtensions`):
+     * an extension runs code as root on the VM, and the VM needs none (cloud-init installs the login script). Azure
+     * accepts false only while the VM has no extensions ("This may only be set to False when no extensions are
+     * present on the virtual machine": `OSProfile.allowExtensionOperations`, @azure/arm-compute 22.4.0 models).
+     */
+    allowExtensions?: pulumi.Input<boolean>;
     /** Subnet of the VM's NIC, which must reach the server (private access, private endpoint or public egress). */
     subnetId: pulumi.Input<string>;
     /**
@@ -195,6 +202,7 @@ export class IdentityVm extends pulumi.ComponentResource {
                 computerName: vmName,
                 adminUsername: checkedUser,
                 customData,
+                allowExtensionOperations: args.allowExtensions ?? d.allowExtensions,
                 linuxConfiguration: {
                     disablePasswordAuthentication: true,
                     provisionVMAgent: true,

@@ -13,6 +13,25 @@ import { accessLevels, AdminType, adminTypes, DatabaseAccess, EntraAdmin, Princi
  */
 export const databaseNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * Where the object id of an identity of `type` is found with the Azure CLI: `az ad user show`, `az ad group show`,
+ * `az ad sp show` each return the object's `id` (Microsoft Learn, Azure CLI reference for `az ad user`,
+ * `az ad group` and `az ad sp`: https://learn.microsoft.com/cli/azure/ad/user#az-ad-user-show,
+ * https://learn.microsoft.com/cli/azure/ad/group#az-ad-group-show, https://learn.microsoft.com/cli/azure/ad/sp#az-ad-sp-show).
+ */
+export function objectIdHint(type: AdminType | undefined): string {
+    switch (type) {
+        case "User":
+            return "from `az ad user show --id <user@domain> --query id -o tsv`";
+        case "Group":
+            return "from `az ad group show --group \"<display name>\" --query id -o tsv`";
+        case "ServicePrincipal":
+            return "from `az ad sp show --id <application (client) id> --query id -o tsv`; for a managed identity, its principal id";
+        default:
+            return "from `az ad user show`, `az ad group show` or `az ad sp show` with `--query id`, by the admin's type";
+    }
+}
+
 export function parseAdmins(r: Reader, value: Json, auth: string | undefined): EntraAdmin[] {
     const items = r.list(value, "admins");
     if (items.length === 0) {
@@ -31,8 +50,8 @@ export function parseAdmins(r: Reader, value: Json, auth: string | undefined): E
             return;
         }
         const name = r.roleName(obj.name, `${path}.name`, "admin's display name (users: the UPN)");
-        const objectId = r.guid(obj.objectId, `${path}.objectId`, true);
         const type = r.oneOf<AdminType>(obj.type, `${path}.type`, adminTypes);
+        const objectId = r.guid(obj.objectId, `${path}.objectId`, true, objectIdHint(type));
         if (name && objectId && type) {
             admins.push({ name, objectId, type });
         }

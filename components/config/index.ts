@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "./parse";
+import { engineSecretKeys } from "./secretKeys";
 import { StackConfig } from "./model";
 
 export * from "./model";
@@ -10,5 +11,6 @@ export { checkParameterOverride, parameterCatalogue, catalogueEntry, knownParame
 
 /** Reads this stack's settings from the Pulumi engine and validates them (throws `ConfigError`). */
 export function loadConfig(): StackConfig {
-    return parseConfig(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
+    const raw = pulumi.runtime.allConfig();
+    return parseConfig(raw, { project: pulumi.getProject(), stack: pulumi.getStack(), secretKeys: engineSecretKeys(raw) });
 }

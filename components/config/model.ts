@@ -37,6 +37,11 @@ export interface StackConfig {
     readonly tags: Readonly<Record<string, string>>;
     /** Locks, threat protection, customer-managed key, restore and replicas; absent: none of them. */
     readonly dataSafety?: DataSafetyConfig;
+    /**
+     * Top-level settings held as secrets (`vm` when `vm.sshPublicKey` was set with `--secret`): every resource input
+     * and stack output derived from them is sent as a secret. Absent: none.
+     */
+    readonly secretSettings?: readonly string[];
 }
 
 export type AuthMode = "entra-only" | "mixed";
@@ -191,6 +196,8 @@ export interface VmConfig {
     readonly publicIp: boolean;
     /** Encrypt temp disks and caches at the host (needs the EncryptionAtHost feature on the subscription). */
     readonly encryptionAtHost: boolean;
+    /** Let Azure run VM extensions on the VM (`osProfile.allowExtensionOperations`). Off by default. */
+    readonly allowExtensions: boolean;
     /** Database access of the VM's identity. */
     readonly access: readonly DatabaseAccess[];
 }

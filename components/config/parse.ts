@@ -18,7 +18,7 @@ export { defaults, knownKeys, namespace } from "./settings";
  * over, JSON strings for structured values, or plain objects) into the typed model. Throws one
  * `ConfigError` listing every problem; nothing is declared before this returns.
  */
-export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { project: string; stack: string }): StackConfig {
+export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { project: string; stack: string; secretKeys?: readonly string[] }): StackConfig {
     const r = new Reader(namespace);
     // No prototype, and no key that could reach one: see safe.ts.
     const top = r.settings(raw, knownKeys.top);
@@ -38,14 +38,18 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { p
     let administratorLogin: string | undefined;
     if (auth === "mixed") {
         administratorLogin = r.roleName(top.administratorLogin, "administratorLogin", "password administrator's login (mixed auth needs one)");
-    } else if (top.administratorLogin !== undefined) {
+    } else if (auth !== undefined && top.administratorLogin !== undefined) {
+        // With an invalid auth (reported above) it is unknown whether the login belongs: no second problem.
         r.fail("administratorLogin", "is only used with auth: mixed. Remove it, or set entra-postgres:auth to mixed.");
     }
 
     const admins = parseAdmins(r, top.admins, auth);
     const deployerName = r.string(top.deployer, "deployer", { required: "Set it to the name of the admin (from entra-postgres:admins) whose identity runs `pulumi up`." });
     const deployer = admins.find((a) => a.name === deployerName);
-    if (deployerName !== undefined && admins.length > 0 && !deployer) {
+    // An admin entry that failed validation is reported under its own key; naming the deployer "not among
+    // admins" because of it would send the user after a second, false problem.
+    const namedInInvalidAdmin = Array.isArray(top.admins) && top.admins.some((a) => a !== null && typeof a === "object" && (a as { name?: unknown }).name === deployerName);
+    if (deployerName !== undefined && admins.length > 0 && !deployer && !namedInInvalidAdmin) {
         const near = admins.find((a) => a.name.toLowerCase() === deployerName.toLowerCase());
         r.fail(
             "deployer",
@@ -95,5 +99,19 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>, context: { p
         diagnostics,
         tags,
         dataSafety,
+        secretSettings: secretSettingsOf(context.secretKeys ?? []),
     };
+}
+
+/**
+ * The top-level settings (`vm`, `network`) the engine marks secret (`secretKeys.ts`), by their name in the model.
+ * `azure-native:location` counts as `location` when it stands in for it.
+ */
+function secretSettingsOf(secretKeys: readonly string[]): string[] {
+    const prefix = `${namespace}:`;
+    const own = secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    if (secretKeys.includes("azure-native:location") && !own.includes("location")) {
+        own.push("location");
+    }
+    return own;
 }

@@ -1,5 +1,5 @@
 import { guidPattern, identifierProblem, reservedRoleNameProblem } from "./names";
-import { ConfigProblem, nearestKey } from "./errors";
+import { ConfigProblem, editDistance, nearestKey } from "./errors";
 import { forbiddenKeyMessage, isForbiddenKey, withoutPrototypes } from "./safe";
 import { namespace as stackNamespace } from "./settings";
 
@@ -10,11 +10,27 @@ import { namespace as stackNamespace } from "./settings";
 
 export { guidPattern };
 
+/**
+ * Namespaces a stack file legitimately holds beside the project's: Pulumi's own (`pulumi:tags`, ESC's
+ * `pulumi:template`) and the providers' configuration (`azure-native:location`, `postgresql:host`, …). None is
+ * within `maxNamespaceDistance` of `entra-postgres` today; the list keeps it so if a provider with a closer name
+ * is added.
+ */
+export const otherNamespaces: readonly string[] = ["pulumi", "azure-native", "azure", "azuread", "postgresql", "random", "command", "tls", "std"];
+
+/** How many single-character edits away a namespace counts as a typo of the project's (`entra-postgre`, `entra_postgres`). */
+export const maxNamespaceDistance = 3;
+
 export type Json = unknown;
 export type Obj = Record<string, Json>;
 
 export class Reader {
     readonly problems: ConfigProblem[] = [];
+    /**
+     * Paths of known keys that an object spelled differently (`admins[0].objectId` for `objectID`). The typo is
+     * the one problem to report: "is required" for the intended key would only repeat it.
+     */
+    private readonly misspelled = new Set<string>();
 
     /** `namespace`: the Pulumi project whose settings are read, the prefix of every key (`entra-postgres:`). */
     constructor(readonly namespace: string = stackNamespace) {}
@@ -37,6 +53,7 @@ export class Reader {
         for (const [key, value] of Object.entries(raw)) {
             const short = key.startsWith(prefix) ? key.slice(prefix.length) : key.includes(":") ? undefined : key;
             if (short === undefined) {
+                this.lookalikeNamespace(key, known);
                 continue;
             }
             if (isForbiddenKey(short)) {
@@ -47,6 +64,28 @@ export class Reader {
         }
         this.object(top, "", known);
         return top;
+    }
+
+    /**
+     * Refuses `key` when its namespace is a near miss of this project's (`entra-postgre:protect`): Pulumi
+     * accepts any namespace, so the setting would otherwise be ignored without a word and its default used.
+     * The namespaces of providers and of Pulumi itself are never refused, however close.
+     */
+    private lookalikeNamespace(key: string, known: readonly string[]): void {
+        const colon = key.indexOf(":");
+        const ns = key.slice(0, colon);
+        if (ns === this.namespace || otherNamespaces.includes(ns.toLowerCase()) || editDistance(ns, this.namespace) > maxNamespaceDistance) {
+            return;
+        }
+        const name = key.slice(colon + 1);
+        const top = name.split(/[.[]/)[0];
+        const nearTop = known.includes(top) ? top : nearestKey(top, known);
+        const fix = nearTop ? `${this.namespace}:${nearTop}${name.slice(top.length)}` : undefined;
+        this.problems.push({
+            key,
+            message: `"${ns}" is not this project's namespace, so Pulumi would pass the setting on and the program would ignore it.` +
+                (fix ? ` Did you mean "${fix}"? Rename the key in the stack file (or \`pulumi config rm '${key}'\` and set ${fix}).` : ` Use the ${this.namespace}: namespace; known keys: ${known.join(", ")}.`),
+        });
     }
 
     /** Checks `value` is an object and refuses keys it does not know, naming the nearest known one. */
@@ -61,6 +100,9 @@ export class Reader {
         for (const key of Object.keys(obj)) {
             if (!known.includes(key)) {
                 const near = nearestKey(key, known);
+                if (near !== undefined && !Object.hasOwn(obj, near)) {
+                    this.misspelled.add(join(path, near));
+                }
                 this.fail(
                     join(path, key),
                     `unknown key "${key}".` + (near ? ` Did you mean "${near}" (${this.namespace}:${join(path, near)})?` : ` Known keys: ${known.join(", ")}.`),
@@ -83,7 +125,7 @@ export class Reader {
 
     string(value: Json, path: string, opts: { required?: string; fallback?: string } = {}): string | undefined {
         if (value === undefined || value === null || value === "") {
-            if (opts.required) {
+            if (opts.required && !this.misspelled.has(path)) {
                 this.fail(path, `is required. ${opts.required}`);
             }
             return opts.fallback;
@@ -100,7 +142,9 @@ export class Reader {
             return undefined;
         }
         if (!allowed.includes(text as T)) {
-            const near = allowed.find((a) => a.toLowerCase() === text.toLowerCase()) ?? nearestKey(text, allowed);
+            // Case, then a typo, then a shortened value (`entra` for `entra-only`, when only one value starts so).
+            const prefixed = text.length >= 3 ? allowed.filter((a) => a.toLowerCase().startsWith(text.toLowerCase())) : [];
+            const near = allowed.find((a) => a.toLowerCase() === text.toLowerCase()) ?? nearestKey(text, allowed) ?? (prefixed.length === 1 ? prefixed[0] : undefined);
             return this.fail(path, `"${text}" is not one of ${allowed.join(", ")}.` + (near ? ` Did you mean "${near}"?` : ""));
         }
         return text as T;
@@ -134,8 +178,14 @@ export class Reader {
         return n;
     }
 
-    guid(value: Json, path: string, required: boolean): string | undefined {
-        const text = this.string(value, path, { required: required ? "Set it to the Entra object id (a GUID, e.g. from `az ad group show --query id`)." : undefined });
+    /** Whether a key was misspelled and reported as such (its own absence is then no further problem). */
+    wasMisspelled(path: string): boolean {
+        return this.misspelled.has(path);
+    }
+
+    /** `hint`: where to find the id, for the required message (the admin's type decides the `az` command). */
+    guid(value: Json, path: string, required: boolean, hint = "e.g. from `az ad group show --group <name> --query id`"): string | undefined {
+        const text = this.string(value, path, { required: required ? `Set it to the Entra object id (a GUID, ${hint}).` : undefined });
         if (text !== undefined && !guidPattern.test(text)) {
             return this.fail(path, `"${text}" is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).`);
         }

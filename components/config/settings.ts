@@ -76,9 +76,9 @@ const learn = {
 export const settings = [
     // Top level
     {
-        key: "location", type: "string", required: "required", defaultText: "`azure-native:location`",
+        key: "location", type: "string", required: "conditional", defaultText: "`azure-native:location`",
         description: "Azure region of every regional resource, e.g. `westeurope`.",
-        notes: "Without it, `azure-native:location` (the key Pulumi's `azure-typescript` template sets) is used, and any problem with it is reported under that key. Checked against the regions offering Flexible Server in the configured `cloud` (`components/config/flexibleServerRegions.json`, from Microsoft Learn's regions table, MicrosoftDocs/azure-databases-docs `articles/postgresql/includes/regions-table.md` at `2d9647fb`): `westeurop` is refused with `westeurope` suggested. ARM or display names (`West Europe`) are accepted and kept as written. The same table refuses `server.highAvailability: ZoneRedundant` where the region has no zone-redundant HA and `server.geoRedundantBackup: true` where it has no geo-redundant backup (a temporary block, `$` in the table, is left to Azure). The region's cloud and ARM name are inferred from the table's display names.",
+        notes: "Required unless `azure-native:location` is set. Not declared in `Pulumi.yaml`: Pulumi refuses a stack that lacks a declared key without a default (\"Stack '<stack>' is missing configuration value 'location'\", before the program runs), which would make the fallback unreachable. Without it, `azure-native:location` (the key Pulumi's `azure-typescript` template sets) is used, and any problem with it is reported under that key. Checked against the regions offering Flexible Server in the configured `cloud` (`components/config/flexibleServerRegions.json`, from Microsoft Learn's regions table, MicrosoftDocs/azure-databases-docs `articles/postgresql/includes/regions-table.md` at `2d9647fb`): `westeurop` is refused with `westeurope` suggested. ARM or display names (`West Europe`) are accepted and kept as written. The same table refuses `server.highAvailability: ZoneRedundant` where the region has no zone-redundant HA and `server.geoRedundantBackup: true` where it has no geo-redundant backup (a temporary block, `$` in the table, is left to Azure). The region's cloud and ARM name are inferred from the table's display names.",
     },
     { key: "resourceGroupName", type: "string", defaultText: "a new group per stack", description: "Deploy into this existing resource group." },
     {
@@ -179,7 +179,7 @@ export const settings = [
     {
         key: "network.allowedIps", type: "string list", defaultText: "none",
         description: "Public access only: addresses, CIDRs or `start-end` ranges allowed through the firewall.",
-        notes: "Refused: allow-all and internet-wide ranges (over 65,536 addresses), and `0.0.0.0` (see next key). The policy pack flags rules over 256 addresses (its `maxAddresses`).",
+        notes: "At most 100 entries (the project's bound, one firewall rule each, written one after another; merge neighbours into CIDR ranges). Refused: allow-all and internet-wide ranges (over 65,536 addresses), and `0.0.0.0` (see next key). The policy pack flags rules over 256 addresses (its `maxAddresses`).",
         learn: learn.publicAccess,
     },
     {
@@ -276,6 +276,12 @@ export const settings = [
     {
         key: "vm.encryptionAtHost", type: "boolean", default: true,
         description: "Encryption at host (needs the subscription feature, see [Prerequisites](../README.md#prerequisites)).", learn: learn.encryptionAtHost,
+    },
+    {
+        key: "vm.allowExtensions", type: "boolean", default: false,
+        description: "Let Azure run VM extensions on the VM (`osProfile.allowExtensionOperations`).",
+        notes: "Off: the VM installs its software through cloud-init, and an extension (code Azure runs as root on the VM) is refused, as the pack's mandatory `vm-no-extensions` requires. Turn it on only for an extension you need (Azure Monitor Agent, Microsoft Entra SSH login, …), and set `vm-no-extensions` to advisory in the stack's policy config. Azure accepts `false` only while the VM has no extensions (`OSProfile.allowExtensionOperations` in `@azure/arm-compute`'s models).",
+        learn: "https://learn.microsoft.com/azure/virtual-machines/extensions/overview",
     },
     { key: "vm.access", type: "object list", defaultText: "none", description: "Database access of the VM's identity: a list of `{ database, level }`." },
 

@@ -58,9 +58,10 @@ export function parseVm(r: Reader, value: Json, context: { stack: string }, data
     }
     const publicIp = r.boolean(obj.publicIp, "vm.publicIp", d.publicIp);
     const encryptionAtHost = r.boolean(obj.encryptionAtHost, "vm.encryptionAtHost", d.encryptionAtHost);
+    const allowExtensions = r.boolean(obj.allowExtensions, "vm.allowExtensions", d.allowExtensions);
     const access = parseAccess(r, obj.access, "vm.access", databases);
     if (!name || !size || !adminUsername || sshPublicKey === undefined) {
         return undefined;
     }
-    return { enabled, name, size, adminUsername, sshPublicKey: sshPublicKey.trim(), publicIp, encryptionAtHost, access };
+    return { enabled, name, size, adminUsername, sshPublicKey: sshPublicKey.trim(), publicIp, encryptionAtHost, allowExtensions, access };
 }

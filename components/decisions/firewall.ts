@@ -29,16 +29,17 @@ export function firewallRuleName(ip: Pick<IpRange, "start" | "end">): string {
 }
 
 /**
- * The server's firewall rules, in the order they are written: each allowed range, then each extra named
+ * The server's firewall rules, in the order they are written: each allowed range (named from it, unless it brings
+ * its own name), then each extra named
  * address (one-address rules under the given name), then the Azure-services rule when asked for. Never an
  * allow-all range; `0.0.0.0` only through the Azure-services rule.
  */
 export function firewallRules<T>(firewall: {
-    allowedIps: readonly Pick<IpRange, "start" | "end">[];
+    allowedIps: readonly (Pick<IpRange, "start" | "end"> & { ruleName?: string })[];
     allowAzureServices: boolean;
     extraAddresses?: Record<string, T>;
 }): FirewallRulePlan<string | T>[] {
-    const rules: FirewallRulePlan<string | T>[] = firewall.allowedIps.map((ip) => ({ ruleName: firewallRuleName(ip), start: ip.start, end: ip.end }));
+    const rules: FirewallRulePlan<string | T>[] = firewall.allowedIps.map((ip) => ({ ruleName: ip.ruleName ?? firewallRuleName(ip), start: ip.start, end: ip.end }));
     for (const [ruleName, address] of Object.entries(firewall.extraAddresses ?? {})) {
         rules.push({ ruleName, start: address, end: address });
     }

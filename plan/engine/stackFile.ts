@@ -6,8 +6,9 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
  * What a `Pulumi.<stack>.yaml` holds that the plan cannot read offline, and how the plan stands in for it.
  *
  * - `secure:` values are encrypted by the stack's secrets provider (`pulumi config set --secret`); offline
- *   there is no key. Each is replaced by a stand-in of the right shape (a GUID for ids, an SSH key for keys,
- *   a name otherwise), so the program still runs, and every stand-in is printed as `[secret]`.
+ *   there is no key. Each is replaced by a stand-in of the right shape (a GUID for ids, an SSH key for keys, an
+ *   address from the benchmarking range 198.18.0.0/15 (RFC 2544) for an `allowedIps` entry, a name otherwise),
+ *   so the program still runs, and every stand-in is printed as `[secret]`.
  * - `environment:` imports Pulumi ESC environments, resolved by Pulumi Cloud at `pulumi preview`; offline
  *   their values are missing. The plan says so and how to plan anyway.
  */
@@ -31,6 +32,10 @@ function standInFor(key: string, n: number): string {
     }
     if (/(^|\.)sshPublicKey$/.test(key)) {
         return `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5secretStandIn${tail}`;
+    }
+    // One address per entry, none a prefix of another's text (198.18.1.1, 198.18.2.1, …, 198.19.0.1, …).
+    if (/(^|\.)allowedIps\[\d+\]$/.test(key)) {
+        return `198.${18 + Math.floor(n / 256)}.${n % 256}.1`;
     }
     return `secret-stand-in-${tail}`;
 }

@@ -86,8 +86,13 @@ const yamlTypes: Partial<Record<Setting["type"], object>> = {
 
 /**
  * Pulumi's project `config:` declarations: the top-level keys of a scalar or list type that have a default or
- * are required. Pulumi treats a declared key without a default as required, and declares only scalar and list
- * types, so optional keys without a default and structured keys are documented in docs/configuration.md only.
+ * are required. Pulumi treats a declared key without a default as required: before the program runs, a key of the
+ * project's namespace declared with neither `default` nor `value` and absent from the stack fails with "Stack '<stack>'
+ * is missing configuration value '<key>'" (pulumi/pulumi sdk/go/common/workspace/config.go, mergeConfig, at 5351d868;
+ * the project file reference, https://www.pulumi.com/docs/iac/concepts/projects/project-file/, lists no other way to
+ * declare a key optional). Pulumi declares only scalar and list types. So optional keys without a default, keys
+ * required only conditionally (`location`, which `azure-native:location` can stand in for) and structured keys are
+ * documented in docs/configuration.md only.
  */
 export function projectConfig(): Record<string, object> {
     const config: Record<string, object> = {};

@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import { ConfigError, parseConfig } from "../../components/config";
 import { identifierProblem, lookalikeProblem } from "../../components/config/names";
 import { maxAllowedIps } from "../../components/config/network";
+import { Setting, settings } from "../../components/config/settings";
 import { tagNameProblem } from "../../components/config/tags";
 import { entraRoleProvider } from "../../components/roles";
 import { loadStackConfig } from "../../plan/engine/configEncoding";
@@ -81,6 +82,11 @@ describe("tag names that could pass for other tags", () => {
 
 describe("the number of firewall ranges", () => {
     const ips = (n: number) => Array.from({ length: n }, (_, i) => `198.51.${Math.floor(i / 250)}.${(i % 250) + 1}`);
+
+    test("the settings table states the same bound", () => {
+        const row = (settings as readonly Setting[]).find((s) => s.key === "network.allowedIps");
+        assert.match(row?.notes ?? "", new RegExp(`^At most ${maxAllowedIps} entries`));
+    });
 
     test(`${maxAllowedIps} ranges plan; one more is refused, naming network.allowedIps and the fix`, () => {
         assert.deepEqual([...problems({ network: { access: "public", allowedIps: ips(maxAllowedIps) } }).keys()], []);

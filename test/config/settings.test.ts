@@ -118,10 +118,12 @@ describe("the settings table", () => {
     });
 
     test("Pulumi.yaml declares the top-level scalars with a default or required, and nothing else", () => {
-        assert.deepEqual(Object.keys(projectConfig()), ["location", "auth", "cloud", "deployer", "databases", "protect"]);
+        // Not location: declared without a default, Pulumi would refuse a stack that sets only azure-native:location.
+        assert.deepEqual(Object.keys(projectConfig()), ["auth", "cloud", "deployer", "databases", "protect"]);
         const project = parseYaml(renderPulumiYaml("name: x\nconfig: {}\n")) as { config: Record<string, { type: string; default?: unknown; description: string }> };
         assert.deepEqual(project.config.auth, { type: "string", default: "entra-only", description: "entra-only: password logins disabled. mixed: also a password administrator." });
-        assert.equal(project.config.location.default, undefined, "a declared key without a default is required to Pulumi");
+        assert.equal(project.config.deployer.default, undefined, "a declared key without a default is required to Pulumi");
+        assert.equal(project.config.location, undefined, "location is required only without azure-native:location, which Pulumi.yaml cannot say");
         assert.deepEqual(project.config.databases.default, []);
         assert.equal(project.config.protect.default, false);
     });

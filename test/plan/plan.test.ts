@@ -64,7 +64,7 @@ for (const stack of ["dev", "prod", "corp"]) {
             assert.ok(nodes.some((n) => n.type === "postgresql:index/grant:Grant" && /SELECT/.test(n.details.grant)));
             if (stack === "prod") {
                 const nsg = nodes.find((n) => n.name === "prod-net-server-nsg")!;
-                assert.equal(nsg.details.rules, "Outbound Allow Tcp VirtualNetwork → AzureActiveDirectory:443");
+                assert.equal(nsg.details.rules, "Outbound Allow Tcp VirtualNetwork → AzureActiveDirectory:443; Outbound Deny Tcp VirtualNetwork → VirtualNetwork:22; Outbound Deny Tcp VirtualNetwork → VirtualNetwork:3389");
                 assert.equal(nodes.find((n) => n.type === "azure-native:network:RouteTable")!.details.routes, "AzureActiveDirectory → Internet");
                 assert.equal(server.details.tenant, "72f988bf-86f1-41af-91ab-2d7cd011db47");
             } else if (stack === "corp") {

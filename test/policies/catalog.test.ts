@@ -93,11 +93,11 @@ describe("stack configs", () => {
         });
     }
 
-    test("prod is mandatory except the opt-in rules, what the program does not do yet and what the pack cannot see, and restricts admins to groups and service principals", () => {
+    test("prod is mandatory except the opt-in rules, the lone client VM's and what the pack cannot see, and restricts admins to groups and service principals", () => {
         const prod = resolvePolicyConfig(allPolicies, loadPolicyConfig("prod"));
         const advisory = [...prod].filter(([, r]) => r.enforcementLevel !== "mandatory").map(([n]) => n).sort();
-        assert.deepEqual(advisory, ["entra-private-access-existing-network", "nsg-lateral-traversal", "postgres-customer-managed-key",
-            "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions", "vm-not-standalone"]);
+        assert.deepEqual(advisory, ["entra-private-access-existing-network", "postgres-customer-managed-key",
+            "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-not-standalone"]);
         assert.deepEqual(prod.get("entra-admin-principal-types")!.properties.allowedPrincipalTypes, ["Group", "ServicePrincipal"]);
         assert.equal(prod.get("postgres-backup-retention")!.properties.minimumDays, 35);
     });

@@ -97,6 +97,12 @@ export const DEV: StackSpec = {
     maintenanceWindow: false,
 };
 
+/** The outbound SSH and RDP denies every NSG of the program carries (components/network.ts, denyLateralManagement). */
+export const DENY_LATERAL = [["ssh", "22", 4000], ["rdp", "3389", 4001]].map(([what, port, priority]) => ({
+    name: `deny-outbound-${what}-to-vnet`, priority, direction: "Outbound", access: "Deny", protocol: "Tcp",
+    sourceAddressPrefix: "VirtualNetwork", sourcePortRange: "*", destinationAddressPrefix: "VirtualNetwork", destinationPortRange: port,
+}));
+
 /** Logical names of the resources {@link buildStack} creates, for patching. */
 export const NAMES = {
     rg: "main-rg",
@@ -135,7 +141,7 @@ export function buildStack(overrides: Partial<StackSpec> = {}): RecordedResource
 
     const vnet = u(TYPES.virtualNetwork, NAMES.vnet);
     out.push(res(TYPES.virtualNetwork, NAMES.vnet, { resourceGroupName: U, location: "westeurope", addressSpace: { addressPrefixes: ["10.20.0.0/16"] } }, { deps: inRg }));
-    out.push(res(TYPES.nsg, NAMES.vmNsg, { resourceGroupName: U, location: "westeurope", securityRules: [] }, { deps: inRg }));
+    out.push(res(TYPES.nsg, NAMES.vmNsg, { resourceGroupName: U, location: "westeurope", securityRules: [...DENY_LATERAL] }, { deps: inRg }));
     out.push(res(TYPES.publicIp, NAMES.natIp, { resourceGroupName: U, location: "westeurope", sku: { name: "Standard" }, publicIPAllocationMethod: "Static" }, { deps: inRg }));
     out.push(res(TYPES.natGateway, NAMES.nat, { resourceGroupName: U, location: "westeurope", sku: { name: "Standard" }, publicIpAddresses: [{ id: U }] },
         { deps: { ...inRg, publicIpAddresses: [u(TYPES.publicIp, NAMES.natIp)] } }));
@@ -152,7 +158,7 @@ export function buildStack(overrides: Partial<StackSpec> = {}): RecordedResource
             securityRules: [{
                 name: "allow-outbound-azure-active-directory", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp",
                 sourceAddressPrefix: "VirtualNetwork", sourcePortRange: "*", destinationAddressPrefix: "AzureActiveDirectory", destinationPortRange: "443",
-            }],
+            }, ...DENY_LATERAL],
         }, { deps: inRg }));
         if (spec.routeTable) {
             out.push(res(TYPES.routeTable, NAMES.routeTable, {
@@ -258,7 +264,7 @@ export function buildStack(overrides: Partial<StackSpec> = {}): RecordedResource
             identity: { type: "SystemAssigned" },
             hardwareProfile: { vmSize: "Standard_B2s" },
             osProfile: {
-                computerName: "client-vm", adminUsername: "azureuser", customData: Buffer.from(cloudInit, "utf8").toString("base64"),
+                computerName: "client-vm", adminUsername: "azureuser", customData: Buffer.from(cloudInit, "utf8").toString("base64"), allowExtensionOperations: false,
                 linuxConfiguration: { disablePasswordAuthentication: true, provisionVMAgent: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: "ssh-ed25519 AAAA test" }] } },
             },
             securityProfile: { encryptionAtHost: spec.encryptionAtHost, securityType: "TrustedLaunch" },

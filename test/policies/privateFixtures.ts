@@ -5,7 +5,7 @@
  */
 import type { RecordedResource } from "../../plan/analyzer";
 import { TYPES } from "../../policies/lib/types";
-import { NAMES, PROD, SERVER_URN, U, buildStack, type StackSpec } from "./fixtures";
+import { DENY_LATERAL, NAMES, PROD, SERVER_URN, U, buildStack, type StackSpec } from "./fixtures";
 import { res, urnOf } from "./helpers";
 
 /** Logical names of the resources private endpoint mode adds. */
@@ -93,7 +93,7 @@ export function privateEndpointStack(options: PrivateEndpointOptions = {}): Reco
         stack = nicInSubnet(stack.filter((r) => !STACK_NETWORK.includes(r.name as (typeof STACK_NETWORK)[number])), EXISTING.vmSubnetId);
     } else {
         stack.push(
-            res(TYPES.nsg, PE_NAMES.endpointNsg, { resourceGroupName: U, location, securityRules: [] }, { deps: { resourceGroupName: rg } }),
+            res(TYPES.nsg, PE_NAMES.endpointNsg, { resourceGroupName: U, location, securityRules: [...DENY_LATERAL] }, { deps: { resourceGroupName: rg } }),
             res(TYPES.subnet, PE_NAMES.endpointSubnet, {
                 resourceGroupName: U, virtualNetworkName: U, addressPrefix: "10.20.3.0/24", networkSecurityGroup: { id: U }, defaultOutboundAccess: false,
             }, { deps: { resourceGroupName: rg, virtualNetworkName: [u(TYPES.virtualNetwork, NAMES.vnet)], networkSecurityGroup: [u(TYPES.nsg, PE_NAMES.endpointNsg)] } }),

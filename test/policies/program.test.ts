@@ -16,10 +16,9 @@ import { runStack } from "../../testing/program";
  */
 /**
  * What prod gives up today, advisory in prod.json: the opt-in rules (customer-managed key, Defender, pgAudit),
- * the VM's backup and availability (a single client VM holding no data), and what the program does not do yet
- * (VM extension operations left allowed, no outbound SSH/RDP deny inside the VNet).
+ * and the VM's backup and availability (a single client VM holding no data).
  */
-const PROD_ADVISORIES = ["nsg-lateral-traversal", "postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions", "vm-not-standalone"];
+const PROD_ADVISORIES = ["postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-not-standalone"];
 const mandatory = (results: PolicyResult[]) => results.filter((r) => r.enforcementLevel === "mandatory");
 const names = (results: PolicyResult[]) => [...new Set(results.map((r) => r.policyName))].sort();
 

@@ -8,10 +8,9 @@ import { existingPrivateStack, privateEndpointStack } from "./privateFixtures";
 
 /**
  * What prod gives up today, advisory in prod.json: the opt-in rules (customer-managed key, Defender, pgAudit),
- * the VM's backup and availability (a single client VM holding no data), and what the program does not do yet
- * (VM extension operations left allowed, no outbound SSH/RDP deny inside the VNet).
+ * and the VM's backup and availability (a single client VM holding no data).
  */
-const PROD_ADVISORIES = ["nsg-lateral-traversal", "postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-no-extensions", "vm-not-standalone"];
+const PROD_ADVISORIES = ["postgres-customer-managed-key", "postgres-defender-threat-protection", "postgres-pgaudit", "vm-backup", "vm-not-standalone"];
 const mandatory = (results: PolicyResult[]) => results.filter((r) => r.enforcementLevel === "mandatory");
 const names = (results: PolicyResult[]) => [...new Set(results.map((r) => r.policyName))].sort();
 
@@ -85,7 +84,7 @@ describe("a deliberately bad stack", () => {
 
 describe("the private networking modes under prod.json", () => {
     // With an existing network the stack declares no NSG, so nsg-lateral-traversal has nothing to judge.
-    const noNsgs = PROD_ADVISORIES.filter((n) => n !== "nsg-lateral-traversal");
+    const noNsgs = PROD_ADVISORIES;
     const modes: [string, () => RecordedResource[], string[]][] = [
         ["private endpoint, network created by the stack", () => privateEndpointStack(), PROD_ADVISORIES],
         ["private endpoint on an existing network (the corp shape)", () => privateEndpointStack({ existing: true }), noNsgs],

@@ -82,8 +82,8 @@ export const computeCases: CaseTable = {
         { title: "custom data unknown at preview", resources: vm((p) => (p.osProfile.customData = U)), expect: "pass" },
     ],
     "vm-no-extensions": [
-        { title: "extension operations off", resources: vm((p) => (p.osProfile.allowExtensionOperations = false)), expect: "pass" },
-        { title: "not set: Azure allows extensions", resources: vm(), expect: "fail", message: /allowExtensionOperations is not set \(Azure's default true\)/ },
+        { title: "extension operations off (the program's VM)", resources: vm(), expect: "pass" },
+        { title: "not set: Azure allows extensions", resources: vm((p) => delete p.osProfile.allowExtensionOperations), expect: "fail", message: /allowExtensionOperations is not set \(Azure's default true\)/ },
         { title: "explicitly allowed", resources: vm((p) => (p.osProfile.allowExtensionOperations = true)), expect: "fail", message: /allowExtensionOperations is true/ },
         { title: "a VM extension resource", resources: [res(TYPES.virtualMachineExtension, "aad-login", { vmName: U, publisher: "Microsoft.Azure.ActiveDirectory", type: "AADSSHLoginForLinux" })], expect: "fail", message: /VM extension aad-login runs code/ },
         { title: "unknown at preview: no decision", resources: vm((p) => (p.osProfile.allowExtensionOperations = U)), expect: "pass" },

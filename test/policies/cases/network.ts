@@ -86,7 +86,8 @@ export const networkCases: CaseTable = {
         { title: "the IPv6 default route, spelled out, to the internet", resources: [res(TYPES.route, "r", { addressPrefix: "0:0:0:0:0:0:0:0/0", nextHopType: "Internet" })], expect: "fail" },
     ],
     "nsg-lateral-traversal": [
-        { title: "NSGs without rules: the default AllowVnetOutBound lets SSH and RDP through", resources: prod, expect: "fail", urn: urnOf(TYPES.nsg, NAMES.vmNsg), message: /lets outbound 22 \(SSH\) through rule "AllowVnetOutBound", 3389 \(RDP\) through rule "AllowVnetOutBound"/ },
+        { title: "the program's NSGs deny SSH and RDP to the VNet", resources: prod, expect: "pass" },
+        { title: "an NSG without rules: the default AllowVnetOutBound lets SSH and RDP through", resources: withNsgRules([]), expect: "fail", urn: urnOf(TYPES.nsg, NAMES.vmNsg), message: /lets outbound 22 \(SSH\) through rule "AllowVnetOutBound", 3389 \(RDP\) through rule "AllowVnetOutBound"/ },
         { title: "SSH and RDP denied to VirtualNetwork", resources: withNsgRules([denyMgmt(["22", "3389"])]), expect: "pass" },
         { title: "SSH and RDP denied to *", resources: withNsgRules([{ ...denyMgmt(["22", "3389"]), destinationAddressPrefix: "*" }]), expect: "pass" },
         { title: "only SSH denied", resources: withNsgRules([denyMgmt(["22"])]), expect: "fail", message: /lets outbound 3389 \(RDP\)/ },
