@@ -241,8 +241,12 @@ export class IdentityVm extends pulumi.ComponentResource {
             tags,
         }, {
             parent: this,
-            // A new image version is not a reason to replace a running VM.
-            ignoreChanges: ["storageProfile.imageReference.version"],
+            // A new image version is not a reason to replace a running VM. The login script (custom data) is read
+            // by cloud-init at first boot only, and Azure refuses to change it on an existing VM (409
+            // PropertyChangeNotAllowed, "Changing property 'customData' is not allowed": Azure/azure-sdk-for-java#1912;
+            // Learn, "Custom data and cloud-init on Azure Virtual Machines"): a new script reaches a VM that is
+            // replaced (`pulumi up --replace <the VM's URN>`), never an update that Azure would refuse.
+            ignoreChanges: ["storageProfile.imageReference.version", "osProfile.customData"],
         });
 
         this.principalId = this.vm.identity.apply((identity) => {

@@ -124,7 +124,10 @@ describe("an unprotected stack", () => {
             "azure-native:dbforpostgresql:Database day2stack-db-reports",
             "pulumi-nodejs:dynamic/entra-postgres:EntraDatabase day2stack-db-reports-owned",
         ], "the preview names the database's two resources as deleted, and nothing else");
-        assert.deepEqual(steps.filter((s) => s.op !== "delete"), [], "nothing else changes");
+        // Besides: the server's guard records the databases a protected stack may not drop (components/restart).
+        assert.deepEqual(steps.filter((s) => s.op !== "delete"), [
+            { op: "update", type: "pulumi-nodejs:dynamic/entra-postgres:ServerGuard", name: "day2stack-pg-guard", diffs: ["databases"] },
+        ], "nothing else changes");
         await up();
         assert.equal(await databaseExists("reports"), false, "an unprotected stack drops a database taken out of `databases`");
         assert.equal(azure(`/flexibleServers/${serverName}/databases/reports`), undefined);
@@ -178,7 +181,7 @@ describe("a protected stack", () => {
         ledgerRefusal = refused.output;
         assert.notEqual(refused.code, 0, refused.output);
         // The server's guard refuses it at check, in the preview `up` runs first (before Pulumi's own protect refusal).
-        assert.match(refused.output, /database ledger on \S+: leaving it out of the databases setting would drop it with its data/, refused.output);
+        assert.match(refused.output, /database ledger on server \S+: leaving it out of the databases setting would drop it with its data/, refused.output);
         assert.deepEqual(requestLog().slice(requestsBefore), [], "no request reached Azure");
         assert.ok(azure(`/flexibleServers/${serverName}/databases/ledger`), "the Azure database is still there");
         assert.deepEqual(await sql("select id, amount::text from entries order by id", "ledger"), [{ id: 1, amount: "100.50" }, { id: 2, amount: "-20" }],

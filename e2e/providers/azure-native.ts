@@ -11,7 +11,7 @@
  *   `AadAuthOperationCannotBePerformedWhenServerIsNotAccessible`, `ServerIsNotReady`; azure/operations.ts);
  * - server parameters reach the server's PostgreSQL, dynamic ones at once, static ones pending until a restart
  *   (azure/parameters.ts); a storage shrink and a major version downgrade are refused, a new compute size or
- *   major version restarts the server (azure/serverUpdates.ts);
+ *   major version restarts the server, a VM's custom data cannot change (azure/serverUpdates.ts);
  * - transient faults a test injects (429 with Retry-After, 5xx, 409, a long-running operation that fails after
  *   it was accepted), retried as azure-native's client retries them (azure/client.ts);
  * - every request body is held to the contract facts (contracts/: Azure's generated models at the api-version
@@ -28,14 +28,14 @@
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { adaptProviderServer, azureError, deepEqual, reveal, signedIn, Store, unknownValue } from "./common";
+import { adaptProviderServer, azureError, changedPaths, deepEqual, type PropertyDiffKind, reveal, signedIn, Store, unknownValue } from "./common";
 import { sendWithRetries } from "./azure/client";
 import { assertDeletable } from "./azure/locks";
 import { createFromSource, createsFromSource } from "./azure/restore";
 import { serverId, serverOperation } from "./azure/operations";
 import { applyCreate, applyDelete, applyUpdate } from "./azure/postgres";
 import { armId, computedKeys, pathProps, specFor, type SimulatedResource, type Spec } from "./azure/resources";
-import { refusedServerUpdate } from "./azure/serverUpdates";
+import { refusedServerUpdate, refusedVmUpdate } from "./azure/serverUpdates";
 import { refuse, validate } from "./azure/validate";
 
 const resources = new Store<SimulatedResource>("azure-resources");
@@ -94,7 +94,16 @@ export const provider: pulumi.provider.Provider = {
             : k === "location" && typeof v === "string" ? v.toLowerCase().replace(/ /g, "") : v);
         const changed = [...keys].filter((k) => !deepEqual(comparable(k, olds[k]), comparable(k, news[k])));
         const replaces = changed.filter((k) => pathProps(type, spec).includes(k));
-        return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && spec.parent !== undefined };
+        // Each changed path, a replacing one marked so (azure-native's diff.go `calculateDetailedDiff`): the engine
+        // matches a program's nested replaceOnChanges against these paths.
+        const detailedDiff: Record<string, PropertyDiffKind> = {};
+        for (const k of changed) {
+            const paths = changedPaths(comparable(k, olds[k]), comparable(k, news[k]), k);
+            for (const [at, kind] of Object.entries(Object.keys(paths).length > 0 ? paths : { [k]: "UPDATE" as const })) {
+                detailedDiff[at] = replaces.includes(k) ? `${kind}_REPLACE` : kind;
+            }
+        }
+        return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && spec.parent !== undefined, detailedDiff };
     },
 
     async create(urn, inputs) {
@@ -149,7 +158,8 @@ export const provider: pulumi.provider.Provider = {
                 outputs.identity = { ...(news.identity as Record<string, unknown>), principalId: identity.principalId, tenantId: identity.tenantId };
             }
             resources.put(id, { type, outputs });
-        }, type === "azure-native:dbforpostgresql:Server" ? () => refusedServerUpdate(reveal(olds), plain) : undefined);
+        }, type === "azure-native:dbforpostgresql:Server" ? () => refusedServerUpdate(reveal(olds), plain)
+            : type === "azure-native:compute:VirtualMachine" ? () => refusedVmUpdate(reveal(olds), plain) : undefined);
         return { outs: outputs };
     },
 

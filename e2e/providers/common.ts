@@ -136,6 +136,48 @@ export class Store<T> {
 }
 
 /** What a create or update would return, computed without doing it (`pulumi preview`). */
+/** The kinds of a property's change in a detailed diff (pulumirpc.PropertyDiff.Kind). */
+export type PropertyDiffKind = "ADD" | "ADD_REPLACE" | "DELETE" | "DELETE_REPLACE" | "UPDATE" | "UPDATE_REPLACE";
+
+/** A provider's diff with, optionally, each changed property path and how it changes. */
+export interface DetailedDiffResult {
+    changes?: boolean;
+    replaces?: string[];
+    deleteBeforeReplace?: boolean;
+    detailedDiff?: Record<string, PropertyDiffKind>;
+}
+
+/** The top-level property of a property path: `network` for `network.delegatedSubnetResourceId`, `tags` for `tags["a.b"]`. */
+function topKey(at: string): string {
+    return /^[^.[]+/.exec(at)?.[0] ?? JSON.parse(/^\[("(?:[^"\\]|\\.)*")\]/.exec(at)![1]) as string;
+}
+
+/**
+ * The leaf paths at which `olds` and `news` differ, in Pulumi's property path syntax (`a.b[0].c`, `tags["x.y"]`):
+ * objects are followed key by key and arrays of equal length index by index, anything else is one change.
+ */
+export function changedPaths(olds: unknown, news: unknown, at = ""): Record<string, "ADD" | "DELETE" | "UPDATE"> {
+    if (isSecret(olds) || isSecret(news)) return changedPaths(reveal(olds), reveal(news), at);
+    const absent = (v: unknown) => v === undefined || v === null;
+    if (absent(olds) && absent(news)) return {};
+    if (absent(olds)) return { [at]: "ADD" };
+    if (absent(news)) return { [at]: "DELETE" };
+    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+    const out: Record<string, "ADD" | "DELETE" | "UPDATE"> = {};
+    if (isObject(olds) && isObject(news)) {
+        for (const k of new Set([...Object.keys(olds), ...Object.keys(news)])) {
+            const child = /^[A-Za-z_$][\w$]*$/.test(k) ? (at ? `${at}.${k}` : k) : `${at}[${JSON.stringify(k)}]`;
+            Object.assign(out, changedPaths(olds[k], news[k], child));
+        }
+        return out;
+    }
+    if (Array.isArray(olds) && Array.isArray(news) && olds.length === news.length) {
+        olds.forEach((o, i) => Object.assign(out, changedPaths(o, news[i], `${at}[${i}]`)));
+        return out;
+    }
+    return deepEqual(olds, news) ? {} : { [at]: "UPDATE" };
+}
+
 export interface PreviewHooks {
     /** Outputs of a create: the inputs and, unknown, what the service would compute. Default: the inputs. */
     create?(urn: string, news: Record<string, unknown>): Record<string, unknown>;
@@ -149,7 +191,8 @@ export interface PreviewHooks {
  * - Configure: the provider configuration the engine sends is kept (the server does not hand it to the
  *   provider object), and the provider declares `supportsPreview`, as the real providers do, so that a preview
  *   shows computed outputs as unknown (not as absent, which would let the program act on them);
- * - Create and Update with `preview` set answer from `hooks` instead of changing anything.
+ * - Create and Update with `preview` set answer from `hooks` instead of changing anything;
+ * - Diff passes on the changed paths a provider names (`DetailedDiffResult.detailedDiff`).
  *
  * Call before `pulumi.provider.main`. Returns the current provider configuration.
  */
@@ -192,6 +235,39 @@ export function adaptProviderServer(hooks: PreviewHooks = {}): () => Record<stri
                 resp.setProperties(struct(hooks.create ? hooks.create(call.request.getUrn(), news) : news));
                 callback(null, resp);
             };
+            // The provider's diff may also name the changed paths, as azure-native's does (its DiffResponse carries
+            // `diffs` and a `detailedDiff` keyed by property path; pulumi/pulumi-azure-native
+            // provider/pkg/provider/diff.go, `calculateDetailedDiff`). The engine needs them to apply a nested
+            // `replaceOnChanges` path (pulumi/pulumi pkg/resource/deploy/step_generator.go, `applyReplaceOnChanges`,
+            // matches the detailed diff's paths and only top-level changed keys otherwise).
+            const provider = impl.provider as { diff?: (id: string, urn: string, olds: any, news: any) => Promise<DetailedDiffResult> } | undefined;
+            if (provider?.diff) {
+                impl.diff = async (call: any, callback: (err: unknown, resp: unknown) => void) => {
+                    try {
+                        const req = call.request;
+                        const result = await provider.diff!(req.getId(), req.getUrn(), req.getOlds().toJavaScript(), req.getNews().toJavaScript());
+                        const resp = new provproto.DiffResponse();
+                        const changes = provproto.DiffResponse.DiffChanges;
+                        resp.setChanges(result.changes === true ? changes.DIFF_SOME : result.changes === false ? changes.DIFF_NONE : changes.DIFF_UNKNOWN);
+                        if (result.replaces?.length) resp.setReplacesList(result.replaces);
+                        if (result.deleteBeforeReplace) resp.setDeletebeforereplace(true);
+                        if (result.detailedDiff) {
+                            resp.setDiffsList([...new Set(Object.keys(result.detailedDiff).map(topKey))]);
+                            resp.setHasdetaileddiff(true);
+                            const map = resp.getDetaileddiffMap();
+                            for (const [at, kind] of Object.entries(result.detailedDiff)) {
+                                const diff = new provproto.PropertyDiff();
+                                diff.setKind(provproto.PropertyDiff.Kind[kind]);
+                                diff.setInputdiff(true);
+                                map.set(at, diff);
+                            }
+                        }
+                        callback(null, resp);
+                    } catch (e) {
+                        callback(e, undefined);
+                    }
+                };
+            }
             const update = impl.update;
             impl.update = (call: any, callback: (err: unknown, resp: unknown) => void) => {
                 if (!call.request.getPreview()) return update.call(impl, call, callback);

@@ -96,6 +96,7 @@ export const rows: Row[] = [
     { key: "vm.sshPublicKey", change: (c) => { c.vm.sshPublicKey = c.vm.sshPublicKey.replace("dev@example", "ops@example"); }, expect: { changed: "compute:VirtualMachine", path: /publicKeys\[0\]\.keyData$/ } },
     { key: "vm.publicIp", change: (c) => { c.vm.publicIp = true; }, expect: { added: "network:PublicIPAddress" } },
     { key: "vm.encryptionAtHost", change: (c) => { c.vm.encryptionAtHost = true; }, expect: { changed: "compute:VirtualMachine", path: "securityProfile.encryptionAtHost" } },
+    { key: "vm.allowExtensions", change: (c) => { c.vm.allowExtensions = true; }, expect: { changed: "compute:VirtualMachine", path: "osProfile.allowExtensionOperations" } },
     { key: "vm.access", change: (c) => { c.vm.access[0].level = "read"; }, expect: { changed: "grant:Grant", path: "privileges" } },
     { key: "diagnostics.enabled", change: (c) => { c.diagnostics.enabled = true; }, expect: { added: "monitor:DiagnosticSetting" } },
     { key: "diagnostics.retentionDays", stack: "prod", change: (c) => { c.diagnostics.retentionDays = 60; }, expect: { changed: "operationalinsights:Workspace", path: "retentionInDays" } },

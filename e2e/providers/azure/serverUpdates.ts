@@ -63,3 +63,19 @@ export async function applyServerUpdate(record: () => PgServerRecord, olds: Reco
     const restarts = olds.sku?.name !== news.sku?.name || String(olds.version) !== String(news.version);
     if (restarts) await restartWithParameters(record(), serverIdOf(news.resourceGroupName, news.serverName));
 }
+
+/**
+ * A VM's custom data is given to the provisioning agent at first boot and cannot change afterwards: Azure refuses
+ * the update with 409 `PropertyChangeNotAllowed`, "Changing property 'customData' is not allowed"
+ * (Azure/azure-sdk-for-java#1912 and #1976; Learn, "Custom data and cloud-init on Azure Virtual Machines": custom
+ * data "is made available to the VM during first startup", user data is the kind that "can be updated").
+ */
+export function refusedVmUpdate(olds: Record<string, any>, news: Record<string, any>): Error | undefined {
+    const before = olds.osProfile?.customData;
+    const after = news.osProfile?.customData;
+    if ((before ?? "") !== (after ?? "")) {
+        return azureError(409, "PropertyChangeNotAllowed", "Changing property 'customData' is not allowed.",
+            "Azure/azure-sdk-for-java#1912 (a VM update that changes osProfile.customData)");
+    }
+    return undefined;
+}
