@@ -23,6 +23,8 @@ export interface CatalogueEntry {
     readonly sources: Readonly<Record<string, string>>;
     /** Versions whose page was read; absent: all of `versions`. */
     readonly confirmedVersions?: readonly string[];
+    /** Versions whose page was read and does not list the parameter → key of `sources`. */
+    readonly absentFrom?: Readonly<Record<string, string>>;
     readonly note?: string;
     readonly unconfirmed?: string;
 }
