@@ -325,12 +325,6 @@ export const sections = {
 
 export type SectionName = keyof typeof sections;
 
-/** The path of the object a key sits in (`network` for `network.access`, `""` for `location`). */
-export function parentPath(key: string): string {
-    const dot = key.lastIndexOf(".");
-    return dot < 0 ? "" : key.slice(0, dot);
-}
-
 /** The keys directly inside the object at `path`, in table order (nested rows name their first segment). */
 export function keysAt(path: string): string[] {
     const prefix = path === "" ? "" : `${path}.`;

@@ -28,9 +28,6 @@ export const tagLimits = {
  */
 export const programTags: readonly string[] = ["managed-by", "project", "stack"];
 
-/** How many tags a stack may add: the program's own count against the smallest per-resource limit. */
-export const maxUserTags = tagLimits.tagsPerPrivateDnsResource - programTags.length;
-
 /**
  * Why `name` cannot be a user tag name, or `undefined`. `reserved`: the tags the program sets itself
  * (default: this program's `programTags`; a program that sets none passes `[]`).

@@ -9,8 +9,6 @@
  */
 export const serverWriteStages = ["server", "parameters", "restart", "firewallRules", "administrators", "databases"] as const;
 
-export type ServerWriteStage = (typeof serverWriteStages)[number];
-
 /**
  * Declares `items` one after another: the first waits for `after`, each next one for the one before it.
  * `create` declares one item given what it must wait for, and returns what the next one waits for.

@@ -39,11 +39,6 @@ export function parseCidr(text: unknown): Ipv4Range | undefined {
     return { first, last: first + size - 1 };
 }
 
-/** Number of addresses in an inclusive range. */
-export function rangeSize(range: Ipv4Range): number {
-    return range.last - range.first + 1;
-}
-
 /** Renders a 32-bit number as a dotted quad. */
 export function formatIpv4(value: number): string {
     return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");

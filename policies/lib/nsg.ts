@@ -127,11 +127,6 @@ export function isAnyAddress(prefixes: readonly string[]): boolean {
     return cidrs.length > 0 && rangesCover(cidrs, { first: 0, last: 2 ** 32 - 1 });
 }
 
-/** True when the rule applies to TCP traffic (`Tcp` or any protocol). */
-export function appliesToTcp(rule: NsgRule): boolean {
-    return rule.protocol === undefined || ciEquals(rule.protocol, "tcp", "*", "any");
-}
-
 /** True when the rule can carry port-based traffic (not ICMP, ESP or AH only). */
 export function carriesPorts(rule: NsgRule): boolean {
     return !ciEquals(rule.protocol, "icmp", "esp", "ah");
@@ -173,11 +168,6 @@ export function internetSources(rule: NsgRule): string[] {
 /** The rule's destination prefixes that admit the whole internet (alone or together). */
 export function internetDestinations(rule: NsgRule): string[] {
     return internetPrefixes(rule.destinations);
-}
-
-/** True when a destination prefix list includes the given service tag (case-insensitive). */
-export function hasServiceTag(prefixes: readonly string[], tag: string): boolean {
-    return prefixes.some((p) => fold(p) === tag.toLowerCase());
 }
 
 const defaultRule = (name: string, direction: string, access: string, priority: number, source: string, destination: string): NsgRule => ({

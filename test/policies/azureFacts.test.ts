@@ -34,6 +34,6 @@ describe("one account of Azure's server parameters in the program and the pack",
         const check = checkParameterOverride("connection_throttle.enable", "on", "18");
         assert.equal(check.ok, false);
         assert.equal(checkParameterOverride("connection_throttle.enable", "on", "17").ok, true);
-        assert.equal(azureDefault("connection_throttle.enable", 18).known && azureDefault("connection_throttle.enable", 18).value, undefined);
+        assert.deepEqual(azureDefault("connection_throttle.enable", 18), { known: true, value: undefined });
     });
 });
