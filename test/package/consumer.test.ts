@@ -92,6 +92,12 @@ import {
     type EntraAccessArgs, type EntraRoleArgs, type IdentityVmArgs, type StackConfig,
 } from "entra-postgres";
 import { setTokenSource, type TokenSource } from "entra-postgres/testing";
+import type * as RoleProvider from "entra-postgres/provider";
+import type * as SqlProvider from "entra-postgres/sql-provider";
+import type * as RestartProvider from "entra-postgres/restart-provider";
+
+// Every entry point resolves, with types.
+export type EntryPoints = [typeof RoleProvider, typeof SqlProvider, typeof RestartProvider];
 
 const config: StackConfig = parseConfig(new pulumi.Config().requireObject("settings"), { project: "consumer", stack: "dev" });
 const deployment = new EntraPostgres("app", config);
@@ -225,27 +231,32 @@ describe("the npm package, installed into another program", () => {
         assert.equal(result.stdout, "true");
     });
 
-    test("a strict TypeScript consumer type-checks against the shipped .d.ts", () => {
-        link("typescript");
-        link("@types/node");
-        fs.writeFileSync(path.join(consumer, "index.ts"), typedProgram);
-        fs.writeFileSync(
-            path.join(consumer, "tsconfig.json"),
-            JSON.stringify({
-                compilerOptions: {
-                    strict: true,
-                    target: "ES2022",
-                    module: "node20",
-                    moduleResolution: "node16",
-                    types: ["node"],
-                    skipLibCheck: false,
-                    noEmit: true,
-                },
-                files: ["index.ts"],
-            }),
-        );
-        const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-        const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: consumer, encoding: "utf8" });
-        assert.equal(result.status, 0, result.stdout + result.stderr);
-    });
+    // Each of TypeScript's module resolutions a consumer may use: node10 ignores `exports` (the subpaths resolve
+    // through `typesVersions`), node16 follows it, bundler follows it with ESM syntax.
+    for (const [module, moduleResolution] of [["commonjs", "node10"], ["node20", "node16"], ["esnext", "bundler"]]) {
+        test(`a strict TypeScript consumer type-checks against the shipped .d.ts, every entry point (moduleResolution ${moduleResolution})`, () => {
+            link("typescript");
+            link("@types/node");
+            fs.writeFileSync(path.join(consumer, "index.ts"), typedProgram);
+            fs.writeFileSync(
+                path.join(consumer, `tsconfig.${moduleResolution}.json`),
+                JSON.stringify({
+                    compilerOptions: {
+                        strict: true,
+                        target: "ES2022",
+                        module,
+                        moduleResolution,
+                        types: ["node"],
+                        skipLibCheck: false,
+                        noEmit: true,
+                        ...(moduleResolution === "node10" ? { ignoreDeprecations: "5.0" } : {}),
+                    },
+                    files: ["index.ts"],
+                }),
+            );
+            const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+            const result = spawnSync(process.execPath, [tsc, "-p", `tsconfig.${moduleResolution}.json`], { cwd: consumer, encoding: "utf8" });
+            assert.equal(result.status, 0, result.stdout + result.stderr);
+        });
+    }
 });
