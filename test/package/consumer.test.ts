@@ -144,6 +144,109 @@ const settings = {
     diagnostics: { enabled: false },
 };
 
+/** Runs the plain-node consumer in `dir` and checks what it declared and exported. */
+function runConsumer(dir: string): void {
+    const result = spawnSync(process.execPath, ["index.js", JSON.stringify(settings)], { cwd: dir, encoding: "utf8" });
+    assert.equal(result.status, 0, result.stderr);
+    const run = JSON.parse(result.stdout.trim().split("\n").pop()!) as {
+        exports: string[];
+        testing: string[];
+        internal: string;
+        types: string[];
+        names: string[];
+        providerLengths: number[];
+        provider: string;
+        checkFailures: string[];
+    };
+    // Named public API; the test hooks only through entra-postgres/testing; internals not reachable.
+    for (const name of ["EntraPostgres", "EntraRole", "EntraNetwork", "FlexibleServer", "parseConfig", "ConfigError"]) {
+        assert.ok(run.exports.includes(name), `${name} is exported`);
+    }
+    for (const hook of ["setTokenSource", "setRetryPolicy", "closeAllConnections", "entraRoleProvider"]) {
+        assert.ok(!run.exports.includes(hook), `${hook} is not in the main entry point`);
+        assert.ok(run.testing.includes(hook), `${hook} is in entra-postgres/testing`);
+    }
+    assert.equal(run.internal, "ERR_PACKAGE_PATH_NOT_EXPORTED");
+
+    // The resources the components declare for this configuration.
+    const count = (type: string) => run.types.filter((t) => t === type).length;
+    assert.equal(count("entra-postgres:index:EntraPostgres"), 1);
+    assert.equal(count("azure-native:resources:ResourceGroup"), 1);
+    assert.equal(count("azure-native:dbforpostgresql:Server"), 1);
+    assert.equal(count("azure-native:dbforpostgresql:AdministratorsMicrosoftEntra"), 1);
+    assert.equal(count("azure-native:dbforpostgresql:Database"), 1);
+    assert.equal(count("azure-native:compute:VirtualMachine"), 1);
+    assert.ok(count("azure-native:dbforpostgresql:FirewallRule") >= 1);
+    // The VM's role and the consumer's own.
+    assert.equal(count("pulumi-nodejs:dynamic/entra-postgres:EntraRole"), 2);
+    assert.ok(run.names.includes("reporting"));
+
+    // Compiled and installed, the provider is a stub that loads dist/roles/provider.js by package name.
+    assert.ok(run.providerLengths.every((n) => n < 4_000), `serialized provider sizes ${run.providerLengths.join(", ")}`);
+    assert.match(run.provider, /entra-postgres\/provider/);
+    assert.ok(!/require\("pg"\)|pgaadauth/.test(run.provider), "the implementation is not inlined");
+    // Evaluated, it loads the real provider, which validates the role name (over 63 bytes).
+    assert.deepEqual(run.checkFailures, ["roleName"]);
+}
+
+/** Type-checks the strict TypeScript consumer in `dir` with a module kind and resolution. */
+function typeCheck(dir: string, module: string, moduleResolution: string): void {
+    for (const name of ["typescript", "@types/node"]) {
+        const at = path.join(dir, "node_modules", name);
+        if (!fs.existsSync(at)) {
+            fs.mkdirSync(path.dirname(at), { recursive: true });
+            fs.symlinkSync(path.join(root, "node_modules", name), at, "dir");
+        }
+    }
+    fs.writeFileSync(path.join(dir, "index.ts"), typedProgram);
+    fs.writeFileSync(
+        path.join(dir, `tsconfig.${moduleResolution}.json`),
+        JSON.stringify({
+            compilerOptions: {
+                strict: true,
+                target: "ES2022",
+                module,
+                moduleResolution,
+                types: ["node"],
+                skipLibCheck: false,
+                noEmit: true,
+                ...(moduleResolution === "node10" ? { ignoreDeprecations: "5.0" } : {}),
+            },
+            files: ["index.ts"],
+        }),
+    );
+    const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+    const result = spawnSync(process.execPath, [tsc, "-p", `tsconfig.${moduleResolution}.json`], { cwd: dir, encoding: "utf8" });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+}
+
+/**
+ * The oldest peers the package declares, installed once per machine into a cache outside the clone
+ * (`${ENTRA_POSTGRES_CACHE:-~/.cache/entra-postgres}/consumer-peers/<versions>`, from the npm registry, scripts
+ * off): `@pulumi/pulumi` and `@pulumi/azure-native` at the floor of their peer ranges, the dependencies at the
+ * floor of theirs. The newest are this project's own node_modules (the lockfile), used by the tests above.
+ */
+function oldestPeers(pkg: typeof manifest): { dir: string; versions: Record<string, string> } {
+    const floor = (range: string) => {
+        const m = /^\^?(\d+\.\d+\.\d+)$/.exec(range.trim());
+        assert.ok(m, `a range with a floor to test (^x.y.z), not "${range}"`);
+        return m![1];
+    };
+    const versions: Record<string, string> = {};
+    for (const [name, range] of Object.entries({ ...pkg.dependencies, ...pkg.peerDependencies })) versions[name] = floor(range);
+    const key = Object.entries(versions).map(([n, v]) => `${n.replace(/[@/]/g, "_")}-${v}`).sort().join("+");
+    const cache = process.env.ENTRA_POSTGRES_CACHE ?? path.join(os.homedir(), ".cache", "entra-postgres");
+    const dir = path.join(cache, "consumer-peers", key);
+    if (!fs.existsSync(path.join(dir, "installed"))) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "consumer-peers", private: true, dependencies: versions }));
+        execFileSync(npm, ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], { cwd: dir, stdio: "pipe" });
+        fs.writeFileSync(path.join(dir, "installed"), new Date().toISOString());
+    }
+    return { dir, versions };
+}
+
 describe("the npm package, installed into another program", () => {
     before(() => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "entra-postgres-package-"));
@@ -176,47 +279,26 @@ describe("the npm package, installed into another program", () => {
     });
 
     test("plain node requires it, runs it under mocks, and the role provider is serialized as a require by package name", () => {
-        const result = spawnSync(process.execPath, ["index.js", JSON.stringify(settings)], { cwd: consumer, encoding: "utf8" });
-        assert.equal(result.status, 0, result.stderr);
-        const run = JSON.parse(result.stdout.trim().split("\n").pop()!) as {
-            exports: string[];
-            testing: string[];
-            internal: string;
-            types: string[];
-            names: string[];
-            providerLengths: number[];
-            provider: string;
-            checkFailures: string[];
-        };
-        // Named public API; the test hooks only through entra-postgres/testing; internals not reachable.
-        for (const name of ["EntraPostgres", "EntraRole", "EntraNetwork", "FlexibleServer", "parseConfig", "ConfigError"]) {
-            assert.ok(run.exports.includes(name), `${name} is exported`);
-        }
-        for (const hook of ["setTokenSource", "setRetryPolicy", "closeAllConnections", "entraRoleProvider"]) {
-            assert.ok(!run.exports.includes(hook), `${hook} is not in the main entry point`);
-            assert.ok(run.testing.includes(hook), `${hook} is in entra-postgres/testing`);
-        }
-        assert.equal(run.internal, "ERR_PACKAGE_PATH_NOT_EXPORTED");
+        runConsumer(consumer);
+    });
 
-        // The resources the components declare for this configuration.
-        const count = (type: string) => run.types.filter((t) => t === type).length;
-        assert.equal(count("entra-postgres:index:EntraPostgres"), 1);
-        assert.equal(count("azure-native:resources:ResourceGroup"), 1);
-        assert.equal(count("azure-native:dbforpostgresql:Server"), 1);
-        assert.equal(count("azure-native:dbforpostgresql:AdministratorsMicrosoftEntra"), 1);
-        assert.equal(count("azure-native:dbforpostgresql:Database"), 1);
-        assert.equal(count("azure-native:compute:VirtualMachine"), 1);
-        assert.ok(count("azure-native:dbforpostgresql:FirewallRule") >= 1);
-        // The VM's role and the consumer's own.
-        assert.equal(count("pulumi-nodejs:dynamic/entra-postgres:EntraRole"), 2);
-        assert.ok(run.names.includes("reporting"));
-
-        // Compiled and installed, the provider is a stub that loads dist/roles/provider.js by package name.
-        assert.ok(run.providerLengths.every((n) => n < 4_000), `serialized provider sizes ${run.providerLengths.join(", ")}`);
-        assert.match(run.provider, /entra-postgres\/provider/);
-        assert.ok(!/require\("pg"\)|pgaadauth/.test(run.provider), "the implementation is not inlined");
-        // Evaluated, it loads the real provider, which validates the role name (over 63 bytes).
-        assert.deepEqual(run.checkFailures, ["roleName"]);
+    test("with the oldest peers the package declares (@pulumi/pulumi and @pulumi/azure-native at their ranges' floors), it runs and type-checks the same", () => {
+        const peers = oldestPeers(manifest);
+        const older = path.join(work, "consumer-oldest");
+        fs.mkdirSync(path.join(older, "node_modules"), { recursive: true });
+        fs.cpSync(path.join(consumer, "node_modules", "entra-postgres"), path.join(older, "node_modules", "entra-postgres"), { recursive: true });
+        // Every package of the peers' install, linked (a scope as a whole), so each resolves its own dependencies there.
+        for (const entry of fs.readdirSync(path.join(peers.dir, "node_modules"))) {
+            if (entry.startsWith(".")) continue;
+            fs.symlinkSync(path.join(peers.dir, "node_modules", entry), path.join(older, "node_modules", entry), "dir");
+        }
+        const sdk = JSON.parse(fs.readFileSync(path.join(older, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version;
+        const azure = JSON.parse(fs.readFileSync(path.join(older, "node_modules", "@pulumi", "azure-native", "package.json"), "utf8")).version;
+        assert.deepEqual([sdk, azure], [peers.versions["@pulumi/pulumi"], peers.versions["@pulumi/azure-native"]]);
+        fs.writeFileSync(path.join(older, "package.json"), JSON.stringify({ name: "consumer", private: true, main: "index.js" }));
+        fs.writeFileSync(path.join(older, "index.js"), program);
+        runConsumer(older);
+        typeCheck(older, "node20", "node16");
     });
 
     test("compiled but not installed in the program's directory, the whole provider is serialized", () => {
@@ -237,26 +319,7 @@ describe("the npm package, installed into another program", () => {
         test(`a strict TypeScript consumer type-checks against the shipped .d.ts, every entry point (moduleResolution ${moduleResolution})`, () => {
             link("typescript");
             link("@types/node");
-            fs.writeFileSync(path.join(consumer, "index.ts"), typedProgram);
-            fs.writeFileSync(
-                path.join(consumer, `tsconfig.${moduleResolution}.json`),
-                JSON.stringify({
-                    compilerOptions: {
-                        strict: true,
-                        target: "ES2022",
-                        module,
-                        moduleResolution,
-                        types: ["node"],
-                        skipLibCheck: false,
-                        noEmit: true,
-                        ...(moduleResolution === "node10" ? { ignoreDeprecations: "5.0" } : {}),
-                    },
-                    files: ["index.ts"],
-                }),
-            );
-            const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-            const result = spawnSync(process.execPath, [tsc, "-p", `tsconfig.${moduleResolution}.json`], { cwd: consumer, encoding: "utf8" });
-            assert.equal(result.status, 0, result.stdout + result.stderr);
+            typeCheck(consumer, module, moduleResolution);
         });
     }
 });
