@@ -165,7 +165,7 @@ describe("pack layout", () => {
         assert.equal(pack.name, "entra-postgres-policies");
         assert.match(pack.version, /^\d+\.\d+\.\d+$/);
         assert.equal(pack.dependencies["@pulumi/policy"], project.devDependencies["@pulumi/policy"] ?? project.dependencies["@pulumi/policy"]);
-        assert.equal(pack.dependencies["@pulumi/pulumi"], project.peerDependencies?.["@pulumi/pulumi"] ?? project.dependencies["@pulumi/pulumi"]);
+        assert.equal(pack.dependencies["@pulumi/pulumi"], project.devDependencies?.["@pulumi/pulumi"] ?? project.dependencies["@pulumi/pulumi"], "the pack runs on the SDK the project develops and tests with");
     });
 
     test("index.ts only constructs the PolicyPack from the catalog", () => {
