@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { settings } from "../../components/config/settings";
-import { makePlan, render } from "../../plan/cli";
 import { projectRoot } from "../../plan/engine/project";
 import type { Plan, PlanDiff } from "../../plan/render";
+import { PlanWorker } from "./plansInWorker";
 
 /**
  * Every setting of the settings table (components/config/settings.ts), changed once against a shipped stack:
@@ -144,9 +144,12 @@ function shows(diff: PlanDiff, expect: NonNullable<Row["expect"]>): boolean {
 
 describe("the --base diff names every setting of the settings table", () => {
     const shipped = new Map<string, Plan>();
+    // The plans are made in a worker thread: a third faster than in the test's own (plansInWorker.ts).
+    const worker = new PlanWorker();
+    after(() => worker.close());
     before(async () => {
         for (const stack of ["dev", "prod", "corp"] as const) {
-            shipped.set(stack, JSON.parse(render(await makePlan({ stack, policies: false }), "json")) as Plan);
+            shipped.set(stack, await worker.plan({ stack, policies: false }));
         }
     });
 
@@ -161,10 +164,10 @@ describe("the --base diff names every setting of the settings table", () => {
     for (const row of rows.filter((r) => r.expect !== undefined)) {
         test(row.key, async () => {
             const stack = row.stack ?? "dev";
-            const base = row.base ? JSON.parse(render(await makePlan({ stack, document: document(stack, row.base), policies: false }), "json")) as Plan : shipped.get(stack)!;
+            const base = row.base ? await worker.plan({ stack, document: document(stack, row.base), policies: false }) : shipped.get(stack)!;
             let plan: Plan;
             try {
-                plan = await makePlan({ stack, document: document(stack, row.base, row.change), base, policies: false });
+                plan = await worker.plan({ stack, document: document(stack, row.base, row.change), base, policies: false });
             } catch (err) {
                 assert.fail(`${row.key}: the changed stack does not plan: ${err instanceof Error ? err.message : String(err)}`);
             }
