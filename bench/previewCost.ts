@@ -2,7 +2,8 @@
  * Preview cost as users pay it: `pulumi preview` of a shipped stack under the real Pulumi CLI (the one the
  * end-to-end suite builds, e2e/support/cli.ts), with the same language host, simulated Azure and stand-in
  * providers (e2e/providers), against a floor: a program of the same project that loads the Pulumi SDK modules the
- * program imports (sdkModules.ts) and declares nothing. The difference is the program's own share; the same
+ * program imports (sdkModules.ts) and declares only a provider of each provider package it uses, so that the engine
+ * starts the same provider plugins. The difference is the program's own share; the same
  * preview with `--policy-pack` gives the policy pack's share.
  *
  * Every run is a new `pulumi preview` process of a stack with nothing deployed (what a pull request of a new
@@ -46,9 +47,14 @@ export interface PreviewCostOptions {
 export function writeFloorProgram(dir: string, modules: string[]): void {
     for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json"]) fs.copyFileSync(path.join(repoRoot, entry), path.join(dir, entry));
     fs.mkdirSync(path.join(dir, "components"), { recursive: true });
+    // The provider packages the program uses, each with a provider resource of its own: the engine then starts the
+    // same provider plugins as for the program (their start-up is the simulator's cost, not the program's).
+    const packages = [...new Set(modules.map((m) => m.split("/").slice(0, 2).join("/")))].filter((p) => p !== "@pulumi/pulumi");
     fs.writeFileSync(path.join(dir, "index.ts"), [
-        "// The preview benchmark's floor: the SDK modules the program loads, and nothing declared.",
+        "// The preview benchmark's floor: the SDK modules the program loads, its providers' plugins started, nothing else declared.",
         ...modules.map((m) => `import "${m}";`),
+        ...packages.map((p, i) => `import * as provider${i} from "${p}";`),
+        ...packages.map((p, i) => `new provider${i}.Provider("floor-${p.split("/")[1]}", {});`),
         "",
     ].join("\n"));
 }
@@ -116,7 +122,8 @@ export function renderPreviewCost(result: PreviewCostResult): string {
         "## 4. Preview under the real CLI",
         "",
         `\`pulumi preview\` of ${result.stack} with nothing deployed, by the real Pulumi CLI against the simulated Azure (bench/previewCost.ts),`,
-        "against a floor program of the same project that loads the SDK modules the program imports and declares nothing.",
+        "against a floor program of the same project that loads the SDK modules the program imports and declares only a provider of each",
+        "provider package it uses (the same provider plugins start).",
         `Medians of ${result.runs} runs each, kinds alternating, after one warm-up run of each.`,
         "",
         "| Kind | Median | × floor | Runs |",

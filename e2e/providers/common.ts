@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { isSecretWireValue, secretWireValue } from "../../plan/engine/sdkInternals";
+import { leaves } from "../../plan/inputs";
 
 /** Directory of the simulated cloud (state, PostgreSQL data, test CA); set by the e2e harness. */
 export function simDir(): string {
@@ -153,29 +154,20 @@ function topKey(at: string): string {
 }
 
 /**
- * The leaf paths at which `olds` and `news` differ, in Pulumi's property path syntax (`a.b[0].c`, `tags["x.y"]`):
- * objects are followed key by key and arrays of equal length index by index, anything else is one change.
+ * The leaf paths at which `olds` and `news` differ (`network.delegatedSubnetResourceId`, `securityRules[0].access`),
+ * by the offline plan's own leaves (plan/inputs.ts: objects key by key, lists of objects item by item, a list of
+ * plain values as one leaf), secrets compared by their values.
  */
-export function changedPaths(olds: unknown, news: unknown, at = ""): Record<string, "ADD" | "DELETE" | "UPDATE"> {
-    if (isSecret(olds) || isSecret(news)) return changedPaths(reveal(olds), reveal(news), at);
-    const absent = (v: unknown) => v === undefined || v === null;
-    if (absent(olds) && absent(news)) return {};
-    if (absent(olds)) return { [at]: "ADD" };
-    if (absent(news)) return { [at]: "DELETE" };
-    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export function changedPaths(olds: unknown, news: unknown, at: string): Record<string, "ADD" | "DELETE" | "UPDATE"> {
+    const before = leaves(reveal(olds) ?? null, at);
+    const after = leaves(reveal(news) ?? null, at);
     const out: Record<string, "ADD" | "DELETE" | "UPDATE"> = {};
-    if (isObject(olds) && isObject(news)) {
-        for (const k of new Set([...Object.keys(olds), ...Object.keys(news)])) {
-            const child = /^[A-Za-z_$][\w$]*$/.test(k) ? (at ? `${at}.${k}` : k) : `${at}[${JSON.stringify(k)}]`;
-            Object.assign(out, changedPaths(olds[k], news[k], child));
-        }
-        return out;
+    for (const [key, value] of after) {
+        if (!before.has(key)) out[key] = "ADD";
+        else if (before.get(key) !== value) out[key] = "UPDATE";
     }
-    if (Array.isArray(olds) && Array.isArray(news) && olds.length === news.length) {
-        olds.forEach((o, i) => Object.assign(out, changedPaths(o, news[i], `${at}[${i}]`)));
-        return out;
-    }
-    return deepEqual(olds, news) ? {} : { [at]: "UPDATE" };
+    for (const key of before.keys()) if (!after.has(key)) out[key] = "DELETE";
+    return out;
 }
 
 export interface PreviewHooks {

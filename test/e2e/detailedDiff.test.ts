@@ -18,14 +18,15 @@ describe("the simulated Azure's detailed diff", () => {
         });
     });
 
-    it("follows arrays of one length by index, and counts a new length as one change", () => {
+    it("follows lists of objects item by item; a list of plain values is one value", () => {
         assert.deepEqual(changedPaths([{ a: 1 }, { a: 2 }], [{ a: 1 }, { a: 3 }], "rules"), { "rules[1].a": "UPDATE" });
         assert.deepEqual(changedPaths([1], [1, 2], "rules"), { rules: "UPDATE" });
     });
 
-    it("quotes a key that is not an identifier, and removes a deleted one", () => {
-        assert.deepEqual(changedPaths({ "cost.center": "a", team: "x" }, { "cost.center": "b" }, "tags"), {
-            'tags["cost.center"]': "UPDATE",
+    it("names an added and a deleted key, by the offline plan's dotted paths", () => {
+        assert.deepEqual(changedPaths({ "cost.center": "a", team: "x" }, { "cost.center": "b", owner: "y" }, "tags"), {
+            "tags.cost.center": "UPDATE",
+            "tags.owner": "ADD",
             "tags.team": "DELETE",
         });
     });
