@@ -13,7 +13,7 @@ const nodeGlobals = Object.fromEntries(
 );
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "policies/node_modules/", "dist/", "**/*.d.ts"] },
+    { ignores: ["node_modules/", "policies/node_modules/", "dist/", "policies/dist/", "**/*.d.ts"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
