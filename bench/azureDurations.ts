@@ -39,6 +39,8 @@ export const typicalDurations: Readonly<Record<string, TypicalDuration>> = {
     "pulumi-nodejs:dynamic/entra-postgres:EntraRole": { seconds: 1, basis: "estimate (one SQL round trip set; see the role-throughput benchmark)" },
     "pulumi-nodejs:dynamic/entra-postgres:EntraDatabase": { seconds: 2, basis: "estimate (CREATE DATABASE from template0 and a catalog read-back)" },
     "pulumi-nodejs:dynamic/entra-postgres:EntraGrants": { seconds: 1, basis: "estimate (one transaction of GRANTs and an ACL check, as a Grant set)" },
+    "pulumi-nodejs:dynamic/entra-postgres:ServerGuard": { seconds: 0, basis: "no Azure side: the guard only compares settings at check (components/restart/resources.ts)" },
+    "azure-native:authorization:ManagementLockByScope": { seconds: 5, basis: "estimate (one synchronous PUT on the scope, no long-running operation)" },
     "postgresql:index/grant:Grant": { seconds: 1, basis: "estimate (a few SQL statements)" },
     "postgresql:index/defaultPrivileges:DefaultPrivileges": { seconds: 1, basis: "estimate (a few SQL statements)" },
 };

@@ -5,6 +5,8 @@ import { runLimited } from "../concurrency";
 import { analyzeDeployment, essentialEdges, schedule, type GraphResource } from "../criticalPath";
 import { valueImports } from "../sdkModules";
 import { median } from "../stats";
+import { listStacks } from "../../plan/engine/configEncoding";
+import { runStack } from "../../testing/program";
 
 /** A recorded-registration stand-in: `deps` are explicit waits, `data` waits through inputs (also in deps). */
 function res(name: string, type: string, options: { deps?: string[]; data?: string[]; props?: Record<string, unknown>; provider?: string } = {}): GraphResource {
@@ -126,6 +128,16 @@ test("typical durations: high availability adds to the server, components take n
     assert.equal(typicalSeconds({ type: "entra-postgres:index:EntraPostgres", custom: false, props: {} }), 0);
     assert.equal(typicalSeconds({ type: T.pgProvider, custom: true, props: {} }), 0);
     assert.throws(() => typicalSeconds({ type: "azure-native:cache:Redis", custom: true, props: {} }), /azure-native:cache:Redis.*bench\/azureDurations\.ts/);
+});
+
+test("every resource the shipped stacks declare has a typical duration, so npm run bench can schedule them", async () => {
+    for (const stack of listStacks()) {
+        const run = await runStack(stack);
+        assert.equal(run.error, undefined, String(run.error));
+        for (const resource of run.resources) {
+            assert.doesNotThrow(() => typicalSeconds(resource), `${stack}: ${resource.type}`);
+        }
+    }
 });
 
 test("runLimited keeps at most `limit` calls in flight and returns results in order", async () => {
