@@ -136,7 +136,6 @@ export class Store<T> {
     }
 }
 
-/** What a create or update would return, computed without doing it (`pulumi preview`). */
 /** The kinds of a property's change in a detailed diff (pulumirpc.PropertyDiff.Kind). */
 export type PropertyDiffKind = "ADD" | "ADD_REPLACE" | "DELETE" | "DELETE_REPLACE" | "UPDATE" | "UPDATE_REPLACE";
 
@@ -148,9 +147,9 @@ export interface DetailedDiffResult {
     detailedDiff?: Record<string, PropertyDiffKind>;
 }
 
-/** The top-level property of a property path: `network` for `network.delegatedSubnetResourceId`, `tags` for `tags["a.b"]`. */
+/** The top-level property of a property path: `network` for `network.delegatedSubnetResourceId`. */
 function topKey(at: string): string {
-    return /^[^.[]+/.exec(at)?.[0] ?? JSON.parse(/^\[("(?:[^"\\]|\\.)*")\]/.exec(at)![1]) as string;
+    return at.split(/[.[]/)[0];
 }
 
 /**
@@ -170,6 +169,7 @@ export function changedPaths(olds: unknown, news: unknown, at: string): Record<s
     return out;
 }
 
+/** What a create or update would return, computed without doing it (`pulumi preview`). */
 export interface PreviewHooks {
     /** Outputs of a create: the inputs and, unknown, what the service would compute. Default: the inputs. */
     create?(urn: string, news: Record<string, unknown>): Record<string, unknown>;
