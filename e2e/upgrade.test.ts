@@ -74,7 +74,7 @@ const vmAccess = /^dev-access-(role-)?dev-pg-client(-|$)/;
 const knownGaps: Change[] = [
     ...["pulumi-nodejs:dynamic/entra-postgres:EntraRole", "postgresql:index/grant:Grant", "postgresql:index/defaultPrivileges:DefaultPrivileges"].map((type) => ({
         op: "replace", type, name: vmAccess,
-        why: "follows from the VM's update: in an update's preview azure-native reports the VM's principal id unknown, so the VM's role and grants show as replaced; `up` keeps them (checked below by the role's OID)",
+        why: "follows from the VM's update: in an update's preview azure-native reports the VM's principal id unknown (provider/pkg/provider/provider.go, `Update` with `preview`: the inputs, and of the old outputs only `name` and `location`), so the VM's role and grants show as replaced; `up` keeps them (checked below by the role's OID)",
     })),
 ];
 
