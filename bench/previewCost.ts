@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { ensureCli, repoRoot } from "../e2e/support/cli";
 import { World } from "../e2e/support/world";
 import { programSdkModules } from "./sdkModules";
-import { median } from "./stats";
+import { formatMs, formatRatio, median } from "./stats";
 
 export interface PreviewCostRow {
     /** `floor`, the stack, or the stack with the policy pack. */
@@ -100,7 +100,8 @@ export async function measurePreviewCost(options: PreviewCostOptions): Promise<P
         const floor = median(samples.get("floor")!);
         const rows = kinds.map((k) => {
             const s = samples.get(k.kind)!;
-            return { kind: k.kind, samplesMs: s, medianMs: median(s), ratio: median(s) / floor };
+            const medianMs = median(s);
+            return { kind: k.kind, samplesMs: s, medianMs, ratio: medianMs / floor };
         });
         return {
             stack,
@@ -117,7 +118,6 @@ export async function measurePreviewCost(options: PreviewCostOptions): Promise<P
 
 /** The results section. */
 export function renderPreviewCost(result: PreviewCostResult): string {
-    const ms = (v: number) => `${Math.round(v).toLocaleString("en-US")} ms`;
     return [
         "## 4. Preview under the real CLI",
         "",
@@ -128,9 +128,9 @@ export function renderPreviewCost(result: PreviewCostResult): string {
         "",
         "| Kind | Median | × floor | Runs |",
         "| --- | --- | --- | --- |",
-        ...result.rows.map((r) => `| ${r.kind} | ${ms(r.medianMs)} | ${r.ratio.toFixed(2)}× | ${r.samplesMs.map((s) => Math.round(s)).join(", ")} |`),
+        ...result.rows.map((r) => `| ${r.kind} | ${formatMs(r.medianMs)} | ${formatRatio(r.ratio)} | ${r.samplesMs.map((s) => Math.round(s)).join(", ")} |`),
         "",
-        `The program's own share: ${ms(result.programShareMs)}; the policy pack's: ${ms(result.packShareMs)}.`,
+        `The program's own share: ${formatMs(result.programShareMs)}; the policy pack's: ${formatMs(result.packShareMs)}.`,
         "",
     ].join("\n");
 }
